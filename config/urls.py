@@ -1,0 +1,27 @@
+"""URL wiring: every app mounts its own urls.py under a namespace; the API lives under /api/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("accounts/", include("resurs.accounts.urls")),
+    path("registry/", include("resurs.registry.urls")),
+    path("grants/", include("resurs.grants.urls")),
+    path("reviews/", include("resurs.reviews.urls")),
+    path("learning/", include("resurs.learning.urls")),
+    path("events/", include("resurs.events.urls")),
+    path("outreach/", include("resurs.outreach.urls")),
+    path("cooperation/", include("resurs.cooperation.urls")),
+    path("research/", include("resurs.research.urls")),
+    path("notifications/", include("resurs.notifications.urls")),
+    path("", include("resurs.core.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,104 @@
+"""Shared fixtures: personas that every permission test runs through (admin, staff, programme manager, expert,
+NGO representative, trainer, researcher, partner, staff of another centre, outsider, anonymous)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+
+
+@dataclass
+class Personas:
+    centre: object
+    other_centre: object
+    ngo: object
+    admin: object
+    staff: object
+    manager: object
+    expert: object
+    ngo_rep: object
+    trainer: object
+    researcher: object
+    partner: object
+    other_staff: object
+    outsider: object
+
+    def all(self) -> dict[str, object]:
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in {"centre", "other_centre", "ngo"}
+        }
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    from resurs.accounts.choices import Role
+    from resurs.accounts.tests.factories import UserFactory, representative_of, user_with_role
+    from resurs.registry.tests.factories import CentreFactory, OrganisationFactory
+
+    centre = CentreFactory(is_hub=True)
+    other_centre = CentreFactory()
+    ngo = OrganisationFactory()
+    return Personas(
+        centre=centre,
+        other_centre=other_centre,
+        ngo=ngo,
+        admin=user_with_role(Role.ADMIN, username="admin_p"),
+        staff=user_with_role(Role.STAFF, centre, username="staff_p"),
+        manager=user_with_role(Role.PROGRAMME_MANAGER, centre, username="manager_p"),
+        expert=user_with_role(Role.EXPERT, username="expert_p"),
+        ngo_rep=representative_of(ngo, username="ngo_p"),
+        trainer=user_with_role(Role.TRAINER, centre, username="trainer_p"),
+        researcher=user_with_role(Role.RESEARCHER, centre, username="researcher_p"),
+        partner=user_with_role(Role.PARTNER, username="partner_p"),
+        other_staff=user_with_role(Role.STAFF, other_centre, username="other_staff_p"),
+        outsider=UserFactory(username="outsider_p"),
+    )
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client signed in as ``user`` (or anonymous for None)."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return settings.IS_POSTGRES
+
+
+@pytest.fixture
+def requires_postgres():
+    """Skip on SQLite (the SQLite CI run deselects ``-m postgres`` tests, so in CI this never skips)."""
+    if not settings.IS_POSTGRES:
+        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (CI runs these on PostgreSQL)")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_side_effects(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped browser or PostgreSQL test is a failure: those suites must really run there."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") == "true" and report.skipped:
+        marks = {mark.name for mark in item.iter_markers()}
+        if marks & {"e2e", "postgres"}:
+            report.outcome = "failed"
+            report.longrepr = f"{item.nodeid} was skipped in CI, where browser and PostgreSQL tests must run: {report.longrepr}"

@@ -1,0 +1,72 @@
+"""Demo accounts, one per role, tied to people and organisations of the demo registry."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from resurs.accounts.choices import Role
+from resurs.accounts.models import Representation, RoleAssignment, User
+from resurs.core.demo import DEMO_PASSWORD, DemoContext
+
+DEMO_LOGINS = [
+    (_("Administrator"), "admin"),
+    (_("Centre staff"), "staff"),
+    (_("Programme manager"), "manager"),
+    (_("Expert"), "expert"),
+    (_("NGO representative"), "ngo"),
+    (_("Trainer / consultant"), "trainer"),
+    (_("Researcher"), "researcher"),
+    (_("Partner"), "partner"),
+    (_("Staff of another centre"), "staff2"),
+]
+
+
+def build(ctx: DemoContext) -> None:
+    from resurs.registry.choices import OrganisationKind
+    from resurs.registry.models import Centre, Organisation, Person
+
+    hub = Centre.objects.get(is_hub=True)
+    other = Centre.objects.exclude(pk=hub.pk).order_by("pk").first()
+    people = list(Person.objects.order_by("pk")[:12])
+    ngo = (
+        Organisation.objects.filter(kind=OrganisationKind.NGO, region=hub.organisation.region)
+        .order_by("pk")
+        .first()
+        or Organisation.objects.filter(kind=OrganisationKind.NGO).order_by("pk").first()
+    )
+    business = Organisation.objects.filter(kind=OrganisationKind.BUSINESS).order_by("pk").first()
+
+    def make(
+        username: str, person: Person | None, roles: list[tuple[str, object]], *, superuser=False
+    ) -> User:
+        user = User(
+            username=username,
+            email=f"{username}@demo.resurs.local",
+            first_name=person.first_name if person else "",
+            last_name=person.last_name if person else "",
+            person=person,
+            is_staff=superuser,
+            is_superuser=superuser,
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        for role, centre in roles:
+            RoleAssignment.objects.create(user=user, role=role, centre=centre)
+        return user
+
+    make("admin", people[0], [(Role.ADMIN, None)], superuser=True)
+    make("staff", people[1], [(Role.STAFF, hub)])
+    make("manager", people[2], [(Role.PROGRAMME_MANAGER, hub)])
+    make("expert", people[3], [(Role.EXPERT, None)])
+    ngo_user = make("ngo", people[4], [(Role.NGO_REPRESENTATIVE, None)])
+    Representation.objects.create(user=ngo_user, organisation=ngo, position="Директор")
+    make("trainer", people[5], [(Role.TRAINER, hub)])
+    make("researcher", people[6], [(Role.RESEARCHER, hub)])
+    partner = make("partner", people[7], [(Role.PARTNER, None)])
+    if business:
+        Representation.objects.create(user=partner, organisation=business, position="Менеджер по КСО")
+    if other:
+        make("staff2", people[8], [(Role.STAFF, other)])
+    ctx.data["hub"] = hub
+    ctx.data["ngo_user"] = ngo_user
+    ctx.data["ngo_organisation"] = ngo

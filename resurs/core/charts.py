@@ -1,0 +1,99 @@
+"""Charts as inline SVG, rendered on the server with matplotlib: they work without JavaScript, print in PDFs,
+and read well in both languages. Each function returns an SVG string ready for ``|safe`` in a template.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+PALETTE = ["#1f5f8b", "#d9822b", "#3a8d5c", "#a23b72", "#6c757d", "#c9a227", "#4b3f72", "#2a9d8f"]
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "svg.fonttype": "none",
+        "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    }
+)
+
+
+def _to_svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    svg = buffer.getvalue()
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    horizontal: bool = True,
+    color: str = PALETTE[0],
+    value_format: str = "{:,.0f}",
+) -> str:
+    """A bar chart (horizontal by default, which suits long Russian labels)."""
+    count = max(len(labels), 1)
+    if horizontal:
+        fig, ax = plt.subplots(figsize=(7, 0.32 * count + 0.9))
+        positions = range(len(labels))
+        bars = ax.barh(list(positions), list(values), color=color)
+        ax.set_yticks(list(positions), [str(label) for label in labels])
+        ax.invert_yaxis()
+        ax.set_xlabel(xlabel)
+        for bar, value in zip(bars, values, strict=False):
+            ax.text(
+                bar.get_width(),
+                bar.get_y() + bar.get_height() / 2,
+                " " + value_format.format(value),
+                va="center",
+                fontsize=8,
+            )
+    else:
+        fig, ax = plt.subplots(figsize=(7, 3.2))
+        ax.bar([str(label) for label in labels], list(values), color=color)
+        ax.set_ylabel(xlabel)
+        ax.tick_params(axis="x", labelrotation=30)
+    if title:
+        ax.set_title(title, loc="left", fontsize=10)
+    return _to_svg(fig)
+
+
+def line_chart(x: Sequence, series: dict[str, Sequence[float]], *, title: str = "", ylabel: str = "") -> str:
+    """One or more lines over a shared x axis (years, months)."""
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    for name, values in series.items():
+        ax.plot([str(v) for v in x], list(values), marker="o", label=name)
+    if len(series) > 1:
+        ax.legend(frameon=False)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, loc="left", fontsize=10)
+    return _to_svg(fig)
+
+
+def stacked_bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str = "") -> str:
+    """Horizontal stacked bars: one bar per label, one colour per series."""
+    fig, ax = plt.subplots(figsize=(7, 0.34 * max(len(labels), 1) + 1.2))
+    left = [0.0] * len(labels)
+    for name, values in series.items():
+        ax.barh(range(len(labels)), list(values), left=left, label=name)
+        left = [a + b for a, b in zip(left, values, strict=False)]
+    ax.set_yticks(range(len(labels)), [str(label) for label in labels])
+    ax.invert_yaxis()
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    if title:
+        ax.set_title(title, loc="left", fontsize=10)
+    return _to_svg(fig)

@@ -1,0 +1,54 @@
+"""Template helpers shared by every app: query strings, money in roubles per locale, percentages."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with some parameters replaced (for paging and sorting links)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+def format_money(value, *, decimals: int = 0) -> str:
+    """Roubles as a reader expects them: "1 234 567 ₽" in Russian, "RUB 1,234,567" in English."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    text = number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    if (get_language() or "ru").startswith("en"):
+        return f"RUB {text}"
+    return f"{text}\u00a0₽"
+
+
+@register.filter
+def money(value, decimals: int = 0) -> str:
+    return format_money(value, decimals=decimals)
+
+
+@register.filter
+def percent(value, decimals: int = 0) -> str:
+    if value in (None, ""):
+        return "—"
+    return number_format(float(value) * 100, decimal_pos=decimals, use_l10n=True) + "\u00a0%"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,353 @@
+"""The registry: reference data (federal districts, regions, legal forms, fields of activity, OKVED), organisations,
+centres, people and the ties between people and organisations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resurs.core.models import BilingualNameMixin, TimeStampedModel
+from resurs.registry.choices import OrganisationKind, OrganisationStatus, ProposalStatus, TieRole
+from resurs.registry.validators import validate_inn, validate_ogrn
+
+
+class FederalDistrict(BilingualNameMixin, TimeStampedModel):
+    """A federal district of Russia (source: regions reference, ../shared/data/regions)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name_ru"]
+        verbose_name = _("federal district")
+        verbose_name_plural = _("federal districts")
+
+
+class Region(BilingualNameMixin, TimeStampedModel):
+    """A federal subject as the Russian official classification lists it; the ISO code is kept as data."""
+
+    fns_code = models.CharField(_("tax region code"), max_length=2, unique=True)
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=8, blank=True)
+    okato = models.CharField(_("OKATO"), max_length=16, blank=True)
+    oktmo = models.CharField(_("OKTMO"), max_length=16, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    alternative_names = models.TextField(_("alternative names"), blank=True, help_text=_("Separated by |"))
+    federal_district = models.ForeignKey(
+        FederalDistrict, on_delete=models.PROTECT, related_name="regions", verbose_name=_("federal district")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name_ru"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class LegalForm(TimeStampedModel):
+    """An organisational and legal form (OKOPF-2012)."""
+
+    code = models.CharField(_("OKOPF code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    is_non_commercial = models.BooleanField(_("non-commercial"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("legal form")
+        verbose_name_plural = _("legal forms")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OkvedCode(TimeStampedModel):
+    """An activity code of OKVED2 (ОК 029-2014)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=600)
+    section = models.CharField(_("section"), max_length=2, blank=True)
+    parent_code = models.CharField(_("parent code"), max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("OKVED code")
+        verbose_name_plural = _("OKVED codes")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Field(BilingualNameMixin, TimeStampedModel):
+    """A field of activity of the charity sector (children, health, culture...), linked to OKVED divisions."""
+
+    slug = models.SlugField(_("code"), max_length=64, unique=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    okved_prefixes = models.CharField(
+        _("OKVED prefixes"), max_length=200, blank=True, help_text=_("Comma-separated")
+    )
+
+    class Meta:
+        ordering = ["name_ru"]
+        verbose_name = _("field of activity")
+        verbose_name_plural = _("fields of activity")
+
+
+class Organisation(TimeStampedModel):
+    """An organisation of any sector: NGO, resource centre, foundation, business, media, government, advisory body."""
+
+    name = models.CharField(_("full name"), max_length=500)
+    short_name = models.CharField(_("short name"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=OrganisationKind.choices, default=OrganisationKind.NGO
+    )
+    legal_form = models.ForeignKey(
+        LegalForm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("legal form"),
+    )
+    inn = models.CharField(_("INN"), max_length=12, blank=True, validators=[validate_inn])
+    ogrn = models.CharField(_("OGRN"), max_length=15, blank=True, validators=[validate_ogrn])
+    kpp = models.CharField(_("KPP"), max_length=9, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("region"),
+    )
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    liquidated_on = models.DateField(_("liquidation date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=OrganisationStatus.choices, default=OrganisationStatus.ACTIVE
+    )
+    fields = models.ManyToManyField(
+        Field, blank=True, related_name="organisations", verbose_name=_("fields of activity")
+    )
+    main_okved = models.ForeignKey(
+        OkvedCode,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("main activity (OKVED)"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["inn"], condition=~Q(inn=""), name="unique_organisation_inn"),
+            models.UniqueConstraint(fields=["ogrn"], condition=~Q(ogrn=""), name="unique_organisation_ogrn"),
+            models.CheckConstraint(
+                condition=Q(liquidated_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(liquidated_on__gte=models.F("founded_on")),
+                name="organisation_liquidated_after_founded",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "region"]),
+            models.Index(Lower("name"), name="organisation_name_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organisation-detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def founding_year(self) -> int | None:
+        return self.founded_on.year if self.founded_on else None
+
+    @property
+    def age_years(self) -> int | None:
+        if not self.founded_on:
+            return None
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.founded_on.year
+            - ((today.month, today.day) < (self.founded_on.month, self.founded_on.day))
+        )
+
+
+class Centre(TimeStampedModel):
+    """A resource centre that runs its work on this installation. Its work (calls, courses, events, publications,
+    consultations, studies) belongs to it; the registry is shared by all centres."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="centre", verbose_name=_("organisation")
+    )
+    slug = models.SlugField(_("short code"), max_length=64, unique=True)
+    is_hub = models.BooleanField(
+        _("network hub"),
+        default=False,
+        help_text=_("The centre that presents the installation on the home page."),
+    )
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        constraints = [
+            models.UniqueConstraint(fields=["is_hub"], condition=Q(is_hub=True), name="single_hub_centre")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def region(self):
+        return self.organisation.region
+
+
+class Person(TimeStampedModel):
+    """A person in the registry: a leader, staff member, expert, trainee, journalist, respondent."""
+
+    last_name = models.CharField(_("last name"), max_length=150)
+    first_name = models.CharField(_("first name"), max_length=150)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("region"),
+    )
+    city = models.CharField(_("city"), max_length=200, blank=True)
+    bio = models.TextField(_("about"), blank=True)
+    consent_given_at = models.DateTimeField(
+        _("consent to personal-data processing given"), null=True, blank=True
+    )
+    consent_text_version = models.CharField(_("consent text version"), max_length=32, blank=True)
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    @property
+    def has_consent(self) -> bool:
+        return self.consent_given_at is not None and self.consent_withdrawn_at is None
+
+
+class Tie(TimeStampedModel):
+    """A position or membership of a person in an organisation, with dates: staff, leader, board member,
+    advisory-chamber member, volunteer, founder."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="ties", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="ties", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=TieRole.choices)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("position or membership")
+        verbose_name_plural = _("positions and memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="tie_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "role"]), models.Index(fields=["person", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}, {self.organisation}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None or self.ended_on >= timezone.localdate()
+
+
+class ChangeProposal(TimeStampedModel):
+    """Changes an NGO representative proposes to its own organisation; staff approve or reject them."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="change_proposals",
+        verbose_name=_("organisation"),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("proposed by")
+    )
+    changes = models.JSONField(_("changes"), default=dict)
+    comment = models.TextField(_("comment"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_status_display()}"
