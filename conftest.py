@@ -34,8 +34,25 @@ class Personas:
         }
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may have been flushed by a browser test: make sure the reference data is there."""
+    from resurs.registry.reference import ensure_reference_data
+
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
 @pytest.fixture
-def personas(db) -> Personas:
+def reference_data(db):
+    """Regions, legal forms, OKVED and fields (flushed after each transactional test, so reloaded on demand)."""
+    from resurs.registry.reference import ensure_reference_data
+
+    ensure_reference_data()
+
+
+@pytest.fixture
+def personas(db, reference_data) -> Personas:
     from resurs.accounts.choices import Role
     from resurs.accounts.tests.factories import UserFactory, representative_of, user_with_role
     from resurs.registry.tests.factories import CentreFactory, OrganisationFactory

@@ -113,3 +113,13 @@ def load_all(get_model) -> dict[str, int]:
         "okved": load_okved(get_model("OkvedCode")),
         "fields": load_fields(get_model("Field")),
     }
+
+
+def ensure_reference_data() -> None:
+    """Load the reference data if it is missing (tests that flush the database call this)."""
+    from django.apps import apps
+
+    Region = apps.get_model("registry", "Region")
+    OkvedCode = apps.get_model("registry", "OkvedCode")
+    if not Region.objects.exists() or not OkvedCode.objects.exists():
+        load_all(lambda name: apps.get_model("registry", name))

@@ -47,9 +47,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
+def page(browser, live_server, settings, reference_data):
     """A fresh browser page (Russian locale, the product's default) pointing at the live server."""
-    settings.DEBUG = False
     context = browser.new_context(
         locale="ru-RU", base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )

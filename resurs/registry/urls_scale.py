@@ -1,0 +1,3 @@
+"""URLs of the national-scale registry work: import, deduplication (mounted by urls.py)."""
+
+urlpatterns: list = []
