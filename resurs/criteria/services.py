@@ -164,7 +164,9 @@ def evaluation_save(
 def _evaluation_store(*, evaluation, actor, scores, overall_comment, submit):
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if evaluation.status == Evaluation.Status.SUBMITTED:
-        raise ValidationError(_("This evaluation has been submitted and can no longer be changed."))
+        raise ValidationError(
+            _("This evaluation has been submitted and can no longer be changed."), code="evaluation_submitted"
+        )
     criteria = list(evaluation.scheme.criteria.all())
     errors = _errors_of(criteria, scores, submitting=submit)
     existing = {s.criterion_id: s for s in evaluation.scores.all()}

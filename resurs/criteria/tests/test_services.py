@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from resurs.criteria.models import Evaluation
 from resurs.criteria.services import (
@@ -59,5 +60,7 @@ def test_out_of_scale_and_missing_comment_keep_the_draft(setup):
 def test_submitted_evaluation_cannot_change(setup):
     _scheme, evaluation, expert = setup
     evaluation_save(evaluation=evaluation, actor=expert, scores=full_scores(5), submit=True)
-    with pytest.raises(Exception, match="submitted"):
+    with pytest.raises(ValidationError) as error:
         evaluation_save(evaluation=evaluation, actor=expert, scores=full_scores(9))
+    assert error.value.code == "evaluation_submitted"
+    assert {s.score for s in evaluation.scores.all()} == {5}
