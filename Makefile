@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: install run serve migrate demo messages makemessages test lint format bench worker check-deploy clean
+.PHONY: openapi install run serve migrate demo messages makemessages test lint format bench worker check-deploy clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -65,3 +65,7 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) node_modules var/test*.sqlite3
+
+openapi: install
+	$(BIN)/python -c "import django, json; django.setup(); from config.api import api; \
+	open('docs/openapi.json', 'w').write(json.dumps(api.get_openapi_schema(path_prefix='/api'), sort_keys=True, indent=1, ensure_ascii=False, default=str) + '\n')"
