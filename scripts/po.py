@@ -4,6 +4,7 @@
   python scripts/po.py missing FILE.po          list msgids without a translation (JSON object to fill in)
   python scripts/po.py fill FILE.po TRANS.json  fill msgstr from a JSON object {msgid: msgstr}
                                                 (for plurals: {msgid: [form0, form1, form2]})
+  python scripts/po.py english FILE.po          the English catalogue: msgids are English, so msgstr = msgid
 """
 
 from __future__ import annotations
@@ -49,6 +50,18 @@ def fill(path: str, translations_path: str) -> None:
     print(f"{path}: filled {filled}")
 
 
+def english(path: str) -> None:
+    catalogue = polib.pofile(path)
+    for entry in catalogue:
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
+            entry.msgstr = entry.msgid
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+    catalogue.save(path)
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"missing": missing, "fill": fill}[command](*args)
+    {"missing": missing, "fill": fill, "english": english}[command](*args)
