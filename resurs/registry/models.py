@@ -19,7 +19,7 @@ from resurs.registry.validators import validate_inn, validate_ogrn
 class FederalDistrict(BilingualNameMixin, TimeStampedModel):
     """A federal district of Russia (source: regions reference, ../shared/data/regions)."""
 
-    code = models.CharField(_("code"), max_length=16, unique=True)
+    code = models.CharField(_("code"), max_length=32, unique=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
 
@@ -351,3 +351,131 @@ class ChangeProposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_status_display()}"
+
+
+class ImportMapping(TimeStampedModel):
+    """How the columns of an import file map onto organisation fields, saved for reuse.
+
+    ``columns`` maps a target field (see ``registry.imports.fields.TARGETS``) to a list of source column
+    headers, tried in order (the first non-empty cell wins): ``{"name": ["full_name", "short_name"], ...}``.
+    Built-in mappings (``is_builtin``) ship with Resurs and cannot be edited from the page.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    columns = models.JSONField(_("columns"), default=dict)
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        ordering = ["-is_builtin", "name"]
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(TimeStampedModel):
+    """One import of an organisation file: what was read, how it was mapped, what came of it."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded, columns not mapped yet")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=300)
+    file_size = models.PositiveBigIntegerField(_("file size, bytes"), default=0)
+    file_format = models.CharField(_("format"), max_length=8, default="csv")
+    encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=4, blank=True)
+    headers = models.JSONField(_("column headers"), default=list, blank=True)
+    mapping = models.ForeignKey(
+        ImportMapping,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="batches",
+        verbose_name=_("mapping"),
+    )
+    columns = models.JSONField(_("columns used"), default=dict, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    rejected_file = models.FileField(_("rejected rows"), upload_to="registry/imports/%Y/%m/", blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    job = models.ForeignKey(
+        "core.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("job")
+    )
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:import-detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class DuplicateDismissal(TimeStampedModel):
+    """Staff looked at a pair of organisations proposed as duplicates and said they are different.
+
+    The pair is stored with the smaller id first so that each pair has one row.
+    """
+
+    first = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    second = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dismissed by"),
+    )
+
+    class Meta:
+        verbose_name = _("dismissed duplicate pair")
+        verbose_name_plural = _("dismissed duplicate pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="unique_duplicate_dismissal"),
+            models.CheckConstraint(condition=Q(first__lt=models.F("second")), name="dismissal_ordered_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"

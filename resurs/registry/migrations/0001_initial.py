@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.CharField(max_length=16, unique=True, verbose_name='code')),
+                ('code', models.CharField(max_length=32, unique=True, verbose_name='code')),
                 ('name_ru', models.CharField(max_length=200, verbose_name='name (Russian)')),
                 ('name_en', models.CharField(blank=True, max_length=200, verbose_name='name (English)')),
             ],

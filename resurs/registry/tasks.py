@@ -1,0 +1,51 @@
+"""Background work of the registry: imports run here so that a long file never holds up a web request."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+
+@task()
+def import_organisations_task(batch_id: int) -> None:
+    """Run one import batch, reporting progress on its Job."""
+    from resurs.core.jobs import job_fail, job_finish, job_progress, job_start
+    from resurs.registry.imports.reading import ImportFileError
+    from resurs.registry.imports.service import import_batch_fail, import_batch_run
+    from resurs.registry.models import ImportBatch
+
+    batch = ImportBatch.objects.select_related("job").get(pk=batch_id)
+    if batch.is_finished:  # idempotent: a retried task does not import twice
+        return
+    job = batch.job
+    if job is not None:
+        job_start(job)
+
+    def progress(done: int, total: int) -> None:
+        if job is not None:
+            job_progress(job, progress=done, total=total)
+
+    try:
+        counts = import_batch_run(batch, progress=progress)
+    except ImportFileError as error:
+        import_batch_fail(batch, message=str(error))
+        if job is not None:
+            job_fail(job, message=str(error))
+        return
+    except Exception:
+        import_batch_fail(
+            batch, message=_("The import stopped on an unexpected error; staff have been told.")
+        )
+        if job is not None:
+            job_fail(job, message=_("The import stopped on an unexpected error."))
+        raise
+    if job is not None:
+        job_finish(
+            job,
+            result={**counts.as_dict(), "url": reverse("registry:import-detail", args=[batch.pk])},
+            message=_(
+                "Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, %(rejected)d rejected."
+            )
+            % counts.as_dict(),
+        )
