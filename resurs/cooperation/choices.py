@@ -40,7 +40,7 @@ SECTOR_COLOURS: dict[str, str] = {
 
 def sector_of(kind: str) -> str:
     """The sector of an organisation kind (unknown kinds count as non-profits, the registry's default kind)."""
-    return KIND_TO_SECTOR.get(kind, Sector.NGO)
+    return str(KIND_TO_SECTOR.get(kind, Sector.NGO).value)
 
 
 class PartnershipType(models.TextChoices):

@@ -1,0 +1,200 @@
+"""Forms of the cooperation app. They parse input; the services hold the rules and their errors are put back
+beside the fields with ``apply_errors``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from resurs.accounts.access import centre_ids_for, is_admin
+from resurs.cooperation.choices import AdvisoryKind, AdvisoryLevel, PartnershipType
+from resurs.cooperation.validators import ALLOWED_EXTENSIONS, validate_document
+from resurs.registry.choices import OrganisationKind, TieRole
+from resurs.registry.models import Centre, Organisation, Person
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def apply_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError beside the fields it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _organisations(*kinds: str):
+    rows = Organisation.objects.only("id", "name", "short_name", "kind").order_by("name")
+    return rows.filter(kind__in=kinds) if kinds else rows
+
+
+class CentreChoiceMixin:
+    """A ``centre`` field limited to the centres the user manages (administrators: every centre)."""
+
+    def _setup_centre(self, user) -> None:
+        centres = Centre.objects.select_related("organisation")
+        if not is_admin(user):
+            centres = centres.filter(pk__in=centre_ids_for(user))
+        field = self.fields["centre"]
+        field.queryset = centres
+        if centres.count() == 1:
+            field.initial = centres.first().pk
+
+
+class PartnershipForm(CentreChoiceMixin, forms.Form):
+    centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Recorded by centre"))
+    organisation_a = forms.ModelChoiceField(
+        queryset=_organisations(),
+        label=_("First party"),
+        help_text=_("The organisation that funds, gives or initiates."),
+    )
+    organisation_b = forms.ModelChoiceField(
+        queryset=_organisations(),
+        label=_("Second party"),
+        help_text=_("The organisation that receives or joins."),
+    )
+    type = forms.ChoiceField(choices=PartnershipType.choices, label=_("Type"))
+    title = forms.CharField(max_length=300, label=_("Title"))
+    started_on = forms.DateField(label=_("Start"), widget=DATE)
+    ended_on = forms.DateField(
+        label=_("End"), required=False, widget=DATE, help_text=_("Leave empty if ongoing.")
+    )
+    value = forms.DecimalField(
+        label=_("Value, roubles"),
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Money or the money equivalent of goods and services."),
+    )
+    outcomes = forms.CharField(label=_("Outcomes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_centre(user)
+        if editing:
+            del self.fields["centre"]
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(max_length=300, label=_("Title"), required=False)
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_document],
+        help_text=_("PDF, office documents or images, up to 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )
+
+
+class VolunteeringForm(CentreChoiceMixin, forms.Form):
+    centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Recorded by centre"))
+    company = forms.ModelChoiceField(queryset=_organisations(OrganisationKind.BUSINESS), label=_("Company"))
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    volunteers = forms.IntegerField(label=_("Volunteers"), min_value=0)
+    hours = forms.IntegerField(label=_("Hours"), min_value=0)
+    programme = forms.CharField(label=_("Programme"), max_length=300, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_centre(user)
+
+
+class AdvisoryBodyForm(CentreChoiceMixin, forms.Form):
+    centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Recorded by centre"))
+    organisation = forms.ModelChoiceField(
+        queryset=_organisations(OrganisationKind.ADVISORY_BODY),
+        label=_("Advisory body"),
+        help_text=_("Add it to the registry first as an organisation of the kind “advisory body”."),
+    )
+    kind = forms.ChoiceField(choices=AdvisoryKind.choices, label=_("Kind"))
+    level = forms.ChoiceField(choices=AdvisoryLevel.choices, label=_("Level"))
+    government_body = forms.ModelChoiceField(
+        queryset=_organisations(OrganisationKind.GOVERNMENT), label=_("Government body")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_centre(user)
+
+
+class MembershipForm(CentreChoiceMixin, forms.Form):
+    centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Recorded by centre"))
+    person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(erased_at__isnull=True).only(
+            "id", "last_name", "first_name", "patronymic"
+        ),
+        label=_("Person"),
+    )
+    role = forms.ChoiceField(
+        choices=[
+            (TieRole.BOARD_MEMBER, TieRole.BOARD_MEMBER.label),
+            (TieRole.ADVISORY_MEMBER, TieRole.ADVISORY_MEMBER.label),
+        ],
+        label=_("Seat"),
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=_organisations(),
+        label=_("Organisation"),
+        help_text=_("The NGO whose board, or the advisory body."),
+    )
+    title = forms.CharField(
+        max_length=300,
+        required=False,
+        label=_("Title"),
+        help_text=_("E.g. chair of the board, deputy chair."),
+    )
+    started_on = forms.DateField(label=_("From"), widget=DATE)
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    main_affiliation = forms.ModelChoiceField(
+        queryset=_organisations(),
+        required=False,
+        label=_("Main affiliation"),
+        help_text=_("Where the member mainly works, e.g. the company a business person comes from."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_centre(user)
+
+
+class MembershipEndForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE)
+
+
+class AdviceRequestForm(CentreChoiceMixin, forms.Form):
+    centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Centre"))
+    topic = forms.CharField(max_length=300, label=_("Topic"))
+    question = forms.CharField(label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    requester = forms.ModelChoiceField(
+        queryset=_organisations(
+            OrganisationKind.GOVERNMENT, OrganisationKind.BUSINESS, OrganisationKind.ADVISORY_BODY
+        ),
+        label=_("Requester"),
+        required=False,  # the service gives the specific message when it is missing
+        help_text=_("The government body or company that asks."),
+    )
+    contact_person = forms.ModelChoiceField(
+        queryset=Person.objects.filter(erased_at__isnull=True).only(
+            "id", "last_name", "first_name", "patronymic"
+        ),
+        required=False,
+        label=_("Contact person (registry)"),
+    )
+    contact_name = forms.CharField(max_length=300, required=False, label=_("Contact name"))
+    contact_email = forms.EmailField(required=False, label=_("Contact e-mail"))
+    contact_phone = forms.CharField(max_length=64, required=False, label=_("Contact phone"))
+    received_on = forms.DateField(label=_("Received"), widget=DATE)
+    due_on = forms.DateField(label=_("Answer due"), widget=DATE)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_centre(user)
+
+
+class AdviceAnswerForm(forms.Form):
+    response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}), required=False)

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from resurs.cooperation.access import can_see_overview, can_see_partnership_list
+from resurs.core.navigation import NavItem
+
+ITEMS = [
+    NavItem(
+        _("Cooperation"),
+        "cooperation:overview",
+        visible=lambda user: can_see_overview(user) or can_see_partnership_list(user),
+        order=70,
+    ),
+]

@@ -1,0 +1,51 @@
+"""Home and desk sections of the cooperation app."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from resurs.cooperation import access, selectors
+from resurs.cooperation.models import AdvisoryBody, GovernanceSeat, Partnership
+
+
+def home(request) -> list[dict]:
+    """Public figures of cross-sector cooperation (totals only, no organisation names or amounts per partner)."""
+    today = timezone.localdate()
+    totals = Partnership.objects.aggregate(
+        count=Count("pk"),
+        value=Sum("value"),
+        business=Count("organisation_a", filter=Q(sector_a="business"), distinct=True),
+    )
+    if not totals["count"]:
+        return []
+    return [
+        {
+            "template": "cooperation/partials/_home_cooperation.html",
+            "order": 70,
+            "totals": totals,
+            "seats": GovernanceSeat.objects.filter(
+                Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=today)
+            ).count(),
+            "advisory_bodies": AdvisoryBody.objects.count(),
+            "can_see_overview": access.can_see_overview(request.user),
+        }
+    ]
+
+
+def desk(request) -> list[dict]:
+    """Staff: the requests for advice that are due soonest."""
+    user = request.user
+    if not access.can_record_cooperation(user):
+        return []
+    queue = selectors.advice_queue(user)
+    today = timezone.localdate()
+    return [
+        {
+            "template": "cooperation/partials/_desk_advice.html",
+            "order": 40,
+            "requests": list(queue[:8]),
+            "open_count": queue.count(),
+            "overdue_count": queue.filter(due_on__lt=today).count(),
+        }
+    ]

@@ -1,0 +1,739 @@
+"""Cooperation pages. Each view authorises (access.py), parses (forms/filters), calls a service and responds."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resurs.cooperation import access, overview, selectors, services
+from resurs.cooperation.choices import OPEN_ADVICE_STATUSES, SECTOR_COLOURS, PartnershipType, Sector
+from resurs.cooperation.filters import AdviceRequestFilter, PartnershipFilter
+from resurs.cooperation.forms import (
+    AdviceAnswerForm,
+    AdviceRequestForm,
+    AdvisoryBodyForm,
+    DocumentForm,
+    MembershipEndForm,
+    MembershipForm,
+    PartnershipForm,
+    VolunteeringForm,
+    apply_errors,
+)
+from resurs.cooperation.models import AdviceAttachment, GovernanceSeat, Partnership, PartnershipDocument
+from resurs.core import charts
+from resurs.core.audit import audit_history
+from resurs.core.htmx import render_page
+from resurs.core.tabular import table_response
+from resurs.registry.access import get_organisation_for_user, get_person_for_user
+from resurs.registry.models import Region
+
+PAGE_SIZE = 25
+
+
+def _crumbs(*items):
+    return [(_("Cooperation"), reverse("cooperation:overview")), *items]
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _tab_context(request, active: str) -> dict:
+    return {
+        "active_tab": active,
+        "can_record": access.can_record_cooperation(request.user),
+        "can_see_all": selectors.can_see_all_cooperation(request.user),
+        "can_see_overview": access.can_see_overview(request.user),
+    }
+
+
+# --- Overview and network -------------------------------------------------------------------------------------
+
+
+@login_required
+def overview_page(request):
+    user = request.user
+    _require(access.can_see_overview(user) or access.can_see_partnership_list(user))
+    if not access.can_see_overview(user):
+        return redirect("cooperation:partnership-list")
+    partnerships = Partnership.objects.all()
+    today = timezone.localdate()
+    totals = partnerships.aggregate(
+        count=Count("pk"),
+        value=Sum("value"),
+        current=Count(
+            "pk", filter=Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        ),
+    )
+    pairs = overview.by_sector_pair_and_year(partnerships)
+    chart_years = [str(y) for y in pairs.years]
+    count_chart = (
+        charts.stacked_bar_chart(
+            chart_years,
+            {row["label"]: row["counts"] for row in pairs.rows[:6]},
+            title=_("New partnerships by year"),
+        )
+        if pairs.rows
+        else ""
+    )
+    value_chart = (
+        charts.line_chart(
+            chart_years,
+            {row["label"]: [float(v) / 1e6 for v in row["values"]] for row in pairs.rows[:6]},
+            title=_("Value of new partnerships, million roubles"),
+        )
+        if pairs.rows
+        else ""
+    )
+    context = {
+        **_tab_context(request, "overview"),
+        "crumbs": _crumbs((_("Overview"), "")),
+        "totals": totals,
+        "pairs": pairs,
+        "regions": overview.by_region(partnerships),
+        "types": overview.by_type(partnerships),
+        "count_chart": count_chart,
+        "value_chart": value_chart,
+        "seats": GovernanceSeat.objects.filter(
+            Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=today)
+        ).count(),
+        "advisory_bodies": selectors.advisory_body_list().count(),
+        "open_requests": selectors.advice_queue(user).count(),
+        "overdue_requests": selectors.advice_queue(user).filter(due_on__lt=today).count(),
+    }
+    return render_page(request, "cooperation/overview.html", context)
+
+
+def _network_filter(request) -> tuple[overview.NetworkFilter, dict]:
+    params = request.GET
+    sector = params.get("sector", "") if params.get("sector", "") in Sector.values else ""
+    allowed_types = [*PartnershipType.values, "board", "advisory"]
+    kind = params.get("type", "") if params.get("type", "") in allowed_types else ""
+    try:
+        region = int(params.get("region") or 0) or None
+    except ValueError:
+        region = None
+    try:
+        year = int(params.get("year") or 0) or None
+    except ValueError:
+        year = None
+    if year is not None and not 1990 <= year <= 2100:
+        year = None
+    return overview.NetworkFilter(sector=sector, type=kind, region=region, year=year), {
+        "sector": sector,
+        "type": kind,
+        "region": region,
+        "year": year,
+    }
+
+
+@login_required
+def network_page(request):
+    _require(access.can_see_overview(request.user))
+    flt, chosen = _network_filter(request)
+    graph = overview.build_network(Partnership.objects.all(), flt)
+    context = {
+        **_tab_context(request, "network"),
+        "crumbs": _crumbs((_("Network of ties"), "")),
+        "elements": overview.cytoscape_elements(graph),
+        "node_count": graph.number_of_nodes(),
+        "edge_count": graph.number_of_edges(),
+        "chosen": chosen,
+        "sectors": [(value, label, SECTOR_COLOURS[value]) for value, label in Sector.choices],
+        "types": [
+            *PartnershipType.choices,
+            ("board", _("Board membership")),
+            ("advisory", _("Advisory-body membership")),
+        ],
+        "regions": Region.objects.only("pk", "name_ru", "name_en"),
+        "years": range(timezone.localdate().year, 2014, -1),
+        "query": request.GET.urlencode(),
+    }
+    return render_page(request, "cooperation/network.html", context)
+
+
+@login_required
+def network_export(request, fmt: str):
+    _require(access.can_see_overview(request.user))
+    flt, _chosen = _network_filter(request)
+    graph = overview.build_network(Partnership.objects.all(), flt)
+    if fmt == "graphml":
+        response = HttpResponse(
+            overview.graphml_bytes(graph), content_type="application/graphml+xml; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="cooperation-network.graphml"'
+        return response
+    if fmt != "csv":
+        raise Http404
+    header = [
+        _("Organisation A (id)"),
+        _("Organisation A"),
+        _("Sector A"),
+        _("Region A"),
+        _("Organisation B (id)"),
+        _("Organisation B"),
+        _("Sector B"),
+        _("Region B"),
+        _("Ties"),
+        _("Partnerships"),
+        _("Governance seats"),
+        _("Value, roubles"),
+    ]
+    return table_response("csv", "cooperation-network", header, overview.edge_rows(graph))
+
+
+# --- Partnerships ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def partnership_list(request):
+    user = request.user
+    _require(access.can_see_partnership_list(user))
+    filterset = PartnershipFilter(request.GET, selectors.partnership_list_for_user(user))
+    queryset = filterset.qs
+    if request.GET.get("export") == "csv" and selectors.can_see_all_cooperation(user):
+        header = [
+            _("Title"),
+            _("Type"),
+            _("First party"),
+            _("Sector"),
+            _("Second party"),
+            _("Sector"),
+            _("Region"),
+            _("Start"),
+            _("End"),
+            _("Value, roubles"),
+            _("Centre"),
+        ]
+        rows = (
+            [
+                p.title,
+                p.get_type_display(),
+                p.organisation_a.display_name,
+                p.get_sector_a_display(),
+                p.organisation_b.display_name,
+                p.get_sector_b_display(),
+                p.organisation_b.region.name if p.organisation_b.region else "",
+                p.started_on,
+                p.ended_on or "",
+                p.value if p.value is not None else "",
+                str(p.centre),
+            ]
+            for p in queryset.iterator(chunk_size=500)
+        )
+        return table_response("csv", "partnerships", header, rows)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        **_tab_context(request, "partnerships"),
+        "crumbs": _crumbs((_("Partnerships"), "")),
+        "filter": filterset,
+        "page_obj": page_obj,
+        "partnerships": page_obj.object_list,
+        "query": request.GET.urlencode(),
+    }
+    return render_page(
+        request,
+        "cooperation/partnership_list.html",
+        context,
+        partial="cooperation/partials/_partnership_results.html",
+    )
+
+
+@login_required
+def partnership_create(request):
+    user = request.user
+    _require(access.can_record_cooperation(user))
+    form = PartnershipForm(request.POST or None, user=user, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            partnership = services.partnership_create(actor=user, **data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The partnership is recorded."))
+            return redirect(partnership)
+    context = {
+        **_tab_context(request, "partnerships"),
+        "crumbs": _crumbs(
+            (_("Partnerships"), reverse("cooperation:partnership-list")), (_("New partnership"), "")
+        ),
+        "form": form,
+        "title": _("New partnership"),
+    }
+    return render_page(request, "cooperation/form.html", context)
+
+
+@login_required
+def partnership_detail(request, pk: int):
+    partnership = access.get_partnership_for_user(request.user, pk)
+    can_change = access.can_change(request.user, partnership)
+    context = {
+        **_tab_context(request, "partnerships"),
+        "crumbs": _crumbs(
+            (_("Partnerships"), reverse("cooperation:partnership-list")), (partnership.title, "")
+        ),
+        "partnership": partnership,
+        "documents": partnership.documents.all(),
+        "can_change": can_change,
+        "document_form": DocumentForm() if can_change else None,
+        "history": audit_history(partnership, limit=20) if can_change else [],
+    }
+    return render_page(request, "cooperation/partnership_detail.html", context)
+
+
+@login_required
+def partnership_edit(request, pk: int):
+    partnership = access.get_partnership_for_user(request.user, pk, need="change")
+    fields = services.PARTNERSHIP_FIELDS
+    initial = {field: getattr(partnership, field) for field in fields}
+    form = PartnershipForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update(partnership=partnership, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The partnership is saved."))
+            return redirect(partnership)
+    context = {
+        **_tab_context(request, "partnerships"),
+        "crumbs": _crumbs(
+            (_("Partnerships"), reverse("cooperation:partnership-list")),
+            (partnership.title, partnership.get_absolute_url()),
+            (_("Edit"), ""),
+        ),
+        "form": form,
+        "title": _("Edit the partnership"),
+    }
+    return render_page(request, "cooperation/form.html", context)
+
+
+@require_POST
+@login_required
+def partnership_delete(request, pk: int):
+    partnership = access.get_partnership_for_user(request.user, pk, need="change")
+    services.partnership_delete(partnership=partnership, actor=request.user)
+    messages.success(request, _("The partnership is deleted."))
+    return redirect("cooperation:partnership-list")
+
+
+@require_POST
+@login_required
+def partnership_document_add(request, pk: int):
+    partnership = access.get_partnership_for_user(request.user, pk, need="change")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.partnership_document_add(
+                partnership=partnership, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The document is attached."))
+            return redirect(partnership)
+    context = {
+        **_tab_context(request, "partnerships"),
+        "crumbs": _crumbs(
+            (_("Partnerships"), reverse("cooperation:partnership-list")), (partnership.title, "")
+        ),
+        "partnership": partnership,
+        "documents": partnership.documents.all(),
+        "can_change": True,
+        "document_form": form,
+        "history": [],
+    }
+    return render_page(request, "cooperation/partnership_detail.html", context, status=400)
+
+
+def _file_response(field_file) -> FileResponse:
+    name = Path(field_file.name).name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+
+
+@login_required
+def partnership_document_download(request, pk: int, document_pk: int):
+    partnership = access.get_partnership_for_user(request.user, pk)
+    document = PartnershipDocument.objects.filter(partnership=partnership, pk=document_pk).first()
+    if document is None:
+        raise Http404
+    return _file_response(document.file)
+
+
+# --- Corporate volunteering -----------------------------------------------------------------------------------
+
+
+@login_required
+def volunteering_list(request):
+    _require(selectors.can_see_all_cooperation(request.user))
+    rows = selectors.corporate_volunteering_list()
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    if year:
+        rows = rows.filter(year=year)
+    totals = rows.aggregate(
+        volunteers=Sum("volunteers"), hours=Sum("hours"), companies=Count("company", distinct=True)
+    )
+    by_year = list(
+        selectors.corporate_volunteering_list()
+        .values("year")
+        .annotate(volunteers=Sum("volunteers"), hours=Sum("hours"), companies=Count("company"))
+        .order_by("year")
+    )
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        **_tab_context(request, "volunteering"),
+        "crumbs": _crumbs((_("Corporate volunteering"), "")),
+        "page_obj": page_obj,
+        "rows": page_obj.object_list,
+        "totals": totals,
+        "by_year": by_year,
+        "year": year,
+        "chart": charts.bar_chart(
+            [str(r["year"]) for r in by_year],
+            [r["hours"] for r in by_year],
+            title=_("Volunteer hours by year"),
+        )
+        if by_year
+        else "",
+    }
+    return render_page(request, "cooperation/volunteering_list.html", context)
+
+
+@login_required
+def volunteering_create(request):
+    user = request.user
+    _require(access.can_record_cooperation(user))
+    form = VolunteeringForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.corporate_volunteering_save(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Corporate volunteering is recorded."))
+            return redirect("cooperation:volunteering-list")
+    context = {
+        **_tab_context(request, "volunteering"),
+        "crumbs": _crumbs(
+            (_("Corporate volunteering"), reverse("cooperation:volunteering-list")), (_("Record"), "")
+        ),
+        "form": form,
+        "title": _("Record corporate volunteering"),
+    }
+    return render_page(request, "cooperation/form.html", context)
+
+
+# --- Advisory bodies and memberships --------------------------------------------------------------------------
+
+
+@login_required
+def advisory_body_list(request):
+    _require(access.can_see_overview(request.user))
+    bodies = selectors.advisory_body_list()
+    level = request.GET.get("level", "")
+    if level:
+        bodies = bodies.filter(level=level)
+    context = {
+        **_tab_context(request, "advisory"),
+        "crumbs": _crumbs((_("Advisory bodies"), "")),
+        "bodies": bodies,
+        "level": level,
+    }
+    return render_page(request, "cooperation/advisory_body_list.html", context)
+
+
+@login_required
+def advisory_body_create(request):
+    user = request.user
+    _require(access.can_record_cooperation(user))
+    form = AdvisoryBodyForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            body = services.advisory_body_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The advisory body is recorded."))
+            return redirect(body)
+    context = {
+        **_tab_context(request, "advisory"),
+        "crumbs": _crumbs((_("Advisory bodies"), reverse("cooperation:advisory-body-list")), (_("New"), "")),
+        "form": form,
+        "title": _("New advisory body"),
+    }
+    return render_page(request, "cooperation/form.html", context)
+
+
+@login_required
+def advisory_body_detail(request, pk: int):
+    body = access.get_advisory_body_for_user(request.user, pk)
+    _require(access.can_see_overview(request.user))
+    members = selectors.membership_list().filter(organisation=body.organisation)
+    context = {
+        **_tab_context(request, "advisory"),
+        "crumbs": _crumbs((_("Advisory bodies"), reverse("cooperation:advisory-body-list")), (str(body), "")),
+        "body": body,
+        "members": members,
+        "today": timezone.localdate(),
+    }
+    return render_page(request, "cooperation/advisory_body_detail.html", context)
+
+
+@login_required
+def membership_list(request):
+    _require(access.can_see_overview(request.user))
+    rows = selectors.membership_list()
+    role = request.GET.get("role", "")
+    if role in ("board_member", "advisory_member"):
+        rows = rows.filter(role=role)
+    if request.GET.get("current"):
+        today = timezone.localdate()
+        rows = rows.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        **_tab_context(request, "memberships"),
+        "crumbs": _crumbs((_("Boards and councils"), "")),
+        "page_obj": page_obj,
+        "memberships": page_obj.object_list,
+        "role": role,
+        "current": bool(request.GET.get("current")),
+    }
+    return render_page(request, "cooperation/membership_list.html", context)
+
+
+@login_required
+def membership_create(request):
+    user = request.user
+    _require(access.can_record_cooperation(user))
+    form = MembershipForm(request.POST or None, user=user, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        try:
+            tie = services.membership_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The membership is recorded."))
+            return redirect("cooperation:organisation", pk=tie.organisation_id)
+    context = {
+        **_tab_context(request, "memberships"),
+        "crumbs": _crumbs(
+            (_("Boards and councils"), reverse("cooperation:membership-list")), (_("New membership"), "")
+        ),
+        "form": form,
+        "title": _("New board or advisory-body membership"),
+    }
+    return render_page(request, "cooperation/form.html", context)
+
+
+@require_POST
+@login_required
+def membership_end(request, pk: int):
+    tie = access.get_membership_for_user(request.user, pk, need="change")
+    form = MembershipEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_end(tie=tie, actor=request.user, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The membership is ended."))
+    else:
+        messages.error(request, _("Enter the date the membership ended."))
+    return redirect("cooperation:organisation", pk=tie.organisation_id)
+
+
+# --- Profiles -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def organisation_cooperation(request, pk: int):
+    organisation = get_organisation_for_user(request.user, pk)
+    context = {
+        **_tab_context(request, ""),
+        "crumbs": _crumbs((organisation.display_name, "")),
+        "coop": selectors.organisation_cooperation(organisation, request.user),
+        "organisation": organisation,
+    }
+    return render_page(request, "cooperation/organisation_cooperation.html", context)
+
+
+@login_required
+def person_cooperation(request, pk: int):
+    person = get_person_for_user(request.user, pk)
+    context = {
+        **_tab_context(request, ""),
+        "crumbs": _crumbs((str(person), "")),
+        "coop": selectors.person_cooperation(person),
+        "person": person,
+    }
+    return render_page(request, "cooperation/person_cooperation.html", context)
+
+
+# --- Requests for advice --------------------------------------------------------------------------------------
+
+
+@login_required
+def advice_list(request):
+    user = request.user
+    _require(access.can_record_cooperation(user))
+    params = request.GET.copy()
+    if "f" not in params:  # the queue opens on open requests; the filter form says otherwise explicitly
+        params["open"] = "on"
+    filterset = AdviceRequestFilter(params, selectors.advice_request_list_for_user(user))
+    page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        **_tab_context(request, "advice"),
+        "crumbs": _crumbs((_("Requests for advice"), "")),
+        "filter": filterset,
+        "page_obj": page_obj,
+        "requests": page_obj.object_list,
+        "today": timezone.localdate(),
+        "open_count": selectors.advice_queue(user).count(),
+    }
+    return render_page(
+        request, "cooperation/advice_list.html", context, partial="cooperation/partials/_advice_results.html"
+    )
+
+
+@login_required
+def advice_create(request):
+    user = request.user
+    _require(access.can_record_cooperation(user))
+    form = AdviceRequestForm(
+        request.POST or None, user=user, initial={"received_on": timezone.localdate(), **request.GET.dict()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice = services.advice_request_create(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The request is registered."))
+            return redirect(advice)
+    context = {
+        **_tab_context(request, "advice"),
+        "crumbs": _crumbs(
+            (_("Requests for advice"), reverse("cooperation:advice-list")), (_("New request"), "")
+        ),
+        "form": form,
+        "title": _("Register a request for advice"),
+    }
+    return render_page(request, "cooperation/form.html", context)
+
+
+def _advice_context(request, advice, *, answer_form=None, document_form=None) -> dict:
+    can_change = access.can_change(request.user, advice)
+    return {
+        **_tab_context(request, "advice"),
+        "crumbs": _crumbs((_("Requests for advice"), reverse("cooperation:advice-list")), (advice.topic, "")),
+        "advice": advice,
+        "attachments": advice.attachments.all(),
+        "can_change": can_change,
+        "answer_form": answer_form or AdviceAnswerForm(initial={"response": advice.response}),
+        "document_form": document_form or DocumentForm(),
+        "history": audit_history(advice, limit=20),
+        "open_statuses": OPEN_ADVICE_STATUSES,
+    }
+
+
+@login_required
+def advice_detail(request, pk: int):
+    advice = access.get_advice_request_for_user(request.user, pk)
+    return render_page(request, "cooperation/advice_detail.html", _advice_context(request, advice))
+
+
+@require_POST
+@login_required
+def advice_take(request, pk: int):
+    advice = access.get_advice_request_for_user(request.user, pk, need="change")
+    try:
+        services.advice_request_take(request=advice, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("You are working on this request."))
+    return redirect(advice)
+
+
+@require_POST
+@login_required
+def advice_answer(request, pk: int):
+    advice = access.get_advice_request_for_user(request.user, pk, need="change")
+    form = AdviceAnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advice_request_answer(
+                request=advice, actor=request.user, response=form.cleaned_data["response"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The answer is recorded."))
+            return redirect(advice)
+    return render_page(
+        request,
+        "cooperation/advice_detail.html",
+        _advice_context(request, advice, answer_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@login_required
+def advice_close(request, pk: int):
+    advice = access.get_advice_request_for_user(request.user, pk, need="change")
+    try:
+        services.advice_request_close(request=advice, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The request is closed."))
+    return redirect(advice)
+
+
+@require_POST
+@login_required
+def advice_attachment_add(request, pk: int):
+    advice = access.get_advice_request_for_user(request.user, pk, need="change")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.advice_attachment_add(request=advice, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The file is attached."))
+            return redirect(advice)
+    return render_page(
+        request,
+        "cooperation/advice_detail.html",
+        _advice_context(request, advice, document_form=form),
+        status=400,
+    )
+
+
+@login_required
+def advice_attachment_download(request, pk: int, attachment_pk: int):
+    advice = access.get_advice_request_for_user(request.user, pk)
+    attachment = AdviceAttachment.objects.filter(request=advice, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    return _file_response(attachment.file)
