@@ -22,7 +22,9 @@ def coop(personas):
     seat = TieFactory(
         person=director, organisation=personas.ngo, role=TieRole.BOARD_MEMBER, started_on=dt.date(2021, 1, 1)
     )
-    GovernanceSeat.objects.create(tie=seat, centre=personas.centre, main_affiliation=company, affiliation_sector="business")
+    GovernanceSeat.objects.create(
+        tie=seat, centre=personas.centre, main_affiliation=company, affiliation_sector="business"
+    )
     body = AdvisoryBodyFactory(centre=personas.centre, government_body=ministry)
     advice = AdviceRequestFactory(centre=personas.centre, requester=ministry, topic="Стандарт поддержки НКО")
     other_advice = AdviceRequestFactory(centre=personas.other_centre)
