@@ -1,10 +1,14 @@
-"""Account services: profile updates and API tokens."""
+"""Account services: API tokens, roles, representations, deactivation."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from resurs.accounts.models import ApiToken, User
+from resurs.accounts.choices import CENTRE_ROLES, Role
+from resurs.accounts.models import ApiToken, Representation, RoleAssignment, User
+from resurs.core.audit import audit_event
 
 
 @transaction.atomic
@@ -20,3 +24,89 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, user: User, token_id: int) -> bool:
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     return bool(deleted)
+
+
+@transaction.atomic
+def role_grant(*, user: User, role: str, centre=None, actor) -> RoleAssignment:
+    """Give ``user`` a role; centre roles (staff, manager, trainer, researcher) need a centre, others none."""
+    if role not in Role.values:
+        raise ValidationError({"role": [_("Unknown role.")]})
+    if role in CENTRE_ROLES and centre is None:
+        raise ValidationError({"centre": [_("This role is held for a centre: choose the centre.")]})
+    if role not in CENTRE_ROLES:
+        centre = None
+    existing = RoleAssignment.objects.filter(user=user, role=role, centre=centre).first()
+    if existing is not None:
+        raise ValidationError({"role": [_("The user already holds this role.")]})
+    assignment = RoleAssignment(user=user, role=role, centre=centre)
+    assignment.full_clean(validate_constraints=False)
+    assignment.save()
+    audit_event(
+        actor=actor,
+        obj=user,
+        action="role_granted",
+        changes={"role": (None, assignment.get_role_display())},
+        data={"role": role, "centre": getattr(centre, "pk", None)},
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, actor) -> None:
+    """Take a role away. The last administrator cannot lose the role (someone must manage the installation)."""
+    if assignment.role == Role.ADMIN:
+        others = (
+            RoleAssignment.objects.filter(role=Role.ADMIN, user__is_active=True)
+            .exclude(pk=assignment.pk)
+            .exists()
+        )
+        if not others and not User.objects.filter(is_superuser=True, is_active=True).exists():
+            raise ValidationError(_("This is the last administrator: grant the role to someone else first."))
+    audit_event(
+        actor=actor,
+        obj=assignment.user,
+        action="role_revoked",
+        changes={"role": (assignment.get_role_display(), None)},
+        data={"role": assignment.role, "centre": assignment.centre_id},
+    )
+    assignment.delete()
+
+
+@transaction.atomic
+def representation_set_status(*, representation: Representation, status: str, actor) -> Representation:
+    """Confirm or revoke a user's right to act for an organisation."""
+    if status not in Representation.Status.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    current = Representation.objects.select_for_update().get(pk=representation.pk)
+    if current.status == status:
+        return current
+    old = current.get_status_display()
+    current.status = status
+    current.save(update_fields=["status", "updated_at"])
+    audit_event(
+        actor=actor,
+        obj=current.user,
+        action="representation_status",
+        changes={"representation": (old, current.get_status_display())},
+        data={"organisation": current.organisation_id},
+    )
+    return current
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor, anonymise: bool = False) -> User:
+    """Stop a user from signing in (tokens deleted). With ``anonymise``, names and e-mail are replaced too."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    current.is_active = False
+    fields = ["is_active"]
+    if anonymise:
+        current.first_name = ""
+        current.last_name = ""
+        current.email = f"erased-{current.pk}@invalid.example"
+        current.username = f"erased-{current.pk}"
+        current.set_unusable_password()
+        fields += ["first_name", "last_name", "email", "username", "password"]
+    current.save(update_fields=fields)
+    ApiToken.objects.filter(user=current).delete()
+    audit_event(actor=actor, obj=current, action="deactivated", data={"anonymised": anonymise})
+    return current

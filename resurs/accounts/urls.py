@@ -13,4 +13,8 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/", views.token_create, name="token-create"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
+    path("users/", views.user_list, name="user-list"),
+    path("users/<int:pk>/", views.user_detail, name="user-detail"),
+    path("users/<int:pk>/roles/<int:assignment_pk>/revoke/", views.role_revoke_view, name="role-revoke"),
+    path("representations/<int:pk>/status/", views.representation_status, name="representation-status"),
 ]

@@ -1,17 +1,38 @@
-"""Sign-in, sign-out, password reset (Django's auth views), the profile and personal API tokens."""
+"""Sign-in, sign-out, password reset (Django's auth views), the profile, personal API tokens, and the
+administrators' pages for users, roles and representations."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from resurs.accounts.forms import ApiTokenForm, ProfileForm
-from resurs.accounts.services import api_token_create, api_token_revoke
+from resurs.accounts.access import is_admin
+from resurs.accounts.forms import (
+    ApiTokenForm,
+    ProfileForm,
+    RepresentationStatusForm,
+    RoleGrantForm,
+    UserFilterForm,
+)
+from resurs.accounts.models import Representation, RoleAssignment, User
+from resurs.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    representation_set_status,
+    role_grant,
+    role_revoke,
+)
 
 LoginView = auth_views.LoginView.as_view(
     template_name="accounts/login.html", redirect_authenticated_user=True
@@ -42,8 +63,6 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile has been saved."))
         response = redirect("accounts:profile")
-        from django.conf import settings
-
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.preferred_language)
         return response
     context = {
@@ -52,6 +71,7 @@ def profile(request):
         "tokens": request.user.api_tokens.all(),
         "roles": request.user.role_assignments.select_related("centre__organisation"),
         "representations": request.user.representations.select_related("organisation"),
+        "person": request.user.person,
     }
     return render(request, "accounts/profile.html", context)
 
@@ -76,3 +96,125 @@ def token_revoke(request, pk: int):
     if api_token_revoke(user=request.user, token_id=pk):
         messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
+
+
+# --- Administrators: users, roles, representations --------------------------------------------------------
+
+
+def _require_admin(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_admin(request.user):
+        raise PermissionDenied
+    return None
+
+
+def _get_user_or_404(pk: int) -> User:
+    user = User.objects.filter(pk=pk).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def user_list(request):
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    form = UserFilterForm(request.GET or None)
+    queryset = User.objects.order_by("last_name", "first_name", "username").prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("centre__organisation"))
+    )
+    if form.is_valid():
+        query = form.cleaned_data["q"].strip()
+        for word in query.split():
+            queryset = queryset.filter(
+                Q(username__icontains=word)
+                | Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        if form.cleaned_data["role"]:
+            queryset = queryset.filter(role_assignments__role=form.cleaned_data["role"]).distinct()
+    page_obj = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    pending = Representation.objects.filter(status=Representation.Status.PENDING).select_related(
+        "user", "organisation"
+    )
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "users": page_obj.object_list,
+            "pending": pending,
+            "crumbs": [(_("Users and roles"), None)],
+        },
+    )
+
+
+def user_detail(request, pk: int):
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    target = _get_user_or_404(pk)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            role_grant(
+                user=target,
+                role=form.cleaned_data["role"],
+                centre=form.cleaned_data["centre"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The role has been granted."))
+            return redirect("accounts:user-detail", pk=target.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "form": form,
+            "roles": target.role_assignments.select_related("centre__organisation"),
+            "representations": target.representations.select_related("organisation"),
+            "statuses": Representation.Status.choices,
+            "crumbs": [(_("Users and roles"), "/accounts/users/"), (str(target), None)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def role_revoke_view(request, pk: int, assignment_pk: int):
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    target = _get_user_or_404(pk)
+    assignment = target.role_assignments.filter(pk=assignment_pk).first()
+    if assignment is None:
+        raise Http404
+    try:
+        role_revoke(assignment=assignment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The role has been revoked."))
+    return redirect("accounts:user-detail", pk=target.pk)
+
+
+@require_POST
+def representation_status(request, pk: int):
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    representation = Representation.objects.filter(pk=pk).first()
+    if representation is None:
+        raise Http404
+    form = RepresentationStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+    else:
+        representation_set_status(
+            representation=representation, status=form.cleaned_data["status"], actor=request.user
+        )
+        messages.success(request, _("The representation has been updated."))
+    return redirect("accounts:user-detail", pk=representation.user_id)

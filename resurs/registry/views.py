@@ -1,25 +1,521 @@
-"""Registry pages (the registry issue fills these in)."""
+"""Registry pages: the organisation list with filters and facets, profiles, staff forms, proposed changes and
+personal data. Each view authorises (access.py), parses (forms/filters), calls a service and responds."""
 
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from resurs.registry.models import Organisation, Person
+from resurs.core.audit import audit_history
+from resurs.core.htmx import render_page
+from resurs.core.tabular import table_response
+from resurs.registry import selectors, services
+from resurs.registry.access import (
+    can_edit_registry,
+    can_export_registry,
+    can_manage_person_data,
+    can_propose_change,
+    can_review_proposals,
+    can_see_audit,
+    can_see_person_contacts,
+    get_organisation_for_user,
+    get_person_for_user,
+    get_proposal_for_user,
+    get_tie_for_user,
+    is_self,
+)
+from resurs.registry.choices import ProposalStatus
+from resurs.registry.filters import organisation_filter
+from resurs.registry.forms import (
+    ConsentForm,
+    OrganisationForm,
+    PersonForm,
+    ProposalForm,
+    ReviewForm,
+    TieEndForm,
+    TieForm,
+)
+from resurs.registry.models import Field, Organisation
+
+PAGE_SIZE = 25
+
+
+def _require_editor(user) -> None:
+    if not can_edit_registry(user):
+        raise PermissionDenied
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the form's fields (or on top when not field-specific)."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _crumbs(*items):
+    return [(_("Registry"), "/registry/organisations/"), *items]
+
+
+# --- Organisations ----------------------------------------------------------------------------------------
 
 
 @login_required
 def organisation_list(request):
-    return render(
-        request, "registry/organisation_list.html", {"organisations": Organisation.objects.all()[:50]}
+    filterset = organisation_filter(request.GET, selectors.organisation_list())
+    queryset = filterset.qs
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        if not can_export_registry(request.user):
+            raise PermissionDenied
+        return _export(export, queryset)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page_obj": page_obj,
+        "organisations": page_obj.object_list,
+        "facets": selectors.facets_for_display(queryset),
+        "can_edit": can_edit_registry(request.user),
+        "can_export": can_export_registry(request.user),
+        "crumbs": [(_("Registry"), None)],
+    }
+    return render_page(
+        request,
+        "registry/organisation_list.html",
+        context,
+        partial="registry/partials/_organisation_results.html",
     )
+
+
+def _export(fmt: str, queryset):
+    header = [
+        _("Full name"),
+        _("Short name"),
+        _("Kind"),
+        _("INN"),
+        _("OGRN"),
+        _("Region"),
+        _("City"),
+        _("Founding date"),
+        _("Status"),
+        _("Website"),
+    ]
+    rows = (
+        [
+            org.name,
+            org.short_name,
+            org.get_kind_display(),
+            org.inn,
+            org.ogrn,
+            org.region.name if org.region else "",
+            org.city,
+            org.founded_on,
+            org.get_status_display(),
+            org.website,
+        ]
+        for org in queryset.iterator(chunk_size=2000)
+    )
+    return table_response(fmt, f"registry-{timezone.localdate():%Y-%m-%d}", header, rows)
 
 
 @login_required
 def organisation_detail(request, pk: int):
+    organisation = get_organisation_for_user(request.user, pk)
+    current, past = selectors.organisation_ties(organisation)
+    staff = can_edit_registry(request.user)
+    context = {
+        "organisation": organisation,
+        "fields": list(organisation.fields.all()),
+        "centre": selectors.organisation_centre(organisation),
+        "current_ties": current,
+        "past_ties": past,
+        "can_edit": staff,
+        "can_propose": can_propose_change(request.user, organisation),
+        "history": selectors.audit_rows(audit_history(organisation, limit=50))
+        if can_see_audit(request.user)
+        else None,
+        "pending_proposals": list(
+            selectors.pending_proposals().filter(organisation=organisation).select_related("proposed_by")
+        )
+        if can_review_proposals(request.user)
+        else [],
+        "my_proposals": list(selectors.proposals_of(request.user).filter(organisation=organisation)[:10])
+        if can_propose_change(request.user, organisation)
+        else [],
+        "crumbs": _crumbs((organisation.display_name, None)),
+    }
+    return render(request, "registry/organisation_detail.html", context)
+
+
+@login_required
+def organisation_create(request):
+    _require_editor(request.user)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The organisation has been added to the registry."))
+            return redirect(organisation)
     return render(
-        request, "registry/organisation_detail.html", {"organisation": get_object_or_404(Organisation, pk=pk)}
+        request,
+        "registry/organisation_form.html",
+        {
+            "form": form,
+            "title": _("New organisation"),
+            "crumbs": _crumbs((_("New organisation"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = get_organisation_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=organisation.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_update(
+                organisation=organisation, actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(organisation)
+    return render(
+        request,
+        "registry/organisation_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "title": _("Edit: %(name)s") % {"name": organisation.display_name},
+            "crumbs": _crumbs(
+                (organisation.display_name, organisation.get_absolute_url()), (_("Edit"), None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def tie_create(request, pk: int):
+    organisation = get_organisation_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = TieForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.tie_create(
+                actor=request.user,
+                person=data["person"],
+                organisation=organisation,
+                role=data["role"],
+                title=data["title"],
+                started_on=data["started_on"],
+                ended_on=data["ended_on"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The position has been added."))
+            return redirect(organisation)
+    return render(
+        request,
+        "registry/tie_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "crumbs": _crumbs(
+                (organisation.display_name, organisation.get_absolute_url()),
+                (_("Add a position or membership"), None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def tie_end(request, pk: int):
+    tie = get_tie_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = TieEndForm(request.POST or None, tie=tie, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.tie_end(tie=tie, actor=request.user, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The position has been ended."))
+            return redirect(tie.organisation)
+    return render(
+        request,
+        "registry/tie_end.html",
+        {
+            "form": form,
+            "tie": tie,
+            "crumbs": _crumbs(
+                (tie.organisation.display_name, tie.organisation.get_absolute_url()),
+                (_("End a position"), None),
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- People -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def person_list(request):
+    query = request.GET.get("q", "").strip()
+    queryset = selectors.person_search(selectors.person_list().filter(erased_at=None), query)
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "registry/person_list.html",
+        {
+            "page_obj": page_obj,
+            "people": page_obj.object_list,
+            "q": query,
+            "can_edit": can_edit_registry(request.user),
+            "crumbs": _crumbs((_("People"), None)),
+        },
+        partial="registry/partials/_person_results.html",
     )
 
 
 @login_required
 def person_detail(request, pk: int):
-    return render(request, "registry/person_detail.html", {"person": get_object_or_404(Person, pk=pk)})
+    person = get_person_for_user(request.user, pk)
+    context = {
+        "person": person,
+        "ties": selectors.person_ties(person),
+        "show_contacts": can_see_person_contacts(request.user, person),
+        "can_edit": can_edit_registry(request.user),
+        "can_manage_data": can_manage_person_data(request.user, person),
+        "is_self": is_self(request.user, person),
+        "consent_form": ConsentForm(initial={"given": person.has_consent}),
+        "history": selectors.audit_rows(audit_history(person, limit=50))
+        if can_see_audit(request.user)
+        else None,
+        "crumbs": _crumbs((_("People"), "/registry/people/"), (person.full_name, None)),
+    }
+    return render(request, "registry/person_detail.html", context)
+
+
+@login_required
+def person_create(request):
+    _require_editor(request.user)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.person_create(actor=request.user, data=data, consent=data.get("consent"))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The person has been added to the registry."))
+            return redirect(person)
+    return render(
+        request,
+        "registry/person_form.html",
+        {"form": form, "title": _("New person"), "crumbs": _crumbs((_("New person"), None))},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = get_person_for_user(request.user, pk)
+    _require_editor(request.user)
+    form = PersonForm(request.POST or None, instance=type(person).objects.get(pk=person.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=person, actor=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect(person)
+    return render(
+        request,
+        "registry/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": _("Edit: %(name)s") % {"name": person.full_name},
+            "crumbs": _crumbs((person.full_name, person.get_absolute_url()), (_("Edit"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def person_consent(request, pk: int):
+    person = get_person_for_user(request.user, pk)
+    if not can_manage_person_data(request.user, person):
+        raise PermissionDenied
+    form = ConsentForm(request.POST)
+    form.is_valid()
+    given = bool(form.cleaned_data.get("given"))
+    services.person_consent_set(person=person, actor=request.user, given=given)
+    messages.success(request, _("Consent has been recorded.") if given else _("Consent has been withdrawn."))
+    return redirect(person)
+
+
+# --- Personal data of the signed-in user ------------------------------------------------------------------
+
+
+@login_required
+def my_data(request):
+    """ "Download my data": everything Resurs holds about the signed-in user, as JSON."""
+    payload = selectors.personal_data(request.user)
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="resurs-my-data-{request.user.pk}.json"'
+    return response
+
+
+@login_required
+def my_data_erase(request):
+    """Erase my personal data (with a confirmation step)."""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm that your data should be erased."))
+            return redirect("registry:my-data-erase")
+        services.personal_data_erase(user=request.user, actor=request.user)
+        logout(request)
+        messages.success(request, _("Your personal data has been erased and your account closed."))
+        return redirect("core:home")
+    return render(
+        request,
+        "registry/my_data_erase.html",
+        {"crumbs": [(_("Profile"), "/accounts/profile/"), (_("Erase my personal data"), None)]},
+    )
+
+
+# --- Proposed changes -------------------------------------------------------------------------------------
+
+
+@login_required
+def proposal_create(request, pk: int):
+    organisation = get_organisation_for_user(request.user, pk)
+    if not can_propose_change(request.user, organisation):
+        raise PermissionDenied
+    form = ProposalForm(request.POST or None, instance=Organisation.objects.get(pk=organisation.pk))
+    if request.method == "POST" and form.is_valid():
+        values = {field: form.cleaned_data[field] for field in services.PROPOSABLE_FIELDS}
+        try:
+            services.proposal_create(
+                organisation=organisation,
+                user=request.user,
+                values=values,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: the staff will review your proposal."))
+            return redirect(organisation)
+    return render(
+        request,
+        "registry/proposal_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "crumbs": _crumbs(
+                (organisation.display_name, organisation.get_absolute_url()), (_("Propose changes"), None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def proposal_list(request):
+    """Staff: the review queue (or all proposals of a status). Representatives: their own proposals."""
+    reviewer = can_review_proposals(request.user)
+    if reviewer:
+        status = request.GET.get("status", ProposalStatus.PENDING)
+        if status not in ProposalStatus.values and status != "all":
+            status = ProposalStatus.PENDING
+        queryset = selectors.proposal_queue(None if status == "all" else status)
+    elif selectors.represented_organisations(request.user).exists() or (
+        selectors.proposals_of(request.user).exists()
+    ):
+        status = "all"
+        queryset = selectors.proposals_of(request.user).select_related("reviewed_by")
+    else:
+        raise PermissionDenied
+    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registry/proposal_list.html",
+        {
+            "page_obj": page_obj,
+            "proposals": page_obj.object_list,
+            "reviewer": reviewer,
+            "status": status,
+            "statuses": ProposalStatus.choices,
+            "crumbs": _crumbs((_("Proposed changes"), None)),
+        },
+    )
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    proposal = get_proposal_for_user(request.user, pk)
+    reviewer = can_review_proposals(request.user)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if not reviewer:
+            raise PermissionDenied
+        decision = request.POST.get("decision")
+        if form.is_valid() and decision in ("approve", "reject"):
+            note = form.cleaned_data["note"]
+            try:
+                if decision == "approve":
+                    services.proposal_approve(proposal=proposal, reviewer=request.user, note=note)
+                    messages.success(request, _("The changes have been applied to the organisation."))
+                else:
+                    services.proposal_reject(proposal=proposal, reviewer=request.user, note=note)
+                    messages.success(request, _("The proposal has been rejected."))
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                return redirect("registry:proposal-list")
+        elif decision not in ("approve", "reject"):
+            form.add_error(None, _("Choose to approve or to reject."))
+    field_names = {field.slug: field.name for field in Field.objects.all()}
+    return render(
+        request,
+        "registry/proposal_detail.html",
+        {
+            "proposal": proposal,
+            "rows": selectors.proposal_rows(proposal, field_names),
+            "form": form,
+            "can_review": reviewer and proposal.status == ProposalStatus.PENDING,
+            "crumbs": _crumbs(
+                (_("Proposed changes"), "/registry/proposals/"), (str(proposal.organisation), None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,300 @@
+"""Reading the registry: querysets shaped for the pages and the API, and figures for the home page."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from resurs.accounts.access import represented_organisation_ids
+from resurs.registry.choices import OrganisationKind, ProposalStatus
+from resurs.registry.models import (
+    Centre,
+    ChangeProposal,
+    FederalDistrict,
+    Field,
+    LegalForm,
+    Organisation,
+    Person,
+    Region,
+    Tie,
+)
+from resurs.registry.search import organisation_facets
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation of the registry (readable by all signed-in users), with what a list row shows."""
+    return Organisation.objects.select_related("region")
+
+
+def organisation_ties(organisation: Organisation) -> tuple[list[Tie], list[Tie]]:
+    """(current, past) ties of ``organisation`` with their people."""
+    ties = list(
+        Tie.objects.filter(organisation=organisation)
+        .select_related("person")
+        .order_by("ended_on", "role", "person__last_name")
+    )
+    today = timezone.localdate()
+    current = [tie for tie in ties if tie.ended_on is None or tie.ended_on >= today]
+    past = [tie for tie in ties if tie.ended_on is not None and tie.ended_on < today]
+    return current, past
+
+
+def person_ties(person: Person) -> list[Tie]:
+    return list(
+        Tie.objects.filter(person=person).select_related("organisation").order_by("ended_on", "-started_on")
+    )
+
+
+def organisation_centre(organisation: Organisation) -> Centre | None:
+    return Centre.objects.filter(organisation=organisation).first()
+
+
+def person_list() -> QuerySet[Person]:
+    return Person.objects.select_related("region")
+
+
+def person_search(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
+    from django.db.models import Q
+
+    condition = Q()
+    for word in (query or "").split():
+        condition &= (
+            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word)
+        )
+    return queryset.filter(condition)
+
+
+def _label(row: dict, prefix: str) -> str:
+    english = (get_language() or "ru").startswith("en")
+    return (row.get(f"{prefix}name_en") if english else None) or row.get(f"{prefix}name_ru") or ""
+
+
+def facets_for_display(queryset: QuerySet[Organisation]) -> dict[str, list[dict]]:
+    """Facet counts with labels in the active language: ``{"kind": [{"value", "label", "count"}...]...}``."""
+    raw = organisation_facets(queryset)
+    kinds = dict(OrganisationKind.choices)
+    return {
+        "kind": [
+            {"value": row["kind"], "label": kinds.get(row["kind"], row["kind"]), "count": row["count"]}
+            for row in raw["kind"]
+        ],
+        "federal_district": [
+            {
+                "value": row["region__federal_district"],
+                "label": _label(row, "region__federal_district__"),
+                "count": row["count"],
+            }
+            for row in raw["federal_district"]
+            if row["region__federal_district"]
+        ],
+        "region": [
+            {"value": row["region"], "label": _label(row, "region__"), "count": row["count"]}
+            for row in raw["region"]
+            if row["region"]
+        ][:15],
+        "field": [
+            {"value": row["fields"], "label": _label(row, "fields__"), "count": row["count"]}
+            for row in raw["field"]
+        ],
+    }
+
+
+def pending_proposals() -> QuerySet[ChangeProposal]:
+    return ChangeProposal.objects.filter(status=ProposalStatus.PENDING)
+
+
+def proposal_queue(status: str | None = ProposalStatus.PENDING) -> QuerySet[ChangeProposal]:
+    queryset = ChangeProposal.objects.select_related("organisation", "proposed_by", "reviewed_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("created_at" if status == ProposalStatus.PENDING else "-created_at")
+
+
+def proposals_of(user) -> QuerySet[ChangeProposal]:
+    return ChangeProposal.objects.filter(proposed_by=user).select_related("organisation")
+
+
+def represented_organisations(user) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=represented_organisation_ids(user)).select_related("region")
+
+
+def registry_figures() -> dict[str, int]:
+    """Headline numbers for the home page."""
+    return {
+        "organisations": Organisation.objects.count(),
+        "centres": Centre.objects.count(),
+        "regions": Organisation.objects.exclude(region=None).values("region").distinct().count(),
+        "people": Person.objects.filter(erased_at=None).count(),
+    }
+
+
+def reference_lists() -> dict[str, QuerySet]:
+    return {
+        "regions": Region.objects.select_related("federal_district"),
+        "federal_districts": FederalDistrict.objects.annotate(region_count=Count("regions")),
+        "fields": Field.objects.all(),
+        "legal_forms": LegalForm.objects.all(),
+    }
+
+
+def organisation_detail_queryset() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("region__federal_district", "legal_form").prefetch_related(
+        Prefetch("fields", queryset=Field.objects.all())
+    )
+
+
+# --- Presenting the audit trail and proposals -------------------------------------------------------------
+
+
+def audit_rows(entries) -> list[dict]:
+    """Audit entries as rows for the "change history" table: when, who, what, and each field's old → new."""
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        changes = []
+        raw = entry.changes_dict or {}
+        display = entry.changes_display_dict if model is not None else {}
+        for field_name, values in raw.items():
+            label = field_name
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(field_name).verbose_name)
+                except Exception:  # a field of an older version of the model, or a domain-event key
+                    label = field_name
+            if isinstance(
+                values, dict
+            ):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
+                sign = "+" if values.get("operation") == "add" else "−"
+                changes.append(
+                    {
+                        "field": label,
+                        "old": "",
+                        "new": f"{sign} " + ", ".join(map(str, values.get("objects", []))),
+                    }
+                )
+                continue
+            shown = display.get(label, values) if isinstance(display, dict) else values
+            old, new = (list(shown) + [None, None])[:2]
+            changes.append({"field": label, "old": _none_if_blank(old), "new": _none_if_blank(new)})
+        rows.append(
+            {
+                "timestamp": entry.timestamp,
+                "actor": entry.actor,
+                "action": (entry.additional_data or {}).get("event") or entry.get_action_display(),
+                "changes": changes,
+            }
+        )
+    return rows
+
+
+def _none_if_blank(value):
+    return None if value in (None, "", "None") else value
+
+
+def proposal_rows(proposal: ChangeProposal, field_names: dict[str, str]) -> list[dict]:
+    """Side-by-side rows of a proposal: field label, old value, proposed value, and the value now."""
+    organisation = proposal.organisation
+    rows = []
+    for field, pair in (proposal.changes or {}).items():
+        try:
+            label = str(Organisation._meta.get_field(field).verbose_name)
+        except Exception:
+            label = field
+        old, new = (list(pair) + [None, None])[:2]
+        if field == "fields":
+            current = sorted(organisation.fields.values_list("slug", flat=True))
+            names = lambda slugs: ", ".join(field_names.get(slug, slug) for slug in slugs or [])  # noqa: E731
+            rows.append(
+                {
+                    "field": label,
+                    "old": names(old),
+                    "new": names(new),
+                    "current": names(current),
+                    "changed_since": current != old,
+                }
+            )
+        else:
+            current = getattr(organisation, field, "") or ""
+            rows.append(
+                {"field": label, "old": old, "new": new, "current": current, "changed_since": current != old}
+            )
+    return rows
+
+
+def personal_data(user) -> dict:
+    """Everything Resurs holds about ``user``: account, roles, representations, token metadata, person, ties."""
+    person = user.person
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "account": {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "roles": [
+            {"role": role.role, "role_display": role.get_role_display(), "centre": str(role.centre or "")}
+            for role in user.role_assignments.select_related("centre__organisation")
+        ],
+        "representations": [
+            {
+                "organisation_id": rep.organisation_id,
+                "organisation": str(rep.organisation),
+                "status": rep.status,
+                "position": rep.position,
+            }
+            for rep in user.representations.select_related("organisation")
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "prefix": token.prefix,
+                "created_at": token.created_at.isoformat(),
+                "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+            }
+            for token in user.api_tokens.all()
+        ],
+        "person": None
+        if person is None
+        else {
+            "id": person.pk,
+            "last_name": person.last_name,
+            "first_name": person.first_name,
+            "patronymic": person.patronymic,
+            "email": person.email,
+            "phone": person.phone,
+            "region": str(person.region or ""),
+            "city": person.city,
+            "bio": person.bio,
+            "consent_given_at": person.consent_given_at.isoformat() if person.consent_given_at else None,
+            "consent_text_version": person.consent_text_version,
+            "consent_withdrawn_at": person.consent_withdrawn_at.isoformat()
+            if person.consent_withdrawn_at
+            else None,
+            "ties": [
+                {
+                    "organisation_id": tie.organisation_id,
+                    "organisation": str(tie.organisation),
+                    "role": tie.role,
+                    "title": tie.title,
+                    "started_on": tie.started_on.isoformat() if tie.started_on else None,
+                    "ended_on": tie.ended_on.isoformat() if tie.ended_on else None,
+                }
+                for tie in person_ties(person)
+            ],
+        },
+        "proposed_changes": [
+            {
+                "organisation_id": proposal.organisation_id,
+                "status": proposal.status,
+                "changes": proposal.changes,
+                "comment": proposal.comment,
+                "created_at": proposal.created_at.isoformat(),
+            }
+            for proposal in proposals_of(user)
+        ],
+    }

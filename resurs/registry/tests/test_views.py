@@ -1,0 +1,314 @@
+"""Registry pages: list with filters, facets, search-as-you-type and export; profiles; staff forms."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from resurs.registry.choices import OrganisationKind, TieRole
+from resurs.registry.models import Field, Organisation, Person, Tie
+from resurs.registry.services import organisation_update
+from resurs.registry.tests.factories import (
+    CentreFactory,
+    OrganisationFactory,
+    PersonFactory,
+    TieFactory,
+    region,
+)
+from resurs.registry.validators import complete_inn10, complete_ogrn
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("registry:organisation-list")
+
+
+def valid_inn(seed: int) -> str:
+    return complete_inn10(f"54{seed:07d}")
+
+
+def organisation_post(**overrides) -> dict:
+    data = {
+        "name": "Благотворительный фонд «Открытые сердца»",
+        "short_name": "БФ «Открытые сердца»",
+        "kind": OrganisationKind.FOUNDATION,
+        "inn": valid_inn(1234),
+        "ogrn": complete_ogrn("115540012345"),
+        "region": region("54").pk,
+        "city": "Новосибирск",
+        "founded_on": "2015-03-02",
+        "status": "active",
+        "website": "https://example.org",
+    }
+    data.update(overrides)
+    return data
+
+
+class TestOrganisationList:
+    def test_lists_filters_and_counts(self, personas, client_for):
+        OrganisationFactory(name="Фонд «Северное сияние»", short_name="", region=region("10"))
+        OrganisationFactory(name="АНО «Южный ветер»", short_name="", kind=OrganisationKind.MEDIA)
+        client = client_for(personas.outsider)
+        response = client.get(LIST, {"q": "сияние"})
+        assert response.status_code == 200
+        names = [org.name for org in response.context["organisations"]]
+        assert names == ["Фонд «Северное сияние»"]
+        response = client.get(LIST, {"kind": OrganisationKind.MEDIA})
+        assert [org.name for org in response.context["organisations"]] == ["АНО «Южный ветер»"]
+        response = client.get(LIST, {"region": region("10").pk})
+        assert [org.name for org in response.context["organisations"]] == ["Фонд «Северное сияние»"]
+        district = region("10").federal_district_id
+        response = client.get(LIST, {"federal_district": district})
+        assert "Фонд «Северное сияние»" in [org.name for org in response.context["organisations"]]
+
+    def test_founding_year_range_and_sort(self, personas, client_for):
+        for year in (1995, 2005, 2015):
+            OrganisationFactory(
+                name=f"Организация {year}", founded_on=dt.date(year, 1, 1), kind=OrganisationKind.UNIVERSITY
+            )
+        client = client_for(personas.staff)
+        response = client.get(LIST, {"founded_from": 2000, "founded_to": 2009})
+        assert [org.name for org in response.context["organisations"]] == ["Организация 2005"]
+        response = client.get(LIST, {"sort": "-founded", "kind": OrganisationKind.UNIVERSITY})
+        assert [org.name for org in response.context["organisations"]] == [
+            "Организация 2015",
+            "Организация 2005",
+            "Организация 1995",
+        ]
+        response = client.get(LIST, {"founded_from": 2010, "founded_to": 2000})
+        assert "founded_to" in response.context["filter"].form.errors
+
+    def test_field_filter_and_facets(self, personas, client_for):
+        children = Field.objects.first()
+        tagged = OrganisationFactory(name="Детский центр")
+        tagged.fields.add(children)
+        client = client_for(personas.expert)
+        response = client.get(LIST, {"field": children.pk})
+        assert [org.name for org in response.context["organisations"]] == ["Детский центр"]
+        facets = response.context["facets"]
+        assert facets["field"][0]["value"] == children.pk and facets["field"][0]["count"] == 1
+        assert facets["kind"] == [{"value": "ngo", "label": "НКО", "count": 1}]
+        assert f"field={children.pk}".encode() in client.get(LIST).content
+
+    def test_paging_by_25(self, personas, client_for):
+        OrganisationFactory.create_batch(30)
+        response = client_for(personas.staff).get(LIST, {"page": 2})
+        # personas add 3 organisations (two centres and the NGO): 33 in all
+        assert response.context["page_obj"].paginator.count == 33
+        assert len(response.context["organisations"]) == 8
+
+    def test_htmx_renders_the_partial_with_facets_out_of_band(self, personas, client_for):
+        OrganisationFactory(name="Фонд «Северное сияние»", short_name="")
+        response = client_for(personas.staff).get(LIST, {"q": "сияние"}, headers={"HX-Request": "true"})
+        content = response.content.decode()
+        assert "<html" not in content
+        assert "Северное сияние" in content
+        assert 'id="facets"' in content and 'hx-swap-oob="true"' in content
+
+    def test_query_count_does_not_grow_with_rows(self, personas, client_for, django_assert_max_num_queries):
+        OrganisationFactory.create_batch(40)
+        client = client_for(personas.staff)
+        client.get(LIST)  # warm caches (content types, site name)
+        with django_assert_max_num_queries(22):
+            response = client.get(LIST, {"q": "Тестовая", "sort": "name"})
+        assert len(response.context["organisations"]) == 25
+
+    def test_anonymous_goes_to_login(self, client_for, reference_data):
+        response = client_for(None).get(LIST)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+    @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+    def test_staff_export_is_filtered_and_formula_safe(self, personas, client_for, fmt):
+        OrganisationFactory(name="=HYPERLINK(1)", short_name="", city="Тверь")
+        OrganisationFactory(name="Другая", city="Москва")
+        response = client_for(personas.staff).get(LIST, {"q": "HYPERLINK", "export": fmt})
+        assert response.status_code == 200
+        if fmt == "csv":
+            text = b"".join(response.streaming_content).decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text)))
+            assert len(rows) == 2
+            assert rows[1][0] == "'=HYPERLINK(1)"
+        else:
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(response.content)).active
+            values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+            assert len(values) == 2 and values[1][0] == "'=HYPERLINK(1)"
+
+    @pytest.mark.parametrize("persona", ["outsider", "expert", "ngo_rep", "trainer", "partner"])
+    def test_export_forbidden_to_non_staff(self, personas, client_for, persona):
+        response = client_for(getattr(personas, persona)).get(LIST, {"export": "csv"})
+        assert response.status_code == 403
+
+
+class TestOrganisationProfile:
+    def test_profile_shows_ties_centre_and_history_for_staff(self, personas, client_for):
+        centre = personas.centre
+        organisation = centre.organisation
+        person = PersonFactory(last_name="Петрова")
+        TieFactory(organisation=organisation, person=person, role=TieRole.LEADER, title="Директор")
+        TieFactory(
+            organisation=organisation,
+            person=PersonFactory(last_name="Смирнов"),
+            started_on=dt.date(2010, 1, 1),
+            ended_on=dt.date(2012, 1, 1),
+        )
+        organisation_update(organisation=organisation, actor=personas.staff, data={"city": "Казань"})
+        response = client_for(personas.staff).get(organisation.get_absolute_url())
+        assert response.status_code == 200
+        assert [tie.person.last_name for tie in response.context["current_ties"]] == ["Петрова"]
+        assert [tie.person.last_name for tie in response.context["past_ties"]] == ["Смирнов"]
+        assert response.context["centre"] == centre
+        content = response.content.decode()
+        assert 'data-testid="centre-badge"' in content
+        history = response.context["history"]
+        city_change = [row for row in history if any(c["new"] == "Казань" for c in row["changes"])]
+        assert city_change and city_change[0]["actor"] == personas.staff
+
+    def test_history_hidden_from_non_staff(self, personas, client_for):
+        response = client_for(personas.expert).get(personas.ngo.get_absolute_url())
+        assert response.status_code == 200
+        assert response.context["history"] is None
+        assert "Журнал изменений" not in response.content.decode()
+
+    def test_missing_organisation_is_404(self, personas, client_for):
+        assert client_for(personas.staff).get("/registry/organisations/999999/").status_code == 404
+
+
+class TestOrganisationForms:
+    def test_staff_creates_an_organisation(self, personas, client_for):
+        field = Field.objects.first()
+        response = client_for(personas.staff).post(
+            reverse("registry:organisation-create"), organisation_post(fields=[field.pk])
+        )
+        organisation = Organisation.objects.get(inn=valid_inn(1234))
+        assert response.status_code == 302 and response["Location"] == organisation.get_absolute_url()
+        assert list(organisation.fields.all()) == [field]
+        from auditlog.models import LogEntry
+
+        entry = LogEntry.objects.get_for_object(organisation).first()
+        assert entry.actor == personas.staff
+
+    @pytest.mark.parametrize(
+        "overrides, field, fragment",
+        [
+            ({"inn": "7707083894"}, "inn", "контрольн"),
+            ({"inn": "77070838"}, "inn", "10 цифр"),
+            ({"ogrn": "1027700132190"}, "ogrn", "контрольн"),
+            ({"founded_on": "2027-01-01"}, "founded_on", "будущ"),
+            ({"name": ""}, "name", "Обязательное поле"),
+            ({"name": "Ф" * 501}, "name", "500"),
+            ({"liquidated_on": "2010-01-01"}, "liquidated_on", "раньше"),
+        ],
+    )
+    def test_bad_input_gets_a_message_next_to_the_field(
+        self, personas, client_for, overrides, field, fragment
+    ):
+        with time_machine.travel(dt.datetime(2026, 11, 26, 12, tzinfo=dt.UTC), tick=False):
+            response = client_for(personas.staff).post(
+                reverse("registry:organisation-create"), organisation_post(**overrides)
+            )
+        assert response.status_code == 400
+        errors = response.context["form"].errors
+        assert field in errors, errors
+        assert any(fragment in message for message in errors[field]), errors[field]
+        # nothing typed is lost
+        assert response.context["form"]["city"].value() == "Новосибирск"
+        assert f'id="id_{field}_error"' in response.content.decode()
+        assert not Organisation.objects.filter(city="Новосибирск").exists()
+
+    def test_duplicate_inn_names_the_existing_organisation(self, personas, client_for):
+        existing = OrganisationFactory(short_name="АНО «Первая»")
+        response = client_for(personas.staff).post(
+            reverse("registry:organisation-create"), organisation_post(inn=existing.inn, ogrn=existing.ogrn)
+        )
+        assert response.status_code == 400
+        errors = response.context["form"].errors
+        assert "АНО «Первая»" in errors["inn"][0]
+        assert "АНО «Первая»" in errors["ogrn"][0]
+        assert Organisation.objects.filter(inn=existing.inn).count() == 1
+
+    def test_staff_edits_and_keeps_own_inn(self, personas, client_for):
+        organisation = personas.ngo
+        data = organisation_post(inn=organisation.inn, ogrn=organisation.ogrn, name="Новое имя")
+        response = client_for(personas.manager).post(
+            reverse("registry:organisation-edit", args=[organisation.pk]), data
+        )
+        assert response.status_code == 302
+        organisation.refresh_from_db()
+        assert organisation.name == "Новое имя"
+
+
+class TestPeopleAndTies:
+    def test_person_contacts_visible_to_staff_and_self_only(self, personas, client_for):
+        person = PersonFactory(email="secret@example.org")
+        personas.outsider.person = person
+        personas.outsider.save(update_fields=["person"])
+        url = person.get_absolute_url()
+        for user, visible in [
+            (personas.staff, True),
+            (personas.admin, True),
+            (personas.outsider, True),
+            (personas.expert, False),
+            (personas.ngo_rep, False),
+        ]:
+            content = client_for(user).get(url).content.decode()
+            assert ("secret@example.org" in content) is visible, user
+
+    def test_person_create_with_consent(self, personas, client_for):
+        response = client_for(personas.staff).post(
+            reverse("registry:person-create"),
+            {"last_name": "Кузнецова", "first_name": "Ольга", "consent": "on"},
+        )
+        person = Person.objects.get(last_name="Кузнецова")
+        assert response.status_code == 302
+        assert person.has_consent and person.consent_text_version
+
+    def test_person_list_search(self, personas, client_for, django_assert_max_num_queries):
+        PersonFactory(last_name="Романова")
+        PersonFactory.create_batch(30)
+        client = client_for(personas.outsider)
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse("registry:person-list"), {"q": "Роман"})
+        assert [p.last_name for p in response.context["people"]] == ["Романова"]
+
+    def test_tie_create_and_end(self, personas, client_for):
+        person = PersonFactory()
+        organisation = personas.ngo
+        client = client_for(personas.staff)
+        response = client.post(
+            reverse("registry:tie-create", args=[organisation.pk]),
+            {
+                "person": person.pk,
+                "role": TieRole.BOARD_MEMBER,
+                "started_on": "2020-05-01",
+                "ended_on": "2019-01-01",
+            },
+        )
+        assert response.status_code == 400
+        assert "ended_on" in response.context["form"].errors
+        assert not Tie.objects.filter(person=person).exists()
+        response = client.post(
+            reverse("registry:tie-create", args=[organisation.pk]),
+            {"person": person.pk, "role": TieRole.BOARD_MEMBER, "started_on": "2020-05-01"},
+        )
+        assert response.status_code == 302
+        tie = Tie.objects.get(person=person)
+        response = client.post(reverse("registry:tie-end", args=[tie.pk]), {"ended_on": "2019-01-01"})
+        assert response.status_code == 400
+        tie.refresh_from_db()
+        assert tie.ended_on is None
+        response = client.post(reverse("registry:tie-end", args=[tie.pk]), {"ended_on": "2025-01-01"})
+        assert response.status_code == 302
+        tie.refresh_from_db()
+        assert tie.ended_on == dt.date(2025, 1, 1)
+
+
+def test_home_shows_registry_figures(client_for, reference_data):
+    CentreFactory(is_hub=True)
+    OrganisationFactory(region=region("54"))
+    response = client_for(None).get("/")
+    assert 'data-testid="registry-figures"' in response.content.decode()
