@@ -2,7 +2,6 @@
 advisory memberships, requests for advice — list, detail and create — through the same selectors, access rules
 and services as the pages."""
 
-
 import datetime as dt
 from decimal import Decimal
 
