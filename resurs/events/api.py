@@ -1,5 +1,102 @@
-"""API router of the events app (mounted under /api/v1/events/)."""
+"""API router of the events app (mounted under /api/v1/events/): public events with their programme."""
 
-from ninja import Router
+import datetime as dt
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from resurs.events import selectors
+from resurs.events.access import get_event_for_user
+from resurs.events.filters import EventFilter
 
 router = Router(tags=["events"])
+
+
+class SpeakerOut(Schema):
+    id: int
+    name: str
+
+
+class SessionOut(Schema):
+    title: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    room: str
+    speakers: list[SpeakerOut]
+
+    @staticmethod
+    def resolve_speakers(obj) -> list[dict]:
+        return [{"id": person.pk, "name": person.full_name} for person in obj.speakers.all()]
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    status: str
+    title: str
+    summary: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    time_zone: str
+    venue: str
+    address: str
+    online: bool
+    region: str | None
+    centre: str
+    capacity: int | None
+    url: str
+    ics_url: str
+
+    @staticmethod
+    def resolve_online(obj) -> bool:
+        return bool(obj.online_url)
+
+    @staticmethod
+    def resolve_region(obj) -> str | None:
+        return str(obj.region) if obj.region else None
+
+    @staticmethod
+    def resolve_centre(obj) -> str:
+        return str(obj.centre)
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_ics_url(obj) -> str:
+        return f"{obj.get_absolute_url()}event.ics"
+
+
+class EventDetailOut(EventOut):
+    description: str
+    outcomes: str
+    sessions: list[SessionOut]
+
+    @staticmethod
+    def resolve_sessions(obj):
+        return obj.sessions.prefetch_related("speakers")
+
+
+class EventFilterIn(Schema):
+    when: str = "upcoming"
+    kind: str | None = None
+    region: int | None = None
+    q: str | None = None
+
+
+@router.get("/events/", response=list[EventOut], auth=None, summary="Public events")
+@paginate(LimitOffsetPagination)
+def list_events(request, filters: Query[EventFilterIn]):
+    data = {key: value for key, value in filters.dict().items() if value is not None}
+    filterset = EventFilter(data, queryset=selectors.event_list_public())
+    return filterset.qs
+
+
+@router.get("/events/{event_id}/", response=EventDetailOut, auth=None, summary="A public event")
+def get_event(request, event_id: int):
+    event = get_event_for_user(request.user, event_id)
+    if not event.is_public:
+        raise Http404
+    return event
