@@ -583,7 +583,7 @@ class HistoricalGrant(TimeStampedModel):
     competition = models.CharField(_("competition"), max_length=300)
     year = models.PositiveSmallIntegerField(_("year"))
     application_number = models.CharField(_("application number"), max_length=64, blank=True)
-    organisation_name = models.CharField(_("organisation"), max_length=500)
+    organisation_name = models.CharField(_("organisation"), max_length=500, blank=True)
     organisation = models.ForeignKey(
         "registry.Organisation",
         on_delete=models.SET_NULL,

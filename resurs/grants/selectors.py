@@ -1,0 +1,171 @@
+"""Reading grant-making data: querysets already narrowed to what the user may see."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from resurs.accounts.access import centre_ids_for, is_admin, represented_organisation_ids
+from resurs.grants import formschema
+from resurs.grants.choices import ApplicationStatus, CallStatus, ReportStatus
+from resurs.grants.models import Application, Call, GranteeReport, HistoricalGrant
+
+PUBLIC_STATUSES = [s for s in CallStatus.values if s != CallStatus.DRAFT]
+REVIEWABLE = [ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW]
+
+
+def call_list_public() -> QuerySet[Call]:
+    """Calls anyone may see (everything but drafts)."""
+    return (
+        Call.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("programme", "centre__organisation")
+        .order_by("-deadline", "-pk")
+    )
+
+
+def call_list_open() -> QuerySet[Call]:
+    now = timezone.now()
+    return call_list_public().filter(status=CallStatus.OPEN, deadline__gte=now).order_by("deadline")
+
+
+def call_list_for_staff(user) -> QuerySet[Call]:
+    """Calls whose centre the user manages (all for administrators), with application counts."""
+    calls = Call.objects.select_related("programme", "centre__organisation")
+    if not is_admin(user):
+        calls = calls.filter(centre_id__in=centre_ids_for(user))
+    return calls.annotate(
+        submitted_count=Count("applications", filter=~Q(applications__status__in=["draft", "withdrawn"])),
+        to_screen_count=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)),
+    ).order_by("-created_at")
+
+
+def application_list_for_applicant(user) -> QuerySet[Application]:
+    """Applications of the organisations the user represents."""
+    return (
+        Application.objects.filter(organisation_id__in=represented_organisation_ids(user))
+        .select_related("call", "organisation", "direction", "decision")
+        .order_by("-updated_at")
+    )
+
+
+def application_list_for_staff(user, call: Call | None = None) -> QuerySet[Application]:
+    """Submitted applications of the calls of the user's centres (drafts stay private to applicants)."""
+    applications = Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related(
+        "call", "organisation__region", "direction", "decision"
+    )
+    if not is_admin(user):
+        applications = applications.filter(call__centre_id__in=centre_ids_for(user))
+    if call is not None:
+        applications = applications.filter(call=call)
+    return applications.order_by("-submitted_at", "-pk")
+
+
+def applications_for_review(call: Call) -> QuerySet[Application]:
+    """Applications of a call that experts evaluate (eligible or under review)."""
+    return (
+        Application.objects.filter(call=call, status__in=REVIEWABLE)
+        .select_related("organisation__region", "direction", "call")
+        .order_by("pk")
+    )
+
+
+def application_text(application: Application) -> str:
+    """Title, summary and the free-text answers, for text affinity and search."""
+    schema = application.form_version.schema if application.form_version_id else {}
+    parts = [application.title, application.summary, *formschema.text_answers(schema, application.answers)]
+    return "\n".join(part for part in parts if part)
+
+
+def pipeline_counts(call: Call) -> dict[str, int]:
+    counts = dict(call.applications.values_list("status").annotate(n=Count("pk")).order_by())
+    return {status: counts.get(status, 0) for status in ApplicationStatus.values}
+
+
+def organisation_has_overdue_reports(organisation) -> bool:
+    return GranteeReport.objects.filter(
+        agreement__application__organisation=organisation,
+        status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+        due_on__lt=timezone.localdate(),
+    ).exists()
+
+
+def winners(call: Call) -> QuerySet[Application]:
+    """Awarded applications of a call, for its public results."""
+    return (
+        Application.objects.filter(call=call, status=ApplicationStatus.AWARDED, decision__isnull=False)
+        .select_related("organisation__region", "direction", "decision")
+        .order_by("direction__order", "-decision__awarded_amount", "number")
+    )
+
+
+def results_summary(call: Call) -> dict:
+    """Aggregate figures of a call's results: applications, winners, money, by direction and by region."""
+    applications = call.applications.exclude(
+        status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN]
+    )
+    awarded = applications.filter(status=ApplicationStatus.AWARDED)
+    totals = awarded.aggregate(amount=Sum("decision__awarded_amount"), requested=Sum("requested_amount"))
+    by_direction = list(
+        awarded.values("direction__name_ru", "direction__name_en")
+        .annotate(n=Count("pk"), amount=Sum("decision__awarded_amount"))
+        .order_by("-amount")
+    )
+    by_region = list(
+        awarded.values("organisation__region__name_ru", "organisation__region__name_en")
+        .annotate(n=Count("pk"), amount=Sum("decision__awarded_amount"))
+        .order_by("-amount")
+    )
+    return {
+        "applications": applications.count(),
+        "winners": awarded.count(),
+        "awarded": totals["amount"] or Decimal(0),
+        "requested_by_winners": totals["requested"] or Decimal(0),
+        "by_direction": by_direction,
+        "by_region": by_region,
+        "regions": len([r for r in by_region if r["organisation__region__name_ru"]]),
+    }
+
+
+def register_rows(calls: QuerySet[Call] | None = None):
+    """All projects of published calls, with the register's columns (see views.register_export)."""
+    calls = calls if calls is not None else Call.objects.filter(status=CallStatus.RESULTS_PUBLISHED)
+    return (
+        Application.objects.filter(call__in=calls)
+        .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+        .select_related("call", "organisation__region", "direction", "decision", "agreement")
+        .prefetch_related("agreement__reports")
+        .order_by("call_id", "number")
+    )
+
+
+def history_for_centre(centre) -> QuerySet[HistoricalGrant]:
+    return HistoricalGrant.objects.filter(centre=centre).select_related("region")
+
+
+def history_by_year(centre=None) -> list[dict]:
+    grants = (
+        HistoricalGrant.objects.all() if centre is None else HistoricalGrant.objects.filter(centre=centre)
+    )
+    return list(grants.values("year").annotate(n=Count("pk"), amount=Sum("amount")).order_by("year"))
+
+
+def reports_for_staff(user) -> QuerySet[GranteeReport]:
+    reports = GranteeReport.objects.select_related(
+        "agreement__application__organisation", "agreement__application__call"
+    )
+    if not is_admin(user):
+        reports = reports.filter(agreement__application__call__centre_id__in=centre_ids_for(user))
+    return reports.order_by("due_on")
+
+
+def reports_for_grantee(user) -> QuerySet[GranteeReport]:
+    """Reports the user's organisations owe or have sent."""
+    return (
+        GranteeReport.objects.filter(
+            agreement__application__organisation_id__in=represented_organisation_ids(user)
+        )
+        .select_related("agreement__application")
+        .order_by("due_on")
+    )
