@@ -1,5 +1,221 @@
-"""API router of the research app (mounted under /api/v1/research/)."""
+"""API router of the research app (mounted under /api/v1/research/): the study's researchers read studies,
+respondents, nominations and the ranking and record nominations, through the same access rules and services as
+the pages. A published study's ranking is public."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from resurs.registry.models import Organisation
+from resurs.research import access, selectors, services
+from resurs.research.report import ranking_table, study_findings
 
 router = Router(tags=["research"])
+
+
+class StudyOut(Schema):
+    id: int
+    title: str
+    centre_id: int
+    centre: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    method: str
+    is_published: bool
+
+
+class RespondentOut(Schema):
+    id: int
+    code: str
+    person: str
+    organisation_id: int | None
+    organisation: str | None
+    category: str
+    region_code: str | None
+
+
+class NominationOut(Schema):
+    id: int
+    respondent_id: int
+    respondent_code: str
+    name: str
+    organisation_id: int | None
+    organisation: str | None
+    areas: list[str]
+    rank: int | None
+    quote: str
+    status: str
+    source: str
+    is_self: bool
+    is_partner: bool
+
+
+class NominationIn(Schema):
+    respondent_id: int
+    name: str = ""
+    organisation_id: int | None = None
+    areas: list[str] = []
+    rank: int | None = None
+    quote: str = ""
+
+
+class RankingRowOut(Schema):
+    rank: int
+    organisation_id: int
+    organisation: str
+    nominations: int
+    share: float
+    rank_without_self: int | None
+    rank_without_self_and_partners: int | None
+    loo_rank_min: int | None
+    loo_rank_max: int | None
+    bootstrap_rank_low: int | None
+    bootstrap_rank_high: int | None
+    pagerank: float | None
+
+
+class RankingOut(Schema):
+    headline: list[str]
+    organisations_named: int
+    over_20_years_percent: float
+    moscow_or_st_petersburg_percent: float
+    ranking: list[RankingRowOut]
+
+
+def _study(request, pk, need):
+    try:
+        return access.get_study_for_user(request.user, pk, need=need)
+    except PermissionDenied as error:
+        raise HttpError(403, "Only the study's researchers may do this.") from error
+
+
+def _study_out(study) -> StudyOut:
+    return StudyOut(
+        id=study.pk,
+        title=study.title,
+        centre_id=study.centre_id,
+        centre=str(study.centre),
+        starts_on=study.starts_on,
+        ends_on=study.ends_on,
+        method=study.method,
+        is_published=study.is_published,
+    )
+
+
+def _nomination_out(n) -> NominationOut:
+    return NominationOut(
+        id=n.pk,
+        respondent_id=n.respondent_id,
+        respondent_code=n.respondent.code,
+        name=n.name,
+        organisation_id=n.organisation_id,
+        organisation=str(n.organisation) if n.organisation_id else None,
+        areas=n.areas,
+        rank=n.rank,
+        quote=n.quote,
+        status=n.status,
+        source=n.source,
+        is_self=n.is_self,
+        is_partner=n.is_partner,
+    )
+
+
+@router.get("/studies", response=list[StudyOut])
+def list_studies(request):
+    """Studies the caller may see (their centre's, or those whose team they are in)."""
+    return [_study_out(s) for s in selectors.study_list(request.user)[:500]]
+
+
+@router.get("/studies/{study_id}", response=StudyOut)
+def get_study(request, study_id: int):
+    return _study_out(_study(request, study_id, access.VIEW))
+
+
+@router.get("/studies/{study_id}/respondents", response=list[RespondentOut])
+def list_respondents(request, study_id: int):
+    study = _study(request, study_id, access.WORK)
+    return [
+        RespondentOut(
+            id=r.pk,
+            code=r.code,
+            person=str(r.person),
+            organisation_id=r.organisation_id,
+            organisation=str(r.organisation) if r.organisation_id else None,
+            category=r.category,
+            region_code=r.region.fns_code if r.region else None,
+        )
+        for r in selectors.respondent_list(study)
+    ]
+
+
+@router.get("/studies/{study_id}/nominations", response=list[NominationOut])
+def list_nominations(request, study_id: int, status: str | None = None):
+    study = _study(request, study_id, access.WORK)
+    return [_nomination_out(n) for n in selectors.nomination_list(study, status=status)]
+
+
+@router.post("/studies/{study_id}/nominations", response={201: NominationOut})
+def create_nomination(request, study_id: int, payload: NominationIn):
+    study = _study(request, study_id, access.WORK)
+    respondent = study.respondents.filter(pk=payload.respondent_id).first()
+    if respondent is None:
+        raise HttpError(422, "No such respondent in this study.")
+    organisation = None
+    if payload.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+        if organisation is None:
+            raise HttpError(422, "No such organisation in the registry.")
+    try:
+        nomination = services.nomination_create(
+            respondent=respondent,
+            name=payload.name,
+            organisation=organisation,
+            areas=payload.areas,
+            rank=payload.rank,
+            quote=payload.quote,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        raise HttpError(422, " ".join(error.messages)) from error
+    return 201, _nomination_out(nomination)
+
+
+@router.get("/studies/{study_id}/ranking", response=RankingOut, auth=None)
+def get_ranking(request, study_id: int):
+    """The ranking with its stability and the headline figures (public for a published study)."""
+    try:
+        study = access.get_report_study(request.user, study_id)
+    except Http404:
+        raise
+    findings = study_findings(study)
+    rows = []
+    for row in ranking_table(findings):
+        item = row["item"]
+        rows.append(
+            RankingRowOut(
+                rank=item.rank,
+                organisation_id=item.org_id,
+                organisation=str(row["organisation"]),
+                nominations=item.count,
+                share=round(item.share, 4),
+                rank_without_self=row["rank_no_self"],
+                rank_without_self_and_partners=row["rank_no_partner"],
+                loo_rank_min=item.loo_range[0] if item.loo_range else None,
+                loo_rank_max=item.loo_range[1] if item.loo_range else None,
+                bootstrap_rank_low=item.bootstrap_interval[0] if item.bootstrap_interval else None,
+                bootstrap_rank_high=item.bootstrap_interval[1] if item.bootstrap_interval else None,
+                pagerank=row["pagerank"],
+            )
+        )
+    return RankingOut(
+        headline=findings.headline,
+        organisations_named=findings.chars.total,
+        over_20_years_percent=round(findings.chars.over_20_percent, 1),
+        moscow_or_st_petersburg_percent=round(findings.chars.capitals_percent, 1),
+        ranking=rows,
+    )

@@ -40,7 +40,9 @@ def graph_from_edges(
     networkx DiGraph built with weights added up."""
     sources = np.asarray(sources, dtype=np.int64)
     targets = np.asarray(targets, dtype=np.int64)
-    data = np.ones(len(sources), dtype=np.float64) if weights is None else np.asarray(weights, dtype=np.float64)
+    data = (
+        np.ones(len(sources), dtype=np.float64) if weights is None else np.asarray(weights, dtype=np.float64)
+    )
     matrix = sparse.csr_matrix((data, (sources, targets)), shape=(n, n))
     matrix.sum_duplicates()
     return Graph(matrix)

@@ -1,0 +1,213 @@
+"""A study's findings, computed from its data: headline sentences, rankings with their stability, the nomination
+network, the characteristics of the nominated set and the charts. The analysis page, the report page, the PDF
+and the exports all use ``study_findings`` so that they never disagree."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from resurs.core import charts
+from resurs.research import selectors
+from resurs.research.analysis import (
+    Characteristics,
+    areas_by_category,
+    characteristics,
+    filter_rows,
+    network_metrics,
+    nomination_graph,
+    ranking,
+)
+from resurs.research.choices import ImpactArea, RespondentCategory
+
+
+def _pct(value: float) -> str:
+    return number_format(round(value), 0)
+
+
+def headline_sentences(chars: Characteristics) -> list[str]:
+    """The report's headline, e.g. "58 organisations were named; 74% have operated for over 20 years; 66% are in
+    Moscow or St Petersburg" (as separate sentences, with correct plural forms in Russian)."""
+    if chars.total == 0:
+        return [_("No organisations have been named yet.")]
+    return [
+        ngettext("%(count)s organisation was named.", "%(count)s organisations were named.", chars.total)
+        % {"count": chars.total},
+        _("%(percent)s%% have operated for over 20 years.") % {"percent": _pct(chars.over_20_percent)},
+        _("%(percent)s%% are in Moscow or St Petersburg.") % {"percent": _pct(chars.capitals_percent)},
+    ]
+
+
+@dataclass
+class Findings:
+    respondents: int
+    rows: list
+    organisations: dict
+    chars: Characteristics
+    headline: list[str]
+    ranking: list
+    ranking_no_self: list
+    ranking_no_self_partner: list
+    by_category: list  # (label, ranking)
+    areas: list  # (category label, {area label: count})
+    metrics: dict
+    graph: object
+    unmatched: int
+
+    def top(self, n: int = 15) -> list:
+        return self.ranking[:n]
+
+
+def study_findings(study, *, stability: bool = True) -> Findings:
+    rows = selectors.nomination_rows(study)
+    organisations = selectors.organisations_by_id(
+        [r.org_id for r in rows] + [r.respondent_org_id for r in rows if r.respondent_org_id]
+    )
+    nominated = {r.org_id: organisations[r.org_id] for r in rows}
+    chars = characteristics(selectors.org_facts(nominated), today=timezone.localdate())
+    respondents = len({r.respondent_id for r in rows})
+    graph = nomination_graph(rows)
+    metrics = network_metrics(graph)
+    category_labels = dict(RespondentCategory.choices)
+    area_labels = dict(ImpactArea.choices)
+    by_category = []
+    for category in RespondentCategory.values:
+        subset = filter_rows(rows, category=category)
+        if subset:
+            by_category.append((category_labels[category], ranking(subset)))
+    areas = [
+        (category_labels.get(cat, cat), {area_labels.get(a, a): n for a, n in counter.most_common()})
+        for cat, counter in sorted(areas_by_category(rows).items())
+    ]
+    return Findings(
+        respondents=respondents,
+        rows=rows,
+        organisations=organisations,
+        chars=chars,
+        headline=headline_sentences(chars),
+        ranking=ranking(rows, stability=stability),
+        ranking_no_self=ranking(filter_rows(rows, exclude_self=True)),
+        ranking_no_self_partner=ranking(filter_rows(rows, exclude_self=True, exclude_partners=True)),
+        by_category=by_category,
+        areas=areas,
+        metrics=metrics,
+        graph=graph,
+        unmatched=selectors.unmatched_nominations(study).count(),
+    )
+
+
+def ranking_table(findings: Findings) -> list[dict]:
+    """The main ranking with the alternative ranks and network metrics, one dict per organisation."""
+    no_self = {r.org_id: r.rank for r in findings.ranking_no_self}
+    no_partner = {r.org_id: r.rank for r in findings.ranking_no_self_partner}
+    table = []
+    for item in findings.ranking:
+        metric = findings.metrics.get(item.org_id)
+        table.append(
+            {
+                "item": item,
+                "organisation": findings.organisations[item.org_id],
+                "rank_no_self": no_self.get(item.org_id),
+                "rank_no_partner": no_partner.get(item.org_id),
+                "pagerank": metric.pagerank if metric else None,
+                "in_degree": metric.in_degree if metric else 0,
+                "community": metric.community if metric else None,
+            }
+        )
+    return table
+
+
+def charts_for(findings: Findings, *, top: int = 20) -> dict[str, str]:
+    """Inline SVG charts (server-side, so they print in the PDF)."""
+    result = {}
+    if findings.ranking:
+        items = findings.ranking[:top]
+        result["ranking"] = charts.bar_chart(
+            [str(findings.organisations[i.org_id]) for i in items],
+            [i.count for i in items],
+            title=_("Organisations named most often"),
+            xlabel=_("respondents who named the organisation"),
+        )
+    if findings.chars.by_district:
+        result["districts"] = charts.bar_chart(
+            [name for name, _n in findings.chars.by_district],
+            [n for _name, n in findings.chars.by_district],
+            title=_("Nominated organisations by federal district"),
+            color=charts.PALETTE[2],
+        )
+    if findings.chars.total:
+        result["cities"] = charts.bar_chart(
+            [_("Moscow"), _("St Petersburg"), _("Other cities"), _("Unknown")],
+            [
+                findings.chars.moscow,
+                findings.chars.st_petersburg,
+                findings.chars.elsewhere,
+                findings.chars.no_region,
+            ],
+            title=_("Where the nominated organisations are"),
+            color=charts.PALETTE[1],
+        )
+    if findings.areas:
+        area_names = [str(label) for label in ImpactArea.labels]
+        result["areas"] = charts.stacked_bar_chart(
+            [label for label, _c in findings.areas],
+            {area: [counts.get(area, 0) for _l, counts in findings.areas] for area in area_names},
+            title=_("Areas of impact named, by respondent category"),
+        )
+    return result
+
+
+def cytoscape_elements(findings: Findings) -> list[dict]:
+    """The nomination network as cytoscape.js elements (for ``json_script``)."""
+    nodes, edges = [], []
+    for node in findings.graph.nodes:
+        metric = findings.metrics[node]
+        org = findings.organisations.get(node) if isinstance(node, int) else None
+        nodes.append(
+            {
+                "data": {
+                    "id": str(node),
+                    "label": str(org) if org else str(node),
+                    "size": 14 + 10 * metric.in_degree,
+                    "community": metric.community,
+                    "pagerank": round(metric.pagerank, 4),
+                }
+            }
+        )
+    for source, target, data in findings.graph.edges(data=True):
+        edges.append({"data": {"source": str(source), "target": str(target), "weight": data["weight"]}})
+    return nodes + edges
+
+
+def export_graph(findings: Findings, fmt: str) -> bytes:
+    """The nomination network as GEXF or GraphML for Gephi, with names and metrics as node attributes."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for node in findings.graph.nodes:
+        metric = findings.metrics[node]
+        org = findings.organisations.get(node) if isinstance(node, int) else None
+        graph.add_node(
+            str(node),
+            label=str(org) if org else str(node),
+            region=(org.region.name_ru if org and org.region else ""),
+            nominations=int(findings.graph.in_degree(node, weight="weight")),
+            in_degree=int(metric.in_degree),
+            pagerank=float(metric.pagerank),
+            community=int(metric.community),
+        )
+    for source, target, data in findings.graph.edges(data=True):
+        graph.add_edge(str(source), str(target), weight=int(data["weight"]))
+    buffer = io.BytesIO()
+    if fmt == "gexf":
+        nx.write_gexf(graph, buffer)
+    elif fmt == "graphml":
+        nx.write_graphml(graph, buffer)
+    else:
+        raise ValueError(f"unknown graph format {fmt!r}")
+    return buffer.getvalue()
