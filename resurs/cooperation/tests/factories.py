@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import factory
 
-from resurs.cooperation.choices import AdviceStatus, AdvisoryLevel, PartnershipType, Sector
+from resurs.cooperation.choices import AdviceStatus, AdvisoryLevel, PartnershipType, sector_of
 from resurs.cooperation.models import AdviceRequest, AdvisoryBody, CorporateVolunteering, Partnership
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.tests.factories import CentreFactory, OrganisationFactory
@@ -20,10 +20,8 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     centre = factory.SubFactory(CentreFactory)
     organisation_a = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.BUSINESS)
     organisation_b = factory.SubFactory(OrganisationFactory)
-    sector_a = factory.LazyAttribute(
-        lambda o: {"business": Sector.BUSINESS}.get(o.organisation_a.kind, Sector.NGO)
-    )
-    sector_b = Sector.NGO
+    sector_a = factory.LazyAttribute(lambda o: sector_of(o.organisation_a.kind))
+    sector_b = factory.LazyAttribute(lambda o: sector_of(o.organisation_b.kind))
     type = PartnershipType.FUNDING
     title = factory.Sequence(lambda n: f"Партнёрство {n}")
     started_on = dt.date(2024, 3, 1)

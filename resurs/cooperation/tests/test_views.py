@@ -1,0 +1,237 @@
+import datetime as dt
+import io
+
+import networkx as nx
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from resurs.cooperation.models import AdviceRequest, GovernanceSeat, Partnership
+from resurs.cooperation.tests.factories import (
+    AdviceRequestFactory,
+    CorporateVolunteeringFactory,
+    PartnershipFactory,
+)
+from resurs.registry.choices import OrganisationKind, TieRole
+from resurs.registry.models import Tie
+from resurs.registry.tests.factories import OrganisationFactory, PersonFactory, TieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_partnership(client, personas, coop, **overrides):
+    data = {
+        "centre": personas.centre.pk,
+        "organisation_a": coop["company"].pk,
+        "organisation_b": personas.ngo.pk,
+        "type": "pro_bono",
+        "title": "Юридическая помощь pro bono",
+        "started_on": "2025-02-01",
+        "ended_on": "",
+        "value": "250000",
+        "outcomes": "",
+        "description": "",
+    }
+    data.update(overrides)
+    return client.post(reverse("cooperation:partnership-create"), data)
+
+
+def test_create_partnership(coop, personas, client_for):
+    response = _post_partnership(client_for(personas.staff), personas, coop)
+    created = Partnership.objects.get(title="Юридическая помощь pro bono")
+    assert response.status_code == 302 and response["Location"] == created.get_absolute_url()
+    assert created.centre == personas.centre and (created.sector_a, created.sector_b) == ("business", "ngo")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"started_on": "2025-05-01", "ended_on": "2025-04-01"}, "ended_on", "cannot end"),
+        ({"value": "-100"}, "value", "cannot be negative"),
+        ({"organisation_b": None}, "organisation_b", "required"),
+    ],
+)
+def test_bad_partnership_shows_error_beside_field_and_keeps_input(
+    overrides, field, message, coop, personas, client_for
+):
+    if overrides.get("organisation_b", 1) is None:
+        overrides["organisation_b"] = coop["company"].pk
+        message = "two different"
+    count = Partnership.objects.count()
+    response = _post_partnership(client_for(personas.staff), personas, coop, **overrides)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors and message in " ".join(form.errors[field])
+    assert "Юридическая помощь pro bono" in response.content.decode()  # nothing typed is lost
+    assert Partnership.objects.count() == count
+
+
+def test_staff_cannot_record_for_another_centre(coop, personas, client_for):
+    response = _post_partnership(client_for(personas.staff), personas, coop, centre=personas.other_centre.pk)
+    assert response.status_code == 200 and "centre" in response.context["form"].errors
+    assert not Partnership.objects.filter(title="Юридическая помощь pro bono").exists()
+
+
+def test_create_membership_and_overlap_message(coop, personas, client_for):
+    client = client_for(personas.staff)
+    person = PersonFactory(last_name="Лебедев")
+    data = {
+        "centre": personas.centre.pk,
+        "person": person.pk,
+        "role": TieRole.BOARD_MEMBER,
+        "organisation": personas.ngo.pk,
+        "title": "Председатель попечительского совета",
+        "started_on": "2024-01-01",
+        "ended_on": "",
+        "main_affiliation": coop["company"].pk,
+        "note": "",
+    }
+    response = client.post(reverse("cooperation:membership-create"), data)
+    assert response.status_code == 302
+    tie = Tie.objects.get(person=person)
+    assert GovernanceSeat.objects.get(tie=tie).main_affiliation == coop["company"]
+    response = client.post(reverse("cooperation:membership-create"), {**data, "started_on": "2025-06-01"})
+    assert response.status_code == 200
+    assert "overlap" in " ".join(response.context["form"].errors["started_on"])
+    assert Tie.objects.filter(person=person).count() == 1
+
+
+def test_advice_without_requester(coop, personas, client_for):
+    client = client_for(personas.staff)
+    data = {
+        "centre": personas.centre.pk,
+        "topic": "Как поддержать СО НКО в районах",
+        "requester": "",
+        "received_on": "2026-11-20",
+        "due_on": "2026-12-20",
+    }
+    response = client.post(reverse("cooperation:advice-create"), data)
+    assert response.status_code == 200
+    assert "always has a requester" in " ".join(response.context["form"].errors["requester"])
+    assert not AdviceRequest.objects.filter(topic=data["topic"]).exists()
+    response = client.post(reverse("cooperation:advice-create"), {**data, "requester": coop["ministry"].pk})
+    assert response.status_code == 302
+    assert AdviceRequest.objects.get(topic=data["topic"]).requester == coop["ministry"]
+
+
+def test_queue_highlights_overdue(coop, personas, client_for):
+    import time_machine
+
+    AdviceRequestFactory(
+        centre=personas.centre,
+        topic="Просроченный запрос",
+        received_on=dt.date(2026, 10, 1),
+        due_on=dt.date(2026, 11, 1),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 26, 9, tzinfo=dt.UTC), tick=False):
+        html = client_for(personas.staff).get(reverse("cooperation:advice-list")).content.decode()
+    row = html.split("Просроченный запрос")[0].rsplit("<tr", 1)[1]
+    assert 'class="overdue"' in row
+
+
+def test_network_export_parses_with_networkx(coop, personas, client_for):
+    media = OrganisationFactory(kind=OrganisationKind.MEDIA, short_name="Радио «Город»")
+    PartnershipFactory(
+        centre=personas.centre,
+        organisation_a=media,
+        organisation_b=personas.ngo,
+        type="information",
+        value=None,
+    )
+    client = client_for(personas.staff)
+    response = client.get(reverse("cooperation:network-export", args=["graphml"]))
+    assert response.status_code == 200
+    graph = nx.read_graphml(io.BytesIO(response.content))
+    ngo = str(personas.ngo.pk)
+    assert graph.nodes[ngo]["sector"] == "ngo"
+    assert graph.nodes[str(media.pk)]["sector"] == "media"
+    assert graph.nodes[ngo]["region"]
+    company = str(coop["company"].pk)
+    # the company funds the NGO and its director sits on the NGO's board: one edge with both kinds
+    assert graph.edges[company, ngo]["kinds"] == "board;funding"
+    assert graph.edges[company, ngo]["seats"] == 1
+    assert graph.number_of_edges() == 3  # + the media partnership + the other centre's partnership
+
+    only_media = nx.read_graphml(
+        io.BytesIO(
+            client.get(reverse("cooperation:network-export", args=["graphml"]) + "?sector=media").content
+        )
+    )
+    assert set(only_media.nodes) == {str(media.pk), ngo}
+
+    csv_text = b"".join(
+        client.get(reverse("cooperation:network-export", args=["csv"])).streaming_content
+    ).decode()
+    lines = [line for line in csv_text.splitlines() if line]
+    assert len(lines) == 1 + 3 and "Радио «Город»" in csv_text
+
+
+def test_network_page_filters(coop, personas, client_for):
+    client = client_for(personas.partner)
+    response = client.get(reverse("cooperation:network") + "?type=board")
+    elements = response.context["elements"]
+    edges = [e for e in elements if "source" in e["data"]]
+    assert len(edges) == 1 and edges[0]["data"]["governance"]
+    nodes = {e["data"]["url"] for e in elements if "source" not in e["data"]}
+    assert f"/registry/organisations/{personas.ngo.pk}/" in nodes
+    response = client.get(reverse("cooperation:network") + "?year=2010&region=abc&sector=nonsense")
+    assert response.status_code == 200 and response.context["node_count"] == 0
+
+
+def test_partnership_csv_for_staff_only(coop, personas, client_for):
+    url = reverse("cooperation:partnership-list") + "?export=csv"
+    response = client_for(personas.staff).get(url)
+    body = b"".join(response.streaming_content).decode()
+    assert "Фонд добрых дел" in body and "Чужое партнёрство" in body
+    response = client_for(personas.ngo_rep).get(url)
+    assert response.status_code == 200 and "text/html" in response["Content-Type"]
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def _grow(personas, coop, rows: int):
+    for _n in range(rows):
+        company = OrganisationFactory(kind=OrganisationKind.BUSINESS)
+        PartnershipFactory(centre=personas.centre, organisation_a=company, organisation_b=personas.ngo)
+        AdviceRequestFactory(centre=personas.centre, requester=coop["ministry"])
+        CorporateVolunteeringFactory(centre=personas.centre, company=company)
+        TieFactory(person=PersonFactory(), organisation=personas.ngo, role=TieRole.BOARD_MEMBER)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cooperation:partnership-list",
+        "cooperation:advice-list",
+        "cooperation:membership-list",
+        "cooperation:volunteering-list",
+        "cooperation:advisory-body-list",
+        "cooperation:overview",
+        "cooperation:network",
+    ],
+)
+def test_list_query_counts_do_not_grow_with_rows(
+    name, coop, personas, client_for, django_assert_max_num_queries
+):
+    client = client_for(personas.staff)
+    url = reverse(name)
+    _grow(personas, coop, 1)
+    small = _queries(client, url)
+    _grow(personas, coop, 8)
+    with django_assert_max_num_queries(small):
+        client.get(url)
+    assert small <= 16
+
+
+def test_organisation_profile_query_count(coop, personas, client_for, django_assert_max_num_queries):
+    client = client_for(personas.staff)
+    url = reverse("cooperation:organisation", args=[personas.ngo.pk])
+    small = _queries(client, url)
+    _grow(personas, coop, 8)
+    with django_assert_max_num_queries(small):
+        client.get(url)
