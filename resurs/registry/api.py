@@ -79,14 +79,6 @@ class OrganisationRowOut(Schema):
     status: str
     url: str
 
-    @staticmethod
-    def resolve_region(obj) -> str | None:
-        return obj.region.name if obj.region_id else None
-
-    @staticmethod
-    def resolve_url(obj) -> str:
-        return obj.get_absolute_url()
-
 
 class TieOut(Schema):
     id: int
@@ -121,6 +113,19 @@ class OrganisationOut(OrganisationRowOut):
     fields: list[str]
     is_centre: bool
     ties: list[TieOut]
+
+
+ROW_FIELDS = ("id", "name", "short_name", "kind", "inn", "ogrn", "region_id", "city", "founded_on", "status")
+DETAIL_FIELDS = (
+    "legal_form_id",
+    "kpp",
+    "address",
+    "liquidated_on",
+    "email",
+    "phone",
+    "website",
+    "description",
+)
 
 
 class OrganisationPage(Schema):
@@ -229,16 +234,19 @@ def _organisation_or_404(request, organisation_id: int) -> Organisation:
         raise HttpError(404, _("Not found.")) from None
 
 
+def _organisation_row(organisation: Organisation) -> dict:
+    return {
+        **{name: getattr(organisation, name) for name in ROW_FIELDS},
+        "region": organisation.region.name if organisation.region_id else None,
+        "url": organisation.get_absolute_url(),
+    }
+
+
 def _organisation_out(organisation: Organisation) -> dict:
     current, past = selectors.organisation_ties(organisation)
     return {
-        **{
-            name: getattr(organisation, name)
-            for name in OrganisationOut.model_fields
-            if hasattr(organisation, name)
-        },
-        "region": organisation.region.name if organisation.region_id else None,
-        "url": organisation.get_absolute_url(),
+        **_organisation_row(organisation),
+        **{name: getattr(organisation, name) for name in DETAIL_FIELDS},
         "fields": [field.slug for field in organisation.fields.all()],
         "is_centre": selectors.organisation_centre(organisation) is not None,
         "ties": current + past,
@@ -317,7 +325,7 @@ def organisation_list(request, filters: Query[OrganisationFilterIn]):
         "count": paginator.count,
         "page": page_obj.number,
         "pages": paginator.num_pages,
-        "results": list(page_obj.object_list),
+        "results": [_organisation_row(organisation) for organisation in page_obj.object_list],
     }
 
 
