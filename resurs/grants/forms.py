@@ -105,6 +105,9 @@ class CallForm(forms.ModelForm):
             self.fields["allowed_regions"].initial = list(self.instance.allowed_regions.all())
             self.fields["slug"].disabled = True
 
+    def _post_clean(self):  # the service validates the call and gives the messages
+        pass
+
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["required_documents"] = [
@@ -163,7 +166,9 @@ class FormFieldForm(forms.ModelForm):
         data["choices"] = [line.strip() for line in data.pop("choices_text", "").splitlines() if line.strip()]
         return data
 
-    def validate_unique(self):  # the service checks keys across the whole form with a clearer message
+    def _post_clean(
+        self,
+    ):  # the service validates the field (keys across the whole form) with clearer messages
         pass
 
 

@@ -218,10 +218,11 @@ def _check_budget(result: Checked, key: str, value, *, required: bool) -> list[d
                     key, _("Line %(line)d: enter a number in every money column.") % {"line": position}
                 )
                 number = Decimal(0)
+            clean[column] = str(number.quantize(CENT, rounding=ROUND_HALF_UP))
             if number < 0:
                 result.add(key, _("Line %(line)d: amounts cannot be negative.") % {"line": position})
+                number = Decimal(0)
             numbers[column] = number.quantize(CENT, rounding=ROUND_HALF_UP)
-            clean[column] = str(numbers[column])
         if not item:
             result.add(key, _("Line %(line)d: name the item.") % {"line": position})
         line_total = (numbers["quantity"] * numbers["unit_cost"]).quantize(CENT, rounding=ROUND_HALF_UP)

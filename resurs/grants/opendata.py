@@ -44,9 +44,29 @@ def _validator():
             (package["$id"], Resource(contents=package, specification=DRAFT202012)),
         ]
     )
-    return Draft202012Validator(
-        package, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
-    )
+    return Draft202012Validator(package, registry=registry, format_checker=_format_checker())
+
+
+def _format_checker():
+    """The schema's dates are ``oneOf`` a YYYY-MM-DD pattern or the ``date-time`` format, so ``date-time`` must be
+    asserted for a plain date to match exactly one branch. jsonschema checks it only with an optional package
+    (rfc3339-validator); the standard library's ISO parser does the same job here."""
+    import datetime as dt
+
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker()
+
+    @checker.checks("date-time", raises=ValueError)
+    def is_date_time(value) -> bool:
+        if not isinstance(value, str):
+            return True
+        if "T" not in value.upper() or len(value) < 19:
+            return False
+        parsed = dt.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        return parsed.tzinfo is not None
+
+    return checker
 
 
 def validation_errors(package: dict) -> list[str]:
