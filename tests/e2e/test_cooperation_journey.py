@@ -1,0 +1,90 @@
+"""Staff record a business–NGO partnership and a business person's seat on the NGO's board, see both on the
+organisation's cooperation profile and in the network, and answer a request for advice from a regional ministry."""
+
+import datetime as dt
+
+from resurs.cooperation.models import AdviceRequest, GovernanceSeat, Partnership
+from resurs.registry.choices import OrganisationKind
+from resurs.registry.tests.factories import OrganisationFactory, PersonFactory
+
+
+def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, personas):
+    company = OrganisationFactory(kind=OrganisationKind.BUSINESS, short_name="ООО «Уральский хлеб»")
+    ngo = personas.ngo
+    ministry = OrganisationFactory(
+        kind=OrganisationKind.GOVERNMENT, short_name="Министерство социальной политики Свердловской области"
+    )
+    person = PersonFactory(last_name="Кравцов", first_name="Игорь", patronymic="Олегович")
+    advice = AdviceRequest.objects.create(
+        centre=personas.centre,
+        topic="Критерии регионального конкурса субсидий",
+        requester=ministry,
+        contact_name="Смирнова Ольга Петровна",
+        received_on=dt.date.today() - dt.timedelta(days=20),
+        due_on=dt.date.today() - dt.timedelta(days=2),
+    )
+    login(personas.staff)
+
+    # 1. The partnership.
+    page.goto("/cooperation/partnerships/new/")
+    page.select_option("select[name=organisation_a]", label=str(company))
+    page.select_option("select[name=organisation_b]", label=str(ngo))
+    page.select_option("select[name=type]", value="funding")
+    page.fill("input[name=title]", "Грант на программу «Старшее поколение»")
+    page.fill("input[name=started_on]", "2026-03-01")
+    page.fill("input[name=ended_on]", "2025-03-01")  # before the start: refused with a message
+    page.fill("input[name=value]", "1200000")
+    page.click("main form button[type=submit]")
+    assert "2026" in page.locator("#id_ended_on_error").inner_text()
+    assert page.input_value("input[name=title]") == "Грант на программу «Старшее поколение»"
+    page.fill("input[name=ended_on]", "2026-12-31")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/cooperation/partnerships/*/")
+    partnership = Partnership.objects.get(title="Грант на программу «Старшее поколение»")
+    assert (partnership.sector_a, partnership.sector_b) == ("business", "ngo")
+
+    # 2. The board seat of the company's director.
+    page.goto(f"/cooperation/memberships/new/?organisation={ngo.pk}")
+    page.select_option("select[name=person]", label=person.full_name)
+    page.select_option("select[name=role]", value="board_member")
+    page.fill("input[name=title]", "Председатель попечительского совета")
+    page.fill("input[name=started_on]", "2025-09-01")
+    page.select_option("select[name=main_affiliation]", label=str(company))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**/cooperation/organisations/{ngo.pk}/")
+    assert GovernanceSeat.objects.get(tie__person=person).main_affiliation == company
+
+    # 3. Both on the organisation's profile (the partial the registry profile includes too).
+    section = page.get_by_test_id("organisation-cooperation")
+    assert section.get_by_text("Грант на программу «Старшее поколение»").is_visible()
+    assert section.get_by_test_id("organisation-members").get_by_text("Кравцов Игорь Олегович").is_visible()
+    page.goto(f"/cooperation/people/{person.pk}/")
+    assert page.get_by_test_id("person-cooperation").get_by_text(str(company)).is_visible()
+
+    # 4. In the network: the company and the NGO are nodes, tied once (funding + board seat).
+    page.goto("/cooperation/network/")
+    page.wait_for_function("window.resursNetwork && window.resursNetwork.nodes().length > 0")
+    nodes = page.evaluate("window.resursNetwork.nodes().map(n => n.data('label'))")
+    assert str(company) in nodes and str(ngo) in nodes
+    kinds = page.evaluate("window.resursNetwork.edges().map(e => e.data('kinds'))")
+    assert "board;funding" in kinds
+    page.goto("/cooperation/network/?type=board")
+    page.wait_for_function("window.resursNetwork && window.resursNetwork.edges().length === 1")
+
+    # 5. The overdue request from the regional ministry: take it, answer it.
+    page.goto("/cooperation/advice/")
+    row = page.get_by_test_id("advice-queue").locator("tr", has_text=advice.topic)
+    assert "overdue" in (row.get_attribute("class") or "")
+    row.get_by_role("link", name=advice.topic).click()
+    page.wait_for_url(f"**/cooperation/advice/{advice.pk}/")
+    page.click(f"form[action='/cooperation/advice/{advice.pk}/take/'] button")
+    page.wait_for_url(f"**/cooperation/advice/{advice.pk}/")
+    page.fill(
+        "textarea[name=response]", "Рекомендуем добавить критерий устойчивости проекта и публиковать оценки."
+    )
+    page.click(f"form[action='/cooperation/advice/{advice.pk}/answer/'] button")
+    page.wait_for_url(f"**/cooperation/advice/{advice.pk}/")
+    advice.refresh_from_db()
+    assert advice.status == "answered" and advice.answered_by == personas.staff
+    assert advice.response.startswith("Рекомендуем")
+    assert page.get_by_test_id("advice-status").is_visible()
