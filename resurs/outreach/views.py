@@ -1,0 +1,544 @@
+"""Pages of the information space: public publications, catalogue and challenges; the staff media desk."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from resurs.accounts.access import (
+    can_manage_centre_work,
+    centre_ids_for,
+    is_admin,
+    is_centre_staff,
+    staff_required,
+)
+from resurs.core.charts import stacked_bar_chart
+from resurs.core.htmx import render_page
+from resurs.outreach import selectors, services
+from resurs.outreach.access import (
+    can_manage,
+    get_announcement_for_user,
+    get_challenge_for_user,
+    get_media_contact_for_user,
+    get_publication_for_user,
+)
+from resurs.outreach.choices import AnnouncementStatus, PublicationKind
+from resurs.outreach.feeds import publications_atom
+from resurs.outreach.filters import ChallengeFilter, PublicationFilter
+from resurs.outreach.forms import AnnouncementForm, ChallengeForm, MediaContactForm, PublicationForm
+from resurs.outreach.models import PressAnnouncement, Topic
+from resurs.registry.models import Centre, Organisation, Person, Region
+
+NON_PRINT = [PublicationKind.REPORT, PublicationKind.REVIEW, PublicationKind.NEWS]
+
+
+def _managed_centres(user):
+    queryset = Centre.objects.select_related("organisation")
+    return queryset if is_admin(user) else queryset.filter(pk__in=centre_ids_for(user))
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _authorise_centre(user, form):
+    centre = form.cleaned_data.get("centre") if "centre" in form.fields else None
+    if centre is not None and not can_manage_centre_work(user, centre):
+        raise PermissionDenied
+    return centre
+
+
+# --- Publications (public) ----------------------------------------------------------------------------------
+
+
+def publication_list(request):
+    base = selectors.publication_list_public().filter(kind__in=NON_PRINT)
+    filterset = PublicationFilter(request.GET or None, queryset=base)
+    queryset = filterset.qs if filterset.is_bound else base
+    if not (request.GET.get("q") or "").strip():
+        queryset = queryset.order_by("-published_on", "-pk")
+    page_obj = Paginator(queryset, 20).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "outreach/publication_list.html",
+        {"filter": filterset, "page_obj": page_obj, "can_create": is_centre_staff(request.user)},
+        partial="outreach/partials/_publication_results.html",
+    )
+
+
+def catalogue(request):
+    queryset = (
+        selectors.publication_list_public().filter(kind=PublicationKind.PRINT).order_by("year", "title_ru")
+    )
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        queryset = queryset.filter(
+            Q(title_ru__icontains=query) | Q(isbn__icontains=query) | Q(issn__icontains=query)
+        )
+    page_obj = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    return render(request, "outreach/catalogue.html", {"page_obj": page_obj, "query": query})
+
+
+def publication_detail(request, pk: int):
+    publication = get_publication_for_user(request.user, pk)
+    return render(
+        request,
+        "outreach/publication_detail.html",
+        {
+            "publication": publication,
+            "authors": publication.author_people.all(),
+            "author_organisations": publication.author_organisations.all(),
+            "topics": publication.topics.all(),
+            "regions": publication.regions.all(),
+            "challenges": publication.challenges.filter(is_published=True),
+            "can_manage": can_manage(request.user, publication),
+            "crumbs": [
+                (
+                    _("Catalogue") if publication.is_print else _("Publications"),
+                    reverse("outreach:catalogue" if publication.is_print else "outreach:publication-list"),
+                ),
+                (publication.title, ""),
+            ],
+        },
+    )
+
+
+def publication_feed(request):
+    publications = (
+        selectors.publication_list_public()
+        .filter(kind__in=NON_PRINT)
+        .prefetch_related(
+            Prefetch("author_people", queryset=Person.objects.only("last_name", "first_name", "patronymic")),
+            Prefetch("author_organisations", queryset=Organisation.objects.only("name", "short_name")),
+        )
+        .order_by("-published_on", "-pk")[:50]
+    )
+    return HttpResponse(
+        publications_atom(publications, self_url=request.path),
+        content_type="application/atom+xml; charset=utf-8",
+    )
+
+
+# --- Publications (staff) -----------------------------------------------------------------------------------
+
+
+@staff_required
+def publication_manage(request):
+    page_obj = Paginator(selectors.publication_list_for_manager(request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "outreach/publication_manage.html", {"page_obj": page_obj})
+
+
+def _publication_save(request, form, publication=None):
+    centre = _authorise_centre(request.user, form) if publication is None else publication.centre
+    data = form.service_fields()
+    relations = {
+        name: data.pop(name)
+        for name in ("topics", "regions", "challenges", "author_people", "author_organisations")
+    }
+    return services.publication_save(
+        centre=centre, actor=request.user, publication=publication, **relations, **data
+    )
+
+
+@staff_required
+def publication_create(request):
+    form = PublicationForm(
+        request.POST or None, request.FILES or None, centres=_managed_centres(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication = _publication_save(request, form)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The publication has been saved."))
+            return redirect(publication.get_absolute_url())
+    return render(
+        request,
+        "outreach/form.html",
+        {
+            "form": form,
+            "title": _("New publication"),
+            "multipart": True,
+            "crumbs": [
+                (_("Publications"), reverse("outreach:publication-manage")),
+                (_("New publication"), ""),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def publication_edit(request, pk: int):
+    publication = get_publication_for_user(request.user, pk, need="manage")
+    form = PublicationForm(request.POST or None, request.FILES or None, instance=publication)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _publication_save(request, form, publication)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The publication has been saved."))
+            return redirect(publication.get_absolute_url())
+    return render(
+        request,
+        "outreach/form.html",
+        {
+            "form": form,
+            "title": publication.title,
+            "multipart": True,
+            "crumbs": [
+                (_("Publications"), reverse("outreach:publication-manage")),
+                (publication.title, publication.get_absolute_url()),
+                (_("Edit"), ""),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Social challenges --------------------------------------------------------------------------------------
+
+
+def challenge_list(request):
+    filterset = ChallengeFilter(request.GET or None, queryset=selectors.challenge_list_public())
+    challenges = filterset.qs.prefetch_related(
+        Prefetch("regions", queryset=Region.objects.only("name_ru", "name_en"))
+    )
+    by = "region" if request.GET.get("by") == "region" else "federal_district"
+    rows = selectors.challenges_by_region(by=by)[:25]
+    chart = ""
+    if rows:
+        chart = stacked_bar_chart(
+            [row[0] for row in rows],
+            {
+                _("Challenges"): [row[1] for row in rows],
+                _("Organisations working on them"): [row[2] for row in rows],
+            },
+            title=_("Social challenges and organisations by federal district")
+            if by == "federal_district"
+            else _("Social challenges and organisations by region"),
+        )
+    return render(
+        request,
+        "outreach/challenge_list.html",
+        {
+            "filter": filterset,
+            "challenges": challenges,
+            "chart": chart,
+            "by": by,
+            "rows": rows,
+            "can_create": is_centre_staff(request.user),
+        },
+    )
+
+
+def challenge_detail(request, pk: int):
+    challenge = get_challenge_for_user(request.user, pk)
+    return render(
+        request,
+        "outreach/challenge_detail.html",
+        {
+            "challenge": challenge,
+            "regions": challenge.regions.all(),
+            "fields": challenge.fields.all(),
+            "organisations": challenge.organisations.select_related("region")[:100],
+            "organisation_count": challenge.organisations.count(),
+            "publications": challenge.publications.filter(is_published=True).order_by("-published_on"),
+            "can_manage": can_manage(request.user, challenge),
+            "crumbs": [(_("Social challenges"), reverse("outreach:challenge-list")), (challenge.title, "")],
+        },
+    )
+
+
+def _challenge_save(request, form, challenge=None):
+    centre = _authorise_centre(request.user, form) if challenge is None else challenge.centre
+    data = form.service_fields()
+    return services.challenge_save(
+        centre=centre,
+        actor=request.user,
+        challenge=challenge,
+        regions=data.pop("regions"),
+        fields_of_activity=data.pop("fields_of_activity"),
+        organisations=data.pop("organisations"),
+        **data,
+    )
+
+
+@staff_required
+def challenge_create(request):
+    form = ChallengeForm(request.POST or None, centres=_managed_centres(request.user))
+    if request.method == "POST" and form.is_valid():
+        challenge = _challenge_save(request, form)
+        messages.success(request, _("The social challenge has been saved."))
+        return redirect(challenge.get_absolute_url())
+    return render(
+        request,
+        "outreach/form.html",
+        {
+            "form": form,
+            "title": _("New social challenge"),
+            "crumbs": [
+                (_("Social challenges"), reverse("outreach:challenge-list")),
+                (_("New social challenge"), ""),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def challenge_edit(request, pk: int):
+    challenge = get_challenge_for_user(request.user, pk, need="manage")
+    form = ChallengeForm(request.POST or None, instance=challenge)
+    if request.method == "POST" and form.is_valid():
+        _challenge_save(request, form, challenge)
+        messages.success(request, _("The social challenge has been saved."))
+        return redirect(challenge.get_absolute_url())
+    return render(
+        request,
+        "outreach/form.html",
+        {
+            "form": form,
+            "title": challenge.title,
+            "crumbs": [
+                (_("Social challenges"), reverse("outreach:challenge-list")),
+                (challenge.title, challenge.get_absolute_url()),
+                (_("Edit"), ""),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Media desk (staff) -------------------------------------------------------------------------------------
+
+
+@staff_required
+def contact_list(request):
+    contacts = selectors.media_contact_list_for_manager(request.user)
+    query = (request.GET.get("q") or "").strip()
+    if query:
+        contacts = contacts.filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(outlet_name__icontains=query)
+            | Q(outlet__name__icontains=query)
+        )
+    topic = request.GET.get("topic")
+    if topic and topic.isdigit():
+        contacts = contacts.filter(topics=topic)
+    region = request.GET.get("region")
+    if region and region.isdigit():
+        contacts = contacts.filter(regions=region)
+    page_obj = Paginator(contacts.order_by("name", "pk"), 30).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "outreach/contact_list.html",
+        {
+            "page_obj": page_obj,
+            "query": query,
+            "topics": Topic.objects.all(),
+            "regions": Region.objects.all(),
+            "topic": topic,
+            "region": region,
+        },
+        partial="outreach/partials/_contact_rows.html",
+    )
+
+
+@staff_required
+def contact_create(request):
+    return _contact_form(request, None)
+
+
+@login_required
+def contact_edit(request, pk: int):
+    return _contact_form(request, get_media_contact_for_user(request.user, pk))
+
+
+def _contact_form(request, contact):
+    form = MediaContactForm(
+        request.POST or None, instance=contact, centres=None if contact else _managed_centres(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        centre = _authorise_centre(request.user, form) if contact is None else contact.centre
+        data = dict(form.cleaned_data)
+        data.pop("centre", None)
+        try:
+            services.media_contact_save(
+                centre=centre,
+                actor=request.user,
+                contact=contact,
+                topics=data.pop("topics"),
+                regions=data.pop("regions"),
+                **data,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The journalist has been saved."))
+            return redirect("outreach:contact-list")
+    title = str(contact) if contact else _("New journalist")
+    return render(
+        request,
+        "outreach/form.html",
+        {
+            "form": form,
+            "title": title,
+            "crumbs": [(_("Media"), reverse("outreach:contact-list")), (title, "")],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def announcement_list(request):
+    page_obj = Paginator(selectors.announcement_list_for_manager(request.user), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "outreach/announcement_list.html", {"page_obj": page_obj})
+
+
+def _announcement_events(user, centre=None):
+    event_model = PressAnnouncement._meta.get_field("event").related_model
+    from django.utils import timezone
+
+    events = event_model.objects.filter(status="published", starts_at__gte=timezone.now())
+    if centre is not None:
+        return events.filter(centre=centre)
+    return events if is_admin(user) else events.filter(centre_id__in=centre_ids_for(user))
+
+
+@staff_required
+def announcement_create(request):
+    return _announcement_form(request, None)
+
+
+@login_required
+def announcement_edit(request, pk: int):
+    return _announcement_form(request, get_announcement_for_user(request.user, pk))
+
+
+def _announcement_form(request, announcement):
+    if announcement is not None and announcement.status == AnnouncementStatus.SENT:
+        messages.error(request, _("This announcement has already been sent and can no longer be changed."))
+        return redirect(announcement.get_absolute_url())
+    initial = {}
+    event_id = request.GET.get("event")
+    events = _announcement_events(request.user, announcement.centre if announcement else None)
+    if announcement is None and event_id and event_id.isdigit():
+        event = events.filter(pk=event_id).first()
+        if event is not None:
+            initial = {
+                "event": event.pk,
+                "subject": event.title,
+                "centre": event.centre_id,
+                "body": f"{event.summary}\n\n{event.description}".strip(),
+            }
+    form = AnnouncementForm(
+        request.POST or None,
+        instance=announcement,
+        initial=initial,
+        events=events,
+        centres=None if announcement else _managed_centres(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        centre = _authorise_centre(request.user, form) if announcement is None else announcement.centre
+        data = form.cleaned_data
+        try:
+            saved = services.announcement_save(
+                centre=centre,
+                actor=request.user,
+                announcement=announcement,
+                subject=data["subject"],
+                body=data["body"],
+                event=data.get("event"),
+                topics=data["topics"],
+                regions=data["regions"],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("The announcement has been saved. Check the recipients, then send it.")
+            )
+            return redirect(saved.get_absolute_url())
+    title = announcement.subject if announcement else _("New press announcement")
+    return render(
+        request,
+        "outreach/form.html",
+        {
+            "form": form,
+            "title": title,
+            "crumbs": [(_("Press announcements"), reverse("outreach:announcement-list")), (title, "")],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def announcement_detail(request, pk: int):
+    announcement = get_announcement_for_user(request.user, pk)
+    sent = announcement.status == AnnouncementStatus.SENT
+    context = {
+        "announcement": announcement,
+        "sent": sent,
+        "topics": announcement.topics.all(),
+        "regions": announcement.regions.all(),
+        "crumbs": [
+            (_("Press announcements"), reverse("outreach:announcement-list")),
+            (announcement.subject, ""),
+        ],
+    }
+    if sent:
+        context["deliveries"] = announcement.deliveries.select_related("message", "contact__outlet")
+    else:
+        context["recipients"] = selectors.announcement_segment(announcement).select_related("outlet")
+    return render(request, "outreach/announcement_detail.html", context)
+
+
+@login_required
+def announcement_send(request, pk: int):
+    announcement = get_announcement_for_user(request.user, pk)
+    if request.method != "POST":
+        return redirect(announcement.get_absolute_url())
+    try:
+        count = services.announcement_send(announcement=announcement, actor=request.user)
+    except services.AnnouncementError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The announcement has been sent to %(count)s journalists.") % {"count": count}
+        )
+    return redirect(announcement.get_absolute_url())
+
+
+# --- Unsubscribe (public, from the e-mail) ------------------------------------------------------------------
+
+
+@csrf_exempt  # the signed token is the credential; mail clients' one-click unsubscribe POSTs without a form
+def unsubscribe(request, token: str):
+    contact = services.contact_from_unsubscribe_token(token)
+    if contact is None:
+        return render(request, "outreach/unsubscribe_invalid.html", status=400)
+    done = contact.unsubscribed_at is not None
+    if request.method == "POST":
+        services.media_contact_unsubscribe(contact=contact)
+        done = True
+    return render(request, "outreach/unsubscribe.html", {"contact": contact, "done": done})
