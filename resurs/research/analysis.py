@@ -124,12 +124,12 @@ def areas_by_category(rows: Iterable[NominationRow]) -> dict[str, Counter]:
 
 def nomination_graph(rows: Iterable[NominationRow]):
     """Directed graph respondent's organisation → nominated organisation, weight = number of nominations.
-    Respondents without an organisation of their own appear as ``r<id>`` nodes."""
+    Respondents without an organisation of their own appear as the node ``-respondent_id``."""
     import networkx as nx
 
     graph = nx.DiGraph()
     for row in rows:
-        source = row.respondent_org_id if row.respondent_org_id is not None else f"r{row.respondent_id}"
+        source = row.respondent_org_id if row.respondent_org_id is not None else -row.respondent_id
         if graph.has_edge(source, row.org_id):
             graph[source][row.org_id]["weight"] += 1
         else:

@@ -72,7 +72,10 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
             text, _encoding = decode_transcript(data)
         except Exception as error:
             raise ImportFailed([_("The file is not a readable CSV text file.")]) from error
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t") if text else csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        except csv.Error:  # a single column: nothing to sniff
+            dialect = csv.excel
         values = list(csv.reader(io.StringIO(text), dialect))
     if not values:
         raise ImportFailed([_("The file is empty.")])

@@ -167,12 +167,12 @@ def cytoscape_elements(findings: Findings) -> list[dict]:
     nodes, edges = [], []
     for node in findings.graph.nodes:
         metric = findings.metrics[node]
-        org = findings.organisations.get(node) if isinstance(node, int) else None
+        org = findings.organisations.get(node) if node > 0 else None
         nodes.append(
             {
                 "data": {
                     "id": str(node),
-                    "label": str(org) if org else str(node),
+                    "label": str(org) if org else _("Respondent without an organisation"),
                     "size": 14 + 10 * metric.in_degree,
                     "community": metric.community,
                     "pagerank": round(metric.pagerank, 4),
@@ -191,10 +191,10 @@ def export_graph(findings: Findings, fmt: str) -> bytes:
     graph = nx.DiGraph()
     for node in findings.graph.nodes:
         metric = findings.metrics[node]
-        org = findings.organisations.get(node) if isinstance(node, int) else None
+        org = findings.organisations.get(node) if node > 0 else None
         graph.add_node(
             str(node),
-            label=str(org) if org else str(node),
+            label=str(org) if org else _("Respondent without an organisation"),
             region=(org.region.name_ru if org and org.region else ""),
             nominations=int(findings.graph.in_degree(node, weight="weight")),
             in_degree=int(metric.in_degree),

@@ -253,7 +253,8 @@ def code_create(
 ) -> Code:
     if parent is not None and parent.study_id != study.pk:
         raise ValidationError({"parent": _("The parent code belongs to another study.")})
-    if study.codes.filter(name__iexact=name.strip()).exists():
+    # Compared in Python: SQLite's case-insensitive lookups fold only ASCII, and codebooks are small.
+    if name.strip().casefold() in {n.casefold() for n in study.codes.values_list("name", flat=True)}:
         raise ValidationError({"name": _("This codebook already has a code with this name.")})
     code = Code(
         study=study,
@@ -295,7 +296,9 @@ def segment_create(*, interview: Interview, code: Code, coder, start: int, end: 
     if not code.is_codable:
         raise ValidationError({"code": _("This code is a heading and cannot be applied to passages.")})
     text = interview.transcript
-    if start is None or end is None or start < 0 or end > len(text) or start > end:
+    if start is None or end is None:
+        raise ValidationError({"start": _("Select a passage of the transcript before applying a code.")})
+    if start < 0 or end > len(text) or start > end:
         raise ValidationError(
             {"start": _("The selected passage is outside the transcript. Select it again.")}
         )
@@ -482,10 +485,10 @@ def nominations_from_transcript(*, interview: Interview, actor=None) -> list[Nom
     created = []
     for mention in organisation_mentions(interview.transcript):
         key = normalise_name(mention.normal)
-        if not key or key in existing_names:
+        if not key or key in existing_names or normalise_name(mention.text) in existing_names:
             continue
-        existing_names.add(key)
-        organisation = best_match(mention.normal, threshold=0.75)
+        existing_names.update((key, normalise_name(mention.text)))
+        organisation = best_match(mention.text, threshold=0.75) or best_match(mention.normal, threshold=0.75)
         if organisation is not None and organisation.pk in existing_orgs:
             continue
         if organisation is not None:
@@ -496,7 +499,7 @@ def nominations_from_transcript(*, interview: Interview, actor=None) -> list[Nom
         created.append(
             nomination_create(
                 respondent=respondent,
-                name=mention.normal,
+                name=mention.text,
                 organisation=organisation,
                 quote=quote[:1000],
                 status=NominationStatus.CANDIDATE,
