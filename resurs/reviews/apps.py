@@ -6,3 +6,17 @@ class ReviewsConfig(AppConfig):
     name = "resurs.reviews"
     label = "reviews"
     verbose_name = _("Expert evaluation")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from resurs.reviews.models import (
+            Assignment,
+            CallExpert,
+            CallReview,
+            ConflictDeclaration,
+            ExpertProfile,
+        )
+
+        for model in (Assignment, CallExpert, CallReview, ConflictDeclaration, ExpertProfile):
+            auditlog.register(model)

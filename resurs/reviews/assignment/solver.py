@@ -30,6 +30,7 @@ from resurs.reviews.assignment.problem import SCALE, Pairs, Round
 DEFAULT_PRUNE = 40
 DEFAULT_PRUNE_REGIONAL = 8
 MAX_CERTIFY_ROUNDS = 6
+PRUNE_FROM = 500_000  # candidate pairs
 
 
 class Infeasible(Exception):
@@ -207,6 +208,7 @@ def solve(
     *,
     prune: int | None = DEFAULT_PRUNE,
     prune_regional: int = DEFAULT_PRUNE_REGIONAL,
+    prune_always: bool = False,
     progress=None,
 ) -> Solution:
     """The assignment of maximum total affinity; raises ``Infeasible`` (with a diagnosis) when none exists.
@@ -218,7 +220,13 @@ def solve(
     stats: dict = {"timings": {}}
     t0 = time.perf_counter()
     cands = rnd.candidates
-    full = prune is None or prune >= rnd.n_experts
+    # Pruning pays off only when the candidate set is large against what it keeps; small rounds are solved whole.
+    n_candidates = int(cands.count_per_app().sum())
+    full = (
+        prune is None
+        or prune >= rnd.n_experts
+        or (prune_always is False and (n_candidates < PRUNE_FROM or n_candidates < 2 * prune * rnd.n_apps))
+    )
     if full:
         pairs = cands.all()
     else:

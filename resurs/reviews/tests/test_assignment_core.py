@@ -79,7 +79,7 @@ def rounds(draw, *, regional=None, dense=None):
 def test_solution_holds_every_constraint_and_matches_the_lp(rnd, prune):
     optimum = lp_optimum(rnd)
     try:
-        solution = solve(rnd, prune=prune, prune_regional=1)
+        solution = solve(rnd, prune=prune, prune_regional=1, prune_always=True)
     except Infeasible as error:
         assert optimum is None
         assert not error.diagnosis.feasible
@@ -117,7 +117,7 @@ def test_pruning_falls_back_when_the_pruned_round_is_infeasible():
     affinity = np.full((n, e), 0.1)
     affinity[:, :10] = 0.9
     rnd = Round(n, e, k, DenseCandidates(affinity), np.full(e, 3))
-    solution = solve(rnd, prune=2)
+    solution = solve(rnd, prune=2, prune_always=True)
     assert solution.stats["fallback"] == "pruned problem infeasible"
     assert check(rnd, solution.app, solution.expert)["ok"]
     assert solution.objective_units == round(lp_optimum(rnd))
@@ -125,7 +125,7 @@ def test_pruning_falls_back_when_the_pruned_round_is_infeasible():
 
 def test_pruned_solution_is_certified_equal_to_the_full_one():
     rnd = _uniform(300, 60, 3, 18, density=0.5)
-    pruned = solve(rnd, prune=5)
+    pruned = solve(rnd, prune=5, prune_always=True)
     full = solve(rnd, prune=None)
     assert pruned.objective_units == full.objective_units
     assert pruned.certified and not pruned.full_problem

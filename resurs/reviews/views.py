@@ -1,0 +1,393 @@
+"""Pages of expert evaluation: the expert's own reviews, and the staff's tools for a call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from resurs.accounts.access import is_admin, is_centre_staff
+from resurs.core.htmx import render_page
+from resurs.criteria.forms import EvaluationForm
+from resurs.criteria.services import EvaluationIncomplete
+from resurs.reviews import access, selectors, services
+from resurs.reviews.affinity import DEFAULT_WEIGHTS
+from resurs.reviews.choices import RunStatus
+from resurs.reviews.forms import InviteForm, OverrideForm, ReasonForm, SettingsForm
+from resurs.reviews.ranking import DEFAULT_BANDS, OUTCOME_LABELS
+
+
+def _crumbs(call=None, label=None):
+    crumbs = [(_("Expert evaluation"), reverse("reviews:calls"))]
+    if call is not None:
+        crumbs.append((call.title, reverse("reviews:call", args=[call.slug])))
+    if label:
+        crumbs.append((label, ""))
+    return crumbs
+
+
+# --- experts ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def my_reviews(request):
+    assignments = list(selectors.assignments_for_expert(request.user))
+    evaluations = selectors.my_evaluation_map(request.user, assignments)
+    rows = [(a, evaluations.get(a.application_id)) for a in assignments]
+    invitations = list(selectors.invitations_for_expert(request.user))
+    return render(
+        request,
+        "reviews/my_reviews.html",
+        {"rows": rows, "invitations": invitations, "crumbs": [(_("My reviews"), "")]},
+    )
+
+
+@login_required
+@require_POST
+def invitation_respond(request, pk: int):
+    invitation = access.get_invitation_for_expert(request.user, pk)
+    services.invitation_respond(
+        invitation=invitation, actor=request.user, accept=request.POST.get("accept") == "1"
+    )
+    messages.success(request, _("Your answer is recorded."))
+    return HttpResponseRedirect(reverse("reviews:my"))
+
+
+@login_required
+def review(request, pk: int):
+    """An assigned application, read-only, and the expert's scoring form (criteria app)."""
+    assignment = access.get_assignment_for_expert(request.user, pk)
+    try:
+        evaluation = services.evaluation_of(assignment)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return HttpResponseRedirect(reverse("reviews:my"))
+    closed = selectors.other_scores_visible(assignment.call)
+    editable = evaluation.status != evaluation.Status.SUBMITTED and not closed
+    form = EvaluationForm(request.POST or None, evaluation=evaluation)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                services.review_save(
+                    assignment=assignment,
+                    actor=request.user,
+                    scores=form.score_inputs(),
+                    overall_comment=form.cleaned_data["overall_comment"],
+                    submit=submit,
+                )
+            except EvaluationIncomplete as error:
+                form.add_service_errors(error.message_dict)
+                messages.error(request, _("The draft is saved; correct the marked fields to submit."))
+            else:
+                messages.success(
+                    request, _("Your review is submitted.") if submit else _("The draft is saved.")
+                )
+                return HttpResponseRedirect(reverse("reviews:review", args=[assignment.pk]))
+    others = []
+    if closed:
+        others = [
+            e
+            for e in selectors.evaluations_for_application(assignment.application).select_related("evaluator")
+            if e.evaluator_id != request.user.pk and e.status == e.Status.SUBMITTED
+        ]
+    return render(
+        request,
+        "reviews/review.html",
+        {
+            "assignment": assignment,
+            "application": assignment.application,
+            "application_text": selectors.grants_selectors.application_text(assignment.application),
+            "evaluation": evaluation,
+            "form": form,
+            "editable": editable,
+            "others": others,
+            "crumbs": [(_("My reviews"), reverse("reviews:my")), (str(assignment.application), "")],
+        },
+    )
+
+
+@login_required
+@require_POST
+def declare_conflict(request, pk: int):
+    assignment = access.get_assignment_for_expert(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.conflict_declare(
+            expert=assignment.expert,
+            application=assignment.application,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request, _("The conflict of interest is recorded; the application is passed to another expert.")
+        )
+        return HttpResponseRedirect(reverse("reviews:my"))
+    messages.error(request, _("Say what the conflict of interest is."))
+    return HttpResponseRedirect(reverse("reviews:review", args=[pk]))
+
+
+@login_required
+@require_POST
+def decline(request, pk: int):
+    assignment = access.get_assignment_for_expert(request.user, pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        services.assignment_decline(
+            assignment=assignment, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("You have declined the application; another expert will evaluate it."))
+        return HttpResponseRedirect(reverse("reviews:my"))
+    messages.error(request, _("Say why you decline this application."))
+    return HttpResponseRedirect(reverse("reviews:review", args=[pk]))
+
+
+# --- staff --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def calls(request):
+    if not (is_centre_staff(request.user) or is_admin(request.user)):
+        raise PermissionDenied
+    items = list(selectors.review_calls_for_staff(request.user))
+    return render(request, "reviews/calls.html", {"calls": items, "crumbs": [(_("Expert evaluation"), "")]})
+
+
+@login_required
+def call(request, slug: str):
+    """Progress of scoring and the dispersion of each application's totals."""
+    call = access.get_review_call_for_user(request.user, slug)
+    scores = selectors.call_scores(call)
+    threshold = float(call.score_threshold)
+    return render(
+        request,
+        "reviews/call.html",
+        {
+            "call": call,
+            "tab": "progress",
+            "scores": scores,
+            "threshold": threshold,
+            "review": services.call_review_for(call),
+            "run": selectors.latest_run(call),
+            "counts": selectors.invitation_counts(call),
+            "crumbs": _crumbs(call),
+        },
+    )
+
+
+@login_required
+def pool(request, slug: str):
+    call = access.get_review_call_for_user(request.user, slug)
+    form = InviteForm(request.POST or None, queryset=selectors.experts_to_invite(call))
+    if request.method == "POST" and form.is_valid():
+        for expert in form.cleaned_data["experts"]:
+            services.expert_invite(
+                call=call, expert=expert, actor=request.user, max_load=form.cleaned_data["max_load"]
+            )
+        messages.success(request, _("Invitations sent."))
+        return HttpResponseRedirect(reverse("reviews:pool", args=[slug]))
+    return render(
+        request,
+        "reviews/pool.html",
+        {
+            "call": call,
+            "tab": "pool",
+            "pool": selectors.pool_for_call(call),
+            "form": form,
+            "crumbs": _crumbs(call, _("Expert pool")),
+        },
+    )
+
+
+@login_required
+def settings_view(request, slug: str):
+    call = access.get_review_call_for_user(request.user, slug)
+    review = services.call_review_for(call)
+    weights = {**DEFAULT_WEIGHTS, **(review.weights or {})}
+    bands = review.bands or DEFAULT_BANDS
+    initial = {f"weight_{k}": round(float(v), 3) for k, v in weights.items()}
+    initial.update({f"pass_mark_{i}": b["pass_mark"] for i, b in enumerate(bands)})
+    initial.update({"require_regional": review.require_regional, "fairness": review.fairness})
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.call_review_update(
+                call=call,
+                actor=request.user,
+                weights=form.weights(),
+                require_regional=form.cleaned_data["require_regional"],
+                fairness=form.cleaned_data["fairness"],
+                bands=form.bands(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return HttpResponseRedirect(reverse("reviews:settings", args=[slug]))
+    return render(
+        request,
+        "reviews/settings.html",
+        {"call": call, "tab": "settings", "form": form, "crumbs": _crumbs(call, _("Settings"))},
+    )
+
+
+@login_required
+def conflicts(request, slug: str):
+    call = access.get_review_call_for_user(request.user, slug)
+    if request.method == "POST":
+        added = services.conflicts_detect(call=call)
+        messages.success(
+            request, _("Registry checked: %(count)d new conflicts of interest.") % {"count": added}
+        )
+        return HttpResponseRedirect(reverse("reviews:conflicts", args=[slug]))
+    return render(
+        request,
+        "reviews/conflicts.html",
+        {
+            "call": call,
+            "tab": "conflicts",
+            "conflicts": selectors.conflicts_for_call(call),
+            "crumbs": _crumbs(call, _("Conflicts of interest")),
+        },
+    )
+
+
+@login_required
+def assignment(request, slug: str):
+    """Runs of the optimiser (with diagnostics), the assignment matrix with explanations and overrides."""
+    call = access.get_review_call_for_user(request.user, slug)
+    if request.method == "POST":
+        try:
+            services.assignment_run_start(call=call, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return HttpResponseRedirect(reverse("reviews:assignment", args=[slug]))
+    run = selectors.latest_run(call)
+    assignments = list(selectors.active_assignments(call))
+    grouped: dict = {}
+    for a in assignments:
+        grouped.setdefault(a.application, []).append(a)
+    return render_page(
+        request,
+        "reviews/assignment.html",
+        {
+            "call": call,
+            "tab": "assignment",
+            "run": run,
+            "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "grouped": grouped,
+            "override_form": OverrideForm(experts=selectors.pool_experts(call)),
+            "scoring_started": services.scoring_started(call),
+            "crumbs": _crumbs(call, _("Assignment")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def override(request, slug: str, pk: int):
+    call = access.get_review_call_for_user(request.user, slug)
+    application = access.get_call_application(call, pk)
+    form = OverrideForm(request.POST, experts=selectors.pool_experts(call))
+    if form.is_valid():
+        remove = form.cleaned_data["remove"]
+        try:
+            services.assignment_override(
+                application=application,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                add_expert=form.cleaned_data["add_expert"],
+                remove=access.get_call_assignment(call, remove) if remove else None,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The assignment is changed."))
+    else:
+        messages.error(request, _("Give a reason for the change."))
+    return HttpResponseRedirect(reverse("reviews:assignment", args=[slug]) + f"#app-{application.pk}")
+
+
+@login_required
+def moderation(request, slug: str):
+    call = access.get_review_call_for_user(request.user, slug)
+    directions = list(call.directions.all())
+    direction_id = request.GET.get("direction")
+    direction_id = int(direction_id) if direction_id and direction_id.isdigit() else None
+    return render(
+        request,
+        "reviews/moderation.html",
+        {
+            "call": call,
+            "tab": "moderation",
+            "directions": directions,
+            "direction_id": direction_id,
+            "outliers": selectors.outlying_reviews(call, direction_id=direction_id),
+            "crumbs": _crumbs(call, _("Moderation")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def send_back(request, slug: str, pk: int):
+    call = access.get_review_call_for_user(request.user, slug)
+    evaluation = access.get_call_evaluation(call, pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the review is sent back."))
+    else:
+        try:
+            services.evaluation_send_back(
+                evaluation=evaluation, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The review is sent back to the expert."))
+    return HttpResponseRedirect(reverse("reviews:moderation", args=[slug]))
+
+
+@login_required
+def ranking(request, slug: str):
+    call = access.get_review_call_for_user(request.user, slug)
+    if request.method == "POST":
+        ids = [int(x) for x in request.POST.getlist("application") if x.isdigit()]
+        try:
+            count = services.awards_confirm(call=call, actor=request.user, application_ids=ids)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(count)d awards confirmed.") % {"count": count})
+        return HttpResponseRedirect(reverse("reviews:ranking", args=[slug]))
+    result = selectors.call_ranking(call)
+    return render(
+        request,
+        "reviews/ranking.html",
+        {
+            "call": call,
+            "tab": "ranking",
+            "ranking": result,
+            "labels": OUTCOME_LABELS,
+            "review": services.call_review_for(call),
+            "crumbs": _crumbs(call, _("Ranking")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def close_round(request, slug: str):
+    call = access.get_review_call_for_user(request.user, slug)
+    services.round_close(call=call, actor=request.user, reopen=request.POST.get("reopen") == "1")
+    messages.success(
+        request, _("Scoring is reopened.") if request.POST.get("reopen") == "1" else _("Scoring is closed.")
+    )
+    return HttpResponseRedirect(reverse("reviews:ranking", args=[slug]))
