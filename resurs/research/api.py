@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from resurs.registry.models import Organisation
@@ -182,16 +181,13 @@ def create_nomination(request, study_id: int, payload: NominationIn):
         )
     except ValidationError as error:
         raise HttpError(422, " ".join(error.messages)) from error
-    return 201, _nomination_out(nomination)
+    return Status(201, _nomination_out(nomination))
 
 
 @router.get("/studies/{study_id}/ranking", response=RankingOut, auth=None)
 def get_ranking(request, study_id: int):
     """The ranking with its stability and the headline figures (public for a published study)."""
-    try:
-        study = access.get_report_study(request.user, study_id)
-    except Http404:
-        raise
+    study = access.get_report_study(request.user, study_id)
     findings = study_findings(study)
     rows = []
     for row in ranking_table(findings):

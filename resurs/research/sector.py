@@ -18,6 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
 from resurs.registry.models import Organisation, Tie
 from resurs.research.network import (
@@ -29,6 +30,12 @@ from resurs.research.network import (
     weak_components,
 )
 
+SOURCE_LABELS = {
+    "people": _("shared people (registry ties)"),
+    "partnerships": _("partnerships"),
+    "grants": _("grants"),
+    "services": _("services of centres"),
+}
 OPTIONAL_SOURCES = [
     ("partnerships", "resurs.cooperation.selectors", "partnership_edges"),
     ("grants", "resurs.grants.selectors", "grant_edges"),
@@ -46,6 +53,12 @@ class SectorNetwork:
     edges: int
     sources: dict[str, int] = field(default_factory=dict)  # source → edges contributed
     missing: list[str] = field(default_factory=list)
+
+    def source_lines(self) -> list[tuple[str, int]]:
+        return [(str(SOURCE_LABELS.get(name, name)), count) for name, count in self.sources.items()]
+
+    def missing_labels(self) -> list[str]:
+        return [str(SOURCE_LABELS.get(name, name)) for name in self.missing]
 
     def index_of(self, org_id: int) -> int | None:
         position = int(np.searchsorted(self.org_ids, org_id))
