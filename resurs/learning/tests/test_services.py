@@ -4,6 +4,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections
+from django.utils import translation
 
 from resurs.accounts.choices import Role
 from resurs.accounts.tests.factories import UserFactory, representative_of, user_with_role
@@ -19,6 +20,14 @@ from resurs.learning.models import Attendance, Certificate, Consultation, Enrolm
 from resurs.learning.tests.factories import TODAY, SessionFactory
 from resurs.notifications.models import EmailMessage
 from resurs.registry.tests.factories import CentreFactory, OrganisationFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are asserted in English (their msgids); the pages test the Russian catalogue."""
+    with translation.override("en"):
+        yield
+
 
 GOOD = {"rating_content": 5, "rating_trainer": 4, "rating_organisation": 5, "rating_overall": 5}
 
