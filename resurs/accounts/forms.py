@@ -9,6 +9,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email", "preferred_language"]
+        labels = {"email": _("E-mail address")}
 
 
 class ApiTokenForm(forms.ModelForm):

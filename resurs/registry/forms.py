@@ -49,6 +49,7 @@ class OrganisationForm(forms.ModelForm):
             "inn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "ogrn": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
+        labels = {"email": _("E-mail address")}
         help_texts = {
             "inn": _("10 digits for an organisation, 12 for an individual entrepreneur."),
             "ogrn": _("13 digits (OGRNIP: 15)."),
@@ -93,6 +94,7 @@ class PersonForm(forms.ModelForm):
         model = Person
         fields = ["last_name", "first_name", "patronymic", "email", "phone", "region", "city", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        labels = {"email": _("E-mail address")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +163,8 @@ class ProposalForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [field for field in PROPOSABLE_FIELDS]
+        fields = list(PROPOSABLE_FIELDS)
+        labels = {"email": _("E-mail address")}
         widgets = {
             "fields": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 5}),

@@ -86,6 +86,7 @@ def organisation_list(request):
         "page_obj": page_obj,
         "organisations": page_obj.object_list,
         "facets": selectors.facets_for_display(queryset),
+        "active_filters": _active_filters(filterset, request),
         "can_edit": can_edit_registry(request.user),
         "can_export": can_export_registry(request.user),
         "crumbs": [(_("Registry"), None)],
@@ -96,6 +97,29 @@ def organisation_list(request):
         context,
         partial="registry/partials/_organisation_results.html",
     )
+
+
+def _active_filters(filterset, request) -> list[dict]:
+    """The filters in force, each with a link that removes it (shown above the results)."""
+    if not filterset.is_bound or not hasattr(filterset.form, "cleaned_data"):
+        return []
+    active = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "sort" or value in (None, ""):
+            continue
+        field = filterset.form.fields[name]
+        choices = dict(getattr(field, "choices", []) or []) if name in ("kind", "status") else {}
+        query = request.GET.copy()
+        query.pop(name, None)
+        query.pop("page", None)
+        active.append(
+            {
+                "label": field.label,
+                "value": choices.get(value, value),
+                "remove": "?" + query.urlencode(),
+            }
+        )
+    return active
 
 
 def _export(fmt: str, queryset):

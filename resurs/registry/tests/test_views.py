@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from resurs.registry.choices import OrganisationKind, TieRole
+from resurs.registry.choices import OrganisationKind, ProposalStatus, TieRole
 from resurs.registry.models import Field, Organisation, Person, Tie
 from resurs.registry.services import organisation_update
 from resurs.registry.tests.factories import (
@@ -312,3 +312,79 @@ def test_home_shows_registry_figures(client_for, reference_data):
     OrganisationFactory(region=region("54"))
     response = client_for(None).get("/")
     assert 'data-testid="registry-figures"' in response.content.decode()
+
+
+def test_active_filters_can_be_removed(personas, client_for):
+    response = client_for(personas.staff).get(LIST, {"kind": OrganisationKind.MEDIA, "q": "ветер", "page": 2})
+    active = {item["label"]: item for item in response.context["active_filters"]}
+    assert str(active["Тип"]["value"]) == "СМИ"
+    assert active["Тип"]["remove"] == "?q=%D0%B2%D0%B5%D1%82%D0%B5%D1%80"
+
+
+class TestDesk:
+    def test_staff_see_pending_proposals(self, personas, client_for):
+        from resurs.registry.services import proposal_create
+
+        proposal_create(organisation=personas.ngo, user=personas.ngo_rep, values={"city": "Курган"})
+        content = client_for(personas.staff).get("/desk/").content.decode()
+        assert 'data-testid="pending-proposals"' in content and "1 предложение ждёт" in content
+
+    def test_representative_sees_own_organisations(self, personas, client_for):
+        content = client_for(personas.ngo_rep).get("/desk/").content.decode()
+        assert personas.ngo.get_absolute_url() in content
+        assert reverse("registry:proposal-create", args=[personas.ngo.pk]) in content
+
+    def test_outsider_sees_neither(self, personas, client_for):
+        content = client_for(personas.outsider).get("/desk/").content.decode()
+        assert 'data-testid="pending-proposals"' not in content
+        assert reverse("registry:proposal-create", args=[personas.ngo.pk]) not in content
+
+
+class TestProposalPages:
+    def test_representative_proposes_through_the_form(self, personas, client_for):
+        from resurs.registry.models import ChangeProposal
+
+        org = personas.ngo
+        client = client_for(personas.ngo_rep)
+        data = {"name": org.name, "short_name": org.short_name, "city": "Курган", "comment": "Переехали"}
+        response = client.post(reverse("registry:proposal-create", args=[org.pk]), data)
+        assert response.status_code == 302
+        proposal = ChangeProposal.objects.get()
+        assert proposal.changes == {"city": [org.city, "Курган"]} and proposal.comment == "Переехали"
+        org.refresh_from_db()
+        assert org.city != "Курган"
+        response = client.post(reverse("registry:proposal-create", args=[org.pk]), {**data, "city": org.city})
+        assert response.status_code == 400
+        assert "ничего не меняет" in response.content.decode()
+
+    def test_staff_reject_needs_a_note_then_approve_another(
+        self, personas, client_for, django_assert_max_num_queries
+    ):
+        from resurs.registry.services import proposal_create
+
+        first = proposal_create(organisation=personas.ngo, user=personas.ngo_rep, values={"city": "Курган"})
+        client = client_for(personas.staff)
+        url = reverse("registry:proposal-detail", args=[first.pk])
+        page = client.get(url)
+        rows = page.context["rows"]
+        assert rows[0]["new"] == "Курган" and rows[0]["old"] == personas.ngo.city
+        assert client.post(url, {"decision": "reject", "note": ""}).status_code == 400
+        first.refresh_from_db()
+        assert first.status == ProposalStatus.PENDING
+        assert client.post(url, {"decision": "reject", "note": "Не подтверждено"}).status_code == 302
+        first.refresh_from_db()
+        assert first.status == ProposalStatus.REJECTED
+        second = proposal_create(
+            organisation=personas.ngo, user=personas.ngo_rep, values={"phone": "+7 3522 00-00-00"}
+        )
+        response = client.post(reverse("registry:proposal-detail", args=[second.pk]), {"decision": "approve"})
+        assert response.status_code == 302
+        personas.ngo.refresh_from_db()
+        assert personas.ngo.phone == "+7 3522 00-00-00"
+        for _ in range(5):
+            proposal_create(organisation=personas.ngo, user=personas.ngo_rep, values={"city": f"Город {_}"})
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("registry:proposal-list"))
+        assert len(response.context["proposals"]) == 5
+        response = client.get(reverse("registry:proposal-list"), {"status": "all"})
+        assert len(response.context["proposals"]) == 7
