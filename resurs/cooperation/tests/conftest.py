@@ -8,6 +8,16 @@ from resurs.registry.choices import OrganisationKind, TieRole
 from resurs.registry.tests.factories import OrganisationFactory, PersonFactory, TieFactory
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assert the English msgids; ``test_russian_messages`` checks the default (Russian) rendering."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def coop(personas):
     """A small cooperation world owned by ``personas.centre``: a business funding the persona NGO, a board seat

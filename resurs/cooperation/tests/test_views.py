@@ -235,3 +235,15 @@ def test_organisation_profile_query_count(coop, personas, client_for, django_ass
     _grow(personas, coop, 8)
     with django_assert_max_num_queries(small):
         client.get(url)
+
+
+def test_russian_messages_by_default(coop, personas, client_for, settings):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "ru"
+    with translation.override("ru"):
+        response = _post_partnership(client_for(personas.staff), personas, coop, value="-1")
+    assert "Стоимость не может быть отрицательной" in response.content.decode()
+    assert (
+        "Внести партнёрство" in response.content.decode() or "Новое партнёрство" in response.content.decode()
+    )
