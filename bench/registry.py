@@ -147,7 +147,11 @@ def generate_file(path: Path, rows: int, sample: list[dict[str, str]], rng: rand
 def typo(word: str, rng: random.Random) -> str:
     letters = "абвгдеиклмнопрстуя"
     position = rng.randrange(1, len(word) - 1)
-    return word[:position] + rng.choice([c for c in letters if c != word[position].lower()]) + word[position + 1 :]
+    return (
+        word[:position]
+        + rng.choice([c for c in letters if c != word[position].lower()])
+        + word[position + 1 :]
+    )
 
 
 def build_queries(facts: list[dict], rng: random.Random, count: int) -> list[dict]:
@@ -161,7 +165,7 @@ def build_queries(facts: list[dict], rng: random.Random, count: int) -> list[dic
     free = ["центр развития детей", "благотворительный фонд помощи", "школа английского языка",
             "дополнительного профессионального образования", "спортивный клуб", "культура и искусство",
             "автошкола вождения", "социальная помощь пожилым"]  # fmt: skip
-    plan = (["exact"] * 25 + ["typo"] * 20 + ["inn"] * 15 + ["filter"] * 15 + ["free"] * 15 + ["common"] * 10)
+    plan = ["exact"] * 25 + ["typo"] * 20 + ["inn"] * 15 + ["filter"] * 15 + ["free"] * 15 + ["common"] * 10
     queries = []
     for index in range(count):
         kind = plan[index % len(plan)]
@@ -174,11 +178,19 @@ def build_queries(facts: list[dict], rng: random.Random, count: int) -> list[dic
             if not words:
                 words = [w for w in re.findall(r"\w+", fact["name"]) if len(w) >= 6]
             word = rng.choice(words)
-            queries.append({"kind": kind, "q": fact["proper"].replace(word, typo(word, rng), 1), "expect_name": fact["name"]})
+            queries.append(
+                {
+                    "kind": kind,
+                    "q": fact["proper"].replace(word, typo(word, rng), 1),
+                    "expect_name": fact["name"],
+                }
+            )
         elif kind == "inn":
             queries.append({"kind": kind, "q": fact["inn"], "expect_inn": fact["inn"]})
         elif kind == "filter":
-            queries.append({"kind": kind, "q": "", "region": rng.choice(regions), "field": rng.choice(fields)})
+            queries.append(
+                {"kind": kind, "q": "", "region": rng.choice(regions), "field": rng.choice(fields)}
+            )
         elif kind == "free":
             queries.append({"kind": kind, "q": rng.choice(free)})
         else:
@@ -323,7 +335,9 @@ def run(rows: int, query_count: int, rng: random.Random) -> dict:
             checks["inn"][1] += 1
             checks["inn"][0] += total == 1 and top[0].inn == query["expect_inn"]
         if number % 40 == 0:
-            log(f"  {number}: ours p50 {statistics.median(ours_ms):.1f} ms, naive p50 {statistics.median(naive_ms):.1f} ms")
+            log(
+                f"  {number}: ours p50 {statistics.median(ours_ms):.1f} ms, naive p50 {statistics.median(naive_ms):.1f} ms"
+            )
     user = User.objects.create_superuser("bench", "bench@example.org", "bench-password")
     client = Client()
     client.force_login(user)

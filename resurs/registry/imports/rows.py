@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from resurs.registry.choices import OrganisationKind, OrganisationStatus
 from resurs.registry.validators import normalise_identifier, validate_inn, validate_ogrn
@@ -78,6 +79,8 @@ class References:
                     self.regions_by_key.setdefault(_region_key(name), region.pk)
         self.legal_forms = dict(LegalForm.objects.values_list("code", "pk"))
         self.okved = dict(OkvedCode.objects.values_list("code", "pk"))
+        self._region_memo: dict[str, int | None] = {}
+        self._fields_memo: dict[str, set[int]] = {}
         self.field_prefixes: list[tuple[str, int]] = []
         for pk, prefixes in Field.objects.values_list("pk", "okved_prefixes"):
             for prefix in prefixes.split(","):
@@ -86,6 +89,11 @@ class References:
 
     def region(self, value) -> int | None:
         text = str(value).strip()
+        if text not in self._region_memo:
+            self._region_memo[text] = self._find_region(text)
+        return self._region_memo[text]
+
+    def _find_region(self, text: str) -> int | None:
         if re.fullmatch(r"\d{1,2}(\.0+)?", text):
             return self.regions_by_code.get(text.split(".")[0].lstrip("0") or "0")
         key = _region_key(text)
@@ -98,7 +106,11 @@ class References:
         return found
 
     def fields_for_okved(self, code: str) -> set[int]:
-        return {pk for prefix, pk in self.field_prefixes if code == prefix or code.startswith(prefix + ".")}
+        if code not in self._fields_memo:
+            self._fields_memo[code] = {
+                pk for prefix, pk in self.field_prefixes if code == prefix or code.startswith(prefix + ".")
+            }
+        return self._fields_memo[code]
 
 
 def _text(value) -> str:
@@ -106,7 +118,12 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return re.sub(r"\s+", " ", str(value)).strip()
+    text = str(value)
+    return (
+        " ".join(text.split())
+        if (" " in text or "\n" in text or "\t" in text or "\xa0" in text)
+        else text.strip()
+    )
 
 
 def _first_of_list(text: str) -> str:
@@ -123,6 +140,11 @@ def parse_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = _text(value)
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -170,7 +192,7 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
     if short_name and short_name != name:
         values["short_name"] = short_name[:SHORT_NAME_MAX]
 
-    for key, validator, label in (("inn", validate_inn, _("INN")), ("ogrn", validate_ogrn, _("OGRN"))):
+    for key, validator, label in (("inn", validate_inn, _l("INN")), ("ogrn", validate_ogrn, _l("OGRN"))):
         number = _identifier(raw.get(key), key)
         if not number:
             continue
@@ -198,7 +220,7 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
         else:
             values["region_id"] = region_id
 
-    for key, label in (("founded_on", _("founding date")), ("liquidated_on", _("liquidation date"))):
+    for key, label in (("founded_on", _l("founding date")), ("liquidated_on", _l("liquidation date"))):
         cell = raw.get(key)
         if cell is None or _text(cell) == "":
             continue

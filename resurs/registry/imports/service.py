@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,7 +271,10 @@ class _Runner:
 
     def _write(self, creates, updates) -> None:
         organisations = [org for _line, _row, _parsed, org in creates]
-        Organisation.objects.bulk_create(organisations, batch_size=CHUNK_ROWS)
+        if connection.vendor == "postgresql" and len(organisations) > 1:
+            _copy_insert(organisations)
+        else:
+            Organisation.objects.bulk_create(organisations, batch_size=CHUNK_ROWS)
         through = Organisation.fields.through
         links = [
             through(organisation_id=org.pk, field_id=field_id)
@@ -308,6 +311,36 @@ class _Runner:
                 self.counts.created += 1
             else:
                 self.counts.updated += 1
+
+
+def _copy_insert(organisations: list[Organisation]) -> None:
+    """Insert new organisations with PostgreSQL's COPY (several times faster than INSERT for thousands of rows),
+    then read their ids back by OGRN/INN (every imported row has one of them, both unique)."""
+    columns = [f for f in Organisation._meta.concrete_fields if not f.primary_key]
+    now = timezone.now()
+    for org in organisations:
+        org.updated_at = now
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {Organisation._meta.db_table} ({names}) FROM STDIN") as copy:
+            for org in organisations:
+                copy.write_row([getattr(org, f.attname) for f in columns])
+        ogrns = [org.ogrn for org in organisations if org.ogrn]
+        inns = [org.inn for org in organisations if not org.ogrn]
+        cursor.execute(
+            f"SELECT id, ogrn, inn FROM {Organisation._meta.db_table} WHERE ogrn = ANY(%s) OR inn = ANY(%s)",
+            [ogrns, inns],
+        )
+        by_ogrn, by_inn = {}, {}
+        for pk, ogrn, inn in cursor.fetchall():
+            if ogrn:
+                by_ogrn[ogrn] = pk
+            if inn:
+                by_inn[inn] = pk
+    for org in organisations:
+        org.pk = by_ogrn[org.ogrn] if org.ogrn else by_inn[org.inn]
+        org._state.adding = False
 
 
 def _identifier_conflict(org: Organisation, parsed: ParsedRow) -> str:

@@ -21,10 +21,8 @@ FORWARDS = [
     f"ALTER TABLE registry_organisation ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ({SEARCH_VECTOR}) STORED",
     "CREATE INDEX organisation_search_vector ON registry_organisation USING gin (search_vector)",
     "CREATE INDEX organisation_name_trgm ON registry_organisation USING gin (name gin_trgm_ops)",
-    "CREATE INDEX organisation_short_name_trgm ON registry_organisation USING gin (short_name gin_trgm_ops)",
 ]
 BACKWARDS = [
-    "DROP INDEX IF EXISTS organisation_short_name_trgm",
     "DROP INDEX IF EXISTS organisation_name_trgm",
     "DROP INDEX IF EXISTS organisation_search_vector",
     "ALTER TABLE registry_organisation DROP COLUMN IF EXISTS search_vector",
