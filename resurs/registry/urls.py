@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:pk>/consent/", views.person_consent, name="person-consent"),
+    path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("proposals/", views.proposal_list, name="proposal-list"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("my-data/", views.my_data, name="my-data"),

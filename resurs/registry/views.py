@@ -403,6 +403,30 @@ def person_consent(request, pk: int):
     return redirect(person)
 
 
+@login_required
+def person_erase(request, pk: int):
+    """Staff erase a person's personal data on their request (a letter, a phone call to the centre)."""
+    person = get_person_for_user(request.user, pk)
+    _require_editor(request.user)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Tick the box to confirm that the data should be erased."))
+            return redirect("registry:person-erase", pk=person.pk)
+        services.person_erase(person=person, actor=request.user)
+        messages.success(request, _("The person's personal data has been erased."))
+        return redirect(person)
+    return render(
+        request,
+        "registry/person_erase.html",
+        {
+            "person": person,
+            "crumbs": _crumbs(
+                (person.full_name, person.get_absolute_url()), (_("Erase personal data"), None)
+            ),
+        },
+    )
+
+
 # --- Personal data of the signed-in user ------------------------------------------------------------------
 
 

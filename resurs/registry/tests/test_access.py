@@ -179,3 +179,27 @@ def test_erase_requires_post_and_confirmation(personas, client_for):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.is_active
+
+
+@pytest.mark.parametrize("persona", sorted(READERS))
+def test_only_staff_erase_another_person(personas, client_for, world, persona):
+    person = world["person"]
+    client = client_for(getattr(personas, persona))
+    url = reverse("registry:person-erase", args=[person.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
+    person.refresh_from_db()
+    assert person.erased_at is None and person.email == "private@example.org"
+
+
+def test_staff_erase_a_person_on_request(personas, client_for, world):
+    person = world["person"]
+    client = client_for(personas.staff)
+    url = reverse("registry:person-erase", args=[person.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 302
+    person.refresh_from_db()
+    assert person.erased_at is None
+    assert client.post(url, {"confirm": "yes"}).status_code == 302
+    person.refresh_from_db()
+    assert person.erased_at is not None and person.email == ""
