@@ -176,7 +176,7 @@ ALLOWED_TRANSITIONS = {
 @transaction.atomic
 def call_set_status(*, call: Call, actor, status: str) -> Call:
     """Move a call along its life: opening freezes the form as a version; review starts for eligible ones."""
-    call = Call.objects.select_for_update().get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).get(pk=call.pk)
     old = call.status
     if status not in ALLOWED_TRANSITIONS.get(old, set()):
         raise GrantsError(
@@ -466,6 +466,14 @@ def _parse_date(value) -> dt.date | None:
         return None
 
 
+def _directions(call: Call) -> list[Direction]:
+    """The call's directions, read once per call object."""
+    cached = getattr(call, "_directions_list", None)
+    if cached is None:
+        cached = call._directions_list = list(call.directions.all())
+    return cached
+
+
 def _apply(application: Application, data: dict, *, complete: bool) -> SaveResult:
     """Put ``data`` on the application and check it; returns the errors (nothing is saved here)."""
     call = application.call
@@ -487,7 +495,7 @@ def _apply(application: Application, data: dict, *, complete: bool) -> SaveResul
         if direction_id in (None, ""):
             application.direction = None
         else:
-            direction = next((d for d in call.directions.all() if str(d.pk) == str(direction_id)), None)
+            direction = next((d for d in _directions(call) if str(d.pk) == str(direction_id)), None)
             if direction is None:
                 errors["direction"] = [_("Choose one of the call's directions.")]
             else:
@@ -555,7 +563,7 @@ def _completeness_rules(application, call, errors) -> None:
         errors.setdefault("title", []).append(_("Give the project a title."))
     if not application.summary:
         errors.setdefault("summary", []).append(_("Write a short summary of the project."))
-    if call.directions.exists() and application.direction_id is None:
+    if _directions(call) and application.direction_id is None:
         errors.setdefault("direction", []).append(_("Choose a direction."))
     starts, ends = application.project_starts_on, application.project_ends_on
     if not starts:
@@ -596,7 +604,9 @@ def _ensure_editable(application: Application, actor) -> None:
 def application_autosave(*, application: Application, actor, data: dict) -> SaveResult:
     """Save a draft as it is typed. Errors are returned for display; the draft is saved regardless."""
     application = (
-        Application.objects.select_for_update().select_related("call", "form_version").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "form_version")
+        .get(pk=application.pk)
     )
     _ensure_editable(application, actor)
     result = _apply(application, data, complete=False)
@@ -659,7 +669,7 @@ def application_submit(
     """
     token = uuid.UUID(str(token))
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("call", "form_version", "organisation")
         .get(pk=application.pk)
     )
@@ -678,8 +688,13 @@ def _finalise_submission(application: Application, result: SaveResult, *, actor,
     application.status = ApplicationStatus.SUBMITTED
     application.submission_token = token
     application.submitted_at = timezone.now()
-    application.number = _reference_number(application)
-    application.save()
+    if application.pk is None:  # a one-request submission: insert, then number it by its id
+        application.save(force_insert=True)
+        application.number = _reference_number(application)
+        Application.objects.filter(pk=application.pk).update(number=application.number)
+    else:
+        application.number = _reference_number(application)
+        application.save()
     BudgetLine.objects.bulk_create(
         [BudgetLine(application=application, **line) for line in result.budget_lines]
     )
@@ -723,24 +738,40 @@ def application_submit_payload(
 
     A retry with the same token returns the application that token already submitted.
     """
+    from resurs.accounts.access import represented_organisation_ids
+
     token = uuid.UUID(str(token))
-    done = Application.objects.filter(submission_token=token).first()
-    if done is not None:
-        if done.organisation_id != organisation.pk:
-            raise GrantsError(_("This submission key was already used."))
-        return done, False
-    application = application_start(call=call, organisation=organisation, actor=actor, tz_name=tz_name)
+    if organisation.pk not in represented_organisation_ids(actor):
+        raise GrantsError(_("You do not represent this organisation."))
     application = (
-        Application.objects.select_for_update().select_related("call", "form_version").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .filter(call=call, organisation=organisation)
+        .exclude(status=ApplicationStatus.WITHDRAWN)
+        .first()
     )
-    if application.submission_token == token:
-        return application, False
-    _ensure_editable(application, actor)
+    if application is not None:
+        if application.submission_token == token:
+            return application, False  # a retry of a submission that went through
+        if application.status != ApplicationStatus.DRAFT:
+            raise GrantsError(_("This organisation has already applied to this call."))
+        application.call = call
+    else:
+        application = Application(
+            call=call, organisation=organisation, applicant=actor, form_version=form_current(call)
+        )
     _ensure_accepting(call, tz_name=tz_name)
     result = _apply(application, data, complete=True)
     if result.errors:
         raise GrantsError(result.errors)
-    _finalise_submission(application, result, actor=actor, token=token)
+    try:
+        with transaction.atomic():
+            _finalise_submission(application, result, actor=actor, token=token)
+    except IntegrityError:
+        # A concurrent request won the race: the same key (a retry) or the same organisation (a second tab).
+        winner = Application.objects.filter(submission_token=token, organisation=organisation).first()
+        if winner is not None:
+            return winner, False
+        raise GrantsError(_("This organisation has already applied to this call.")) from None
     return application, True
 
 
@@ -749,7 +780,9 @@ def application_withdraw(*, application: Application, actor, tz_name: str | None
     """Withdraw a submitted application before the deadline (a draft is simply discarded)."""
     from resurs.accounts.access import represented_organisation_ids
 
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    )
     if application.organisation_id not in represented_organisation_ids(actor):
         raise GrantsError(_("You do not represent this organisation."))
     if application.status not in (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED):
@@ -870,7 +903,9 @@ def eligibility_run(*, application: Application) -> list[Check]:
 def application_screen(*, application: Application, actor, eligible: bool, reason: str = "") -> Application:
     """Staff's verdict on eligibility. Overruling a failed automatic check, or refusing, needs a reason."""
     application = (
-        Application.objects.select_for_update().select_related("call", "organisation").get(pk=application.pk)
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "organisation")
+        .get(pk=application.pk)
     )
     if application.status not in (
         ApplicationStatus.SUBMITTED,
@@ -925,7 +960,9 @@ def application_decide(
 ) -> Decision:
     """Record (or change) the decision on an application. Audit-logged; the applicant learns it when results
     are published."""
-    application = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    )
     if application.status not in DECIDABLE:
         raise GrantsError(_("Only eligible applications can be decided."))
     if application.call.status == CallStatus.RESULTS_PUBLISHED:
@@ -1088,7 +1125,7 @@ def report_save(
     submit: bool = False,
 ) -> GranteeReport:
     """Save a grantee report (narrative, indicator actuals, spending per approved budget line); submit it."""
-    report = GranteeReport.objects.select_for_update().get(pk=report.pk)
+    report = GranteeReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
     if report.status not in (ReportStatus.DUE, ReportStatus.RETURNED):
         raise GrantsError(_("This report is already submitted."))
     application = report.agreement.application
@@ -1142,7 +1179,9 @@ def report_save(
 def report_review(*, report: GranteeReport, actor, accept: bool, note: str = "") -> GranteeReport:
     """Accept a submitted report, or return it for revision with a note."""
     report = (
-        GranteeReport.objects.select_for_update().select_related("agreement__application").get(pk=report.pk)
+        GranteeReport.objects.select_for_update(of=("self",))
+        .select_related("agreement__application")
+        .get(pk=report.pk)
     )
     if report.status != ReportStatus.SUBMITTED:
         raise GrantsError(_("Only a submitted report can be reviewed."))
