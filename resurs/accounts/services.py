@@ -110,3 +110,21 @@ def user_deactivate(*, user: User, actor, anonymise: bool = False) -> User:
     ApiToken.objects.filter(user=current).delete()
     audit_event(actor=actor, obj=current, action="deactivated", data={"anonymised": anonymise})
     return current
+
+
+@transaction.atomic
+def representation_request(*, user: User, organisation, position: str = "") -> Representation:
+    """A user asks to act for an organisation; an administrator confirms it (the request waits as "pending")."""
+    current = Representation.objects.select_for_update().filter(user=user, organisation=organisation).first()
+    if current is not None and current.status != Representation.Status.REVOKED:
+        raise ValidationError(_("You have already asked to act for this organisation."))
+    if current is None:
+        current = Representation(user=user, organisation=organisation)
+    current.status = Representation.Status.PENDING
+    current.position = position.strip()
+    current.full_clean(validate_constraints=False)
+    current.save()
+    audit_event(
+        actor=user, obj=user, action="representation_requested", data={"organisation": organisation.pk}
+    )
+    return current

@@ -119,6 +119,11 @@ def represented_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=represented_organisation_ids(user)).select_related("region")
 
 
+def representation_of(user, organisation: Organisation):
+    """The user's representation of ``organisation`` (any status), or None."""
+    return user.representations.filter(organisation=organisation).first()
+
+
 def registry_figures() -> dict[str, int]:
     """Headline numbers for the home page."""
     return {

@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<int:pk>/ties/new/", views.tie_create, name="tie-create"),
     path("organisations/<int:pk>/propose/", views.proposal_create, name="proposal-create"),
+    path("organisations/<int:pk>/represent/", views.representation_request, name="representation-request"),
     path("ties/<int:pk>/end/", views.tie_end, name="tie-end"),
     path("people/", views.person_list, name="person-list"),
     path("people/new/", views.person_create, name="person-create"),

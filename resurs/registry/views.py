@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from resurs.accounts.services import representation_request as representation_request_service
 from resurs.core.audit import audit_history
 from resurs.core.htmx import render_page
 from resurs.core.tabular import table_response
@@ -166,6 +167,7 @@ def organisation_detail(request, pk: int):
         "past_ties": past,
         "can_edit": staff,
         "can_propose": can_propose_change(request.user, organisation),
+        "representation": selectors.representation_of(request.user, organisation),
         "history": selectors.audit_rows(audit_history(organisation, limit=50))
         if can_see_audit(request.user)
         else None,
@@ -180,6 +182,22 @@ def organisation_detail(request, pk: int):
         "crumbs": _crumbs((organisation.display_name, None)),
     }
     return render(request, "registry/organisation_detail.html", context)
+
+
+@login_required
+@require_POST
+def representation_request(request, pk: int):
+    """ "I act for this organisation": a request an administrator confirms."""
+    organisation = get_organisation_for_user(request.user, pk)
+    try:
+        representation_request_service(
+            user=request.user, organisation=organisation, position=request.POST.get("position", "")[:200]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your request has been sent: an administrator will confirm it."))
+    return redirect(organisation)
 
 
 @login_required

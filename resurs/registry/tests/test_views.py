@@ -388,3 +388,30 @@ class TestProposalPages:
         assert len(response.context["proposals"]) == 5
         response = client.get(reverse("registry:proposal-list"), {"status": "all"})
         assert len(response.context["proposals"]) == 7
+
+
+def test_a_user_asks_to_act_for_an_organisation_and_an_admin_confirms(personas, client_for):
+    from resurs.accounts.models import Representation
+
+    org = personas.centre.organisation
+    client = client_for(personas.outsider)
+    response = client.post(
+        reverse("registry:representation-request", args=[org.pk]), {"position": "Директор"}
+    )
+    assert response.status_code == 302
+    representation = Representation.objects.get(user=personas.outsider)
+    assert representation.status == Representation.Status.PENDING and representation.position == "Директор"
+    # pending: no right to propose yet
+    assert client.get(reverse("registry:proposal-create", args=[org.pk])).status_code == 403
+    client.post(reverse("registry:representation-request", args=[org.pk]))
+    assert Representation.objects.filter(user=personas.outsider).count() == 1
+    client_for(personas.admin).post(
+        reverse("accounts:representation-status", args=[representation.pk]), {"status": "confirmed"}
+    )
+    client = client_for(personas.outsider)
+    assert client.get(reverse("registry:proposal-create", args=[org.pk])).status_code == 200
+
+
+def test_representation_request_needs_login(client_for, personas):
+    response = client_for(None).post(reverse("registry:representation-request", args=[personas.ngo.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
