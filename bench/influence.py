@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from resurs.research.network import graph_from_edges, in_degree, pagerank, weak_components  # noqa: E402
+from resurs.research.network import graph_from_edges, in_degree, pagerank, weak_components
 
 SCALES = {"full": (250_000, 2_500_000), "small": (5_000, 50_000)}
 TOL = 1.0e-6
@@ -61,7 +61,13 @@ def ours(src: np.ndarray, dst: np.ndarray, nodes: int) -> dict:
     pagerank_s = time.perf_counter() - t0
     count, _labels = weak_components(graph)
     wall_s = time.perf_counter() - start
-    return {"ranks": ranks, "degrees": degrees, "components": count, "pagerank_s": pagerank_s, "wall_s": wall_s}
+    return {
+        "ranks": ranks,
+        "degrees": degrees,
+        "components": count,
+        "pagerank_s": pagerank_s,
+        "wall_s": wall_s,
+    }
 
 
 def main() -> None:

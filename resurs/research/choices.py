@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RespondentCategory(models.TextChoices):
@@ -36,7 +37,7 @@ class MemberRole(models.TextChoices):
 
 
 class NominationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
+    CONFIRMED = "confirmed", pgettext_lazy("nomination", "Confirmed")
     CANDIDATE = "candidate", _("Candidate from the transcript")
     DISMISSED = "dismissed", _("Dismissed")
 

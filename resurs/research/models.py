@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.core.models import TimeStampedModel
 from resurs.research.choices import (
@@ -28,7 +29,7 @@ class Study(TimeStampedModel):
     centre = models.ForeignKey(
         "registry.Centre", on_delete=models.PROTECT, related_name="studies", verbose_name=_("centre")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("research", "title"), max_length=300)
     partner_organisations = models.ManyToManyField(
         "registry.Organisation", blank=True, related_name="+", verbose_name=_("partner organisations")
     )
@@ -177,7 +178,7 @@ class Code(TimeStampedModel):
         verbose_name=_("parent code"),
     )
     guid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("research", "name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     color = models.CharField(_("colour"), max_length=7, default="#1f5f8b")
     order = models.PositiveIntegerField(_("order"), default=0)

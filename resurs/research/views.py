@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from resurs.core.htmx import render_page
@@ -48,7 +49,8 @@ def _study_crumb(study):
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            visible = field in form.fields and not form.fields[field].widget.is_hidden
+            form.add_error(field if visible else None, errors)
     else:
         form.add_error(None, error.messages)
 
@@ -344,7 +346,6 @@ def interview_detail(request, pk):
 def segment_create(request, pk):
     interview = access.get_interview_for_user(request.user, pk)
     form = SegmentForm(request.POST, study=interview.respondent.study)
-    status = 200
     if form.is_valid():
         try:
             services.segment_create(
@@ -357,18 +358,13 @@ def segment_create(request, pk):
             form = None
         except ValidationError as error:
             _apply_errors(form, error)
-            status = 400
-    else:
-        status = 400
     if not request.htmx:
         if form is not None:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("research:interview-detail", interview.pk)
-    response = render(request, "research/partials/_coding.html", _coding_context(request, interview, form))
-    if status == 400:
-        # HTMX swaps only 2xx by default; the panel with the message is still what the coder must see.
-        response["HX-Reswap"] = "outerHTML"
-    return response
+    # Answered with 200 even when the passage is refused: htmx swaps only successful responses, and the panel
+    # with the message beside the form is what the coder must see.
+    return render(request, "research/partials/_coding.html", _coding_context(request, interview, form))
 
 
 @login_required
@@ -585,8 +581,8 @@ def passages_export(request, pk):
         _("Respondent"),
         _("Interview date"),
         _("Coder"),
-        _("Start"),
-        _("End"),
+        pgettext("passage", "Start"),
+        pgettext("passage", "End"),
         _("Passage"),
     ]
     rows = (
