@@ -55,6 +55,7 @@ def test_researcher_runs_a_study(page, personas, login):
     expect(transcript).to_contain_text("Агентство социальных новостей")
 
     # Select a passage as a mouse would leave it: a DOM selection inside the transcript.
+    expect(page.locator("html")).to_have_attribute("data-coding-ready", "true")
     page.evaluate(
         """() => {
             const node = document.getElementById('transcript').firstChild;

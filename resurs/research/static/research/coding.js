@@ -32,4 +32,5 @@
   document.addEventListener("selectionchange", update);
   document.addEventListener("mouseup", update);
   document.addEventListener("keyup", update);
+  document.documentElement.dataset.codingReady = "true";
 })();
