@@ -30,7 +30,7 @@ from resurs.cooperation.models import (
 from resurs.core.demo import DemoContext
 from resurs.registry import services as registry_services
 from resurs.registry.choices import OrganisationKind, TieRole
-from resurs.registry.models import Centre, Organisation, Person, Tie
+from resurs.registry.models import Centre, Organisation, Person, Region, Tie
 
 FUNDING_TITLES = [
     "Грант на программу «{topic}»",
@@ -309,7 +309,6 @@ def build(ctx: DemoContext) -> None:
         ]
     )
 
-    region = hub.organisation.region
     government = registry_services.organisation_create(
         actor=None,
         data={
@@ -330,7 +329,8 @@ def build(ctx: DemoContext) -> None:
     council_specs = [
         (federal, government, AdvisoryKind.PUBLIC_CHAMBER, AdvisoryLevel.FEDERAL),
     ]
-    for city in ("Екатеринбурга", "Казани"):
+    for city, code in (("Екатеринбурга", "66"), ("Казани", "16")):
+        region = Region.objects.filter(fns_code=code).first() or hub.organisation.region
         administration = registry_services.organisation_create(
             actor=None,
             data={

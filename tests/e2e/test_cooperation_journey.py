@@ -8,6 +8,14 @@ from resurs.registry.choices import OrganisationKind
 from resurs.registry.tests.factories import OrganisationFactory, PersonFactory
 
 
+def choose(page, field: str, query: str, label: str) -> None:
+    """Type into a chooser's search box and pick the option with ``label``."""
+    page.fill(f"input[data-search-for=id_{field}]", query)
+    option = page.locator(f"#id_{field} option", has_text=label)
+    option.first.wait_for(state="attached")
+    page.select_option(f"select[name={field}]", value=option.first.get_attribute("value"))
+
+
 def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, personas):
     company = OrganisationFactory(kind=OrganisationKind.BUSINESS, short_name="ООО «Уральский хлеб»")
     ngo = personas.ngo
@@ -27,8 +35,8 @@ def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, 
 
     # 1. The partnership.
     page.goto("/cooperation/partnerships/new/")
-    page.select_option("select[name=organisation_a]", label=str(company))
-    page.select_option("select[name=organisation_b]", label=str(ngo))
+    choose(page, "organisation_a", "Уральский", str(company))
+    choose(page, "organisation_b", str(ngo).split("«")[1][:6], str(ngo))
     page.select_option("select[name=type]", value="funding")
     page.fill("input[name=title]", "Грант на программу «Старшее поколение»")
     page.fill("input[name=started_on]", "2026-03-01")
@@ -45,11 +53,11 @@ def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, 
 
     # 2. The board seat of the company's director.
     page.goto(f"/cooperation/memberships/new/?organisation={ngo.pk}")
-    page.select_option("select[name=person]", label=person.full_name)
+    choose(page, "person", "Кравцов", person.full_name)
     page.select_option("select[name=role]", value="board_member")
     page.fill("input[name=title]", "Председатель попечительского совета")
     page.fill("input[name=started_on]", "2025-09-01")
-    page.select_option("select[name=main_affiliation]", label=str(company))
+    choose(page, "main_affiliation", "хлеб", str(company))
     page.click("main form button[type=submit]")
     page.wait_for_url(f"**/cooperation/organisations/{ngo.pk}/")
     assert GovernanceSeat.objects.get(tie__person=person).main_affiliation == company

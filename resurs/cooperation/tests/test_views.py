@@ -247,3 +247,23 @@ def test_russian_messages_by_default(coop, personas, client_for, settings):
     assert (
         "Внести партнёрство" in response.content.decode() or "Новое партнёрство" in response.content.decode()
     )
+
+
+def test_choosers_search_organisations_and_people(coop, personas, client_for):
+    client = client_for(personas.staff)
+    html = client.get("/cooperation/search/organisation/?q=Северный&kind=business").content.decode()
+    assert f'value="{coop["company"].pk}"' in html
+    html = client.get("/cooperation/search/organisation/?q=Северный&kind=government").content.decode()
+    assert f'value="{coop["company"].pk}"' not in html
+    html = client.get("/cooperation/search/person/?q=Громов").content.decode()
+    assert f'value="{coop["director"].pk}"' in html
+    assert client.get("/cooperation/search/other/?q=x").status_code == 404
+    assert client_for(personas.partner).get("/cooperation/search/person/?q=Громов").status_code == 403
+
+
+def test_forms_list_only_the_chosen_organisation(coop, personas, client_for):
+    html = client_for(personas.staff).get(
+        f"/cooperation/partnerships/new/?organisation_a={coop['company'].pk}"
+    )
+    select = html.content.decode().split('name="organisation_a"')[1].split("</select>")[0]
+    assert select.count("<option") == 2 and "selected" in select
