@@ -116,7 +116,7 @@ def announcement_list_for_manager(user) -> QuerySet[PressAnnouncement]:
             delivery_count=Count("deliveries")
         ),
         user,
-    )
+    ).order_by("-created_at", "-pk")
 
 
 def announcement_segment(announcement: PressAnnouncement) -> QuerySet[MediaContact]:

@@ -56,7 +56,7 @@ def test_registering_for_a_past_event_is_refused(reference_data):
         starts_at=timezone.now() - dt.timedelta(days=2),
         ends_at=timezone.now() - dt.timedelta(days=2, hours=-2),
     )
-    with pytest.raises(services.RegistrationError, match="already started"):
+    with pytest.raises(services.RegistrationError, match="уже началось"):
         register(event)
     assert event.registrations.count() == 0
 
@@ -64,13 +64,13 @@ def test_registering_for_a_past_event_is_refused(reference_data):
 def test_registering_for_a_draft_or_closed_event_is_refused(reference_data):
     with pytest.raises(services.RegistrationError):
         register(EventFactory(status=EventStatus.DRAFT))
-    with pytest.raises(services.RegistrationError, match="closed"):
+    with pytest.raises(services.RegistrationError, match="закрыта"):
         register(EventFactory(registration_open=False))
 
 
 def test_guest_without_consent_is_refused(reference_data):
     event = EventFactory()
-    with pytest.raises(services.RegistrationError, match="personal data"):
+    with pytest.raises(services.RegistrationError, match="персональных данных"):
         services.registration_create(event=event, name="Гость", email="g@example.org", consent=False)
 
 
@@ -80,7 +80,7 @@ def test_full_event_puts_people_on_the_waiting_list_and_cancellation_promotes(re
     second = register(event, 2)
     third = register(event, 3)
     assert [first.status, second.status, third.status] == ["confirmed", "waitlisted", "waitlisted"]
-    assert "waiting list" in mail.outbox[1].body
+    assert "листе ожидания" in mail.outbox[1].body
     promoted = cancel(first)
     assert promoted == second
     second.refresh_from_db()
@@ -139,7 +139,7 @@ def test_reminders_go_once_the_day_before_in_the_event_time_zone(reference_data)
             assert services.event_reminders_send() == 1
             assert services.event_reminders_send() == 0
     assert [m.to for m in mail.outbox] == [[confirmed.email]]
-    assert "tomorrow" in mail.outbox[0].body
+    assert "завтра" in mail.outbox[0].body
     assert EmailMessage.objects.filter(template="events/email/registration_reminder").count() == 1
 
 

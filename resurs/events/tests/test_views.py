@@ -32,12 +32,12 @@ def test_public_list_upcoming_and_past(client, personas):
 def test_public_list_filters_by_kind_and_region(client, personas, reference_data):
     from resurs.registry.tests.factories import region
 
-    EventFactory(title="Вебинар", kind="webinar", region=region("54"))
-    EventFactory(title="Форум", kind="forum", region=region("77"))
+    EventFactory(title="Онлайн-встреча о грантах", kind="webinar", region=region("54"))
+    EventFactory(title="Столичная встреча НКО", kind="forum", region=region("77"))
     page = client.get("/events/?kind=webinar").content.decode()
-    assert "Вебинар" in page and "Форум" not in page
+    assert "Онлайн-встреча о грантах" in page and "Столичная встреча НКО" not in page
     page = client.get(f"/events/?region={region('77').pk}").content.decode()
-    assert "Форум" in page and "Вебинар" not in page
+    assert "Столичная встреча НКО" in page and "Онлайн-встреча о грантах" not in page
 
 
 def test_public_list_query_count_does_not_grow(client, personas, django_assert_max_num_queries):

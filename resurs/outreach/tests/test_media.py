@@ -69,7 +69,7 @@ def test_sending_twice_is_refused(personas, committed):
 
 def test_empty_segment_is_refused_with_a_message(personas, committed):
     announcement = AnnouncementFactory(centre=personas.centre)
-    with pytest.raises(services.AnnouncementError, match="widen"):
+    with pytest.raises(services.AnnouncementError, match="расширьте"):
         send(committed, announcement, personas.staff)
     announcement.refresh_from_db()
     assert announcement.status == AnnouncementStatus.DRAFT
