@@ -81,7 +81,11 @@ SPACES = re.compile(r"\s+")
 
 
 def clean_text(value: str) -> str:
-    return SPACES.sub(" ", value.replace("\u00a0", " ")).strip().strip('"').strip()
+    """Collapse runs of spaces; drop quotes that wrap the whole value ("«Семью каждому ребёнку!»" stays)."""
+    text = SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
+    if len(text) > 1 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
+        text = text[1:-1].strip()
+    return text
 
 
 def parse_amount(value: str) -> Decimal | None:

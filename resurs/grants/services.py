@@ -1061,6 +1061,9 @@ def agreement_create(
     interim_reports: list[dt.date] | None = None,
 ) -> Agreement:
     """The grant agreement of an awarded application, its payment tranches and its reporting schedule."""
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("decision").get(pk=application.pk)
+    )
     if application.status != ApplicationStatus.AWARDED:
         raise GrantsError(_("Only an awarded application gets an agreement."))
     amount = Decimal(amount if amount is not None else application.decision.awarded_amount)
