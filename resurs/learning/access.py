@@ -254,3 +254,20 @@ def can_edit_assessment(user, assessment: Assessment) -> bool:
 
 def can_see_service_quality(user) -> bool:
     return is_centre_staff(user)
+
+
+def get_instrument_for_user(user, pk: int):
+    """Instruments are configured by the staff of their centre: others get 404 (they are not public)."""
+    from resurs.learning.models import Instrument
+
+    instrument = Instrument.objects.select_related("centre__organisation").filter(pk=pk).first()
+    if instrument is None or not can_manage_centre_work(user, instrument.centre):
+        raise Http404
+    return instrument
+
+
+def get_programme_to_manage(user, pk: int) -> Programme:
+    programme = get_programme_for_user(user, pk)
+    if not can_manage_centre_work(user, programme.centre):
+        raise PermissionDenied
+    return programme

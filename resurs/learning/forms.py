@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resurs.learning.choices import AssessmentKind, Topic
-from resurs.learning.models import Course, Feedback, Session
+from resurs.learning.models import Area, Course, Feedback, Instrument, Programme, Session
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
@@ -292,3 +292,35 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("The period cannot end before it starts."))
         return data
+
+
+class ProgrammeForm(CentreChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["centre", "title", "topic", "summary", "description", "is_published"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_centres(centres)
+
+
+class InstrumentForm(CentreChoiceMixin, forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = ["centre", "name", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_centres(centres)
+
+
+AreaFormSet = forms.inlineformset_factory(
+    Instrument,
+    Area,
+    fields=["code", "name_ru", "name_en", "topic", "level_1", "level_2", "level_3", "level_4", "order"],
+    widgets={f"level_{i}": forms.Textarea(attrs={"rows": 2}) for i in range(1, 5)},
+    extra=1,
+    can_delete=False,
+)

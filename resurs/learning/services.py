@@ -896,3 +896,28 @@ class AssessmentIncomplete(ValidationError):
     def __init__(self, errors, assessment):
         super().__init__(errors)
         self.assessment = assessment
+
+
+@transaction.atomic
+def programme_save(*, programme, actor):
+    """Create or change a programme (the view has checked that ``actor`` manages its centre)."""
+    created = programme.pk is None
+    programme.full_clean()
+    programme.save()
+    audit_event(actor=actor, obj=programme, action="programme_created" if created else "programme_changed")
+    return programme
+
+
+@transaction.atomic
+def instrument_save(*, instrument: Instrument, areas_formset, actor) -> Instrument:
+    """Save an instrument and its areas. An area already scored keeps its code (past waves refer to it)."""
+    created = instrument.pk is None
+    instrument.full_clean()
+    instrument.save()
+    areas_formset.instance = instrument
+    for form in areas_formset.forms:
+        if form.instance.pk and "code" in form.changed_data and form.instance.scores.exists():
+            raise ValidationError({"code": [_("An area that has been scored keeps its code.")]})
+    areas_formset.save()
+    audit_event(actor=actor, obj=instrument, action="instrument_created" if created else "instrument_changed")
+    return instrument

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +29,7 @@ from resurs.learning.choices import (
 from resurs.learning.filters import ConsultationFilter, CourseFilter
 from resurs.learning.forms import (
     AnswerForm,
+    AreaFormSet,
     AssessmentForm,
     AssessmentStartForm,
     AssignForm,
@@ -35,8 +37,10 @@ from resurs.learning.forms import (
     CourseForm,
     EnrolForm,
     FeedbackForm,
+    InstrumentForm,
     MaterialForm,
     PeriodForm,
+    ProgrammeForm,
     ProjectReviewForm,
     RateForm,
     RevokeForm,
@@ -96,7 +100,15 @@ def programme_detail(request, pk):
         .filter(programme=programme)
         .order_by("programme_order", "title")
     )
-    return render(request, "learning/programme_detail.html", {"programme": programme, "courses": courses})
+    return render(
+        request,
+        "learning/programme_detail.html",
+        {
+            "programme": programme,
+            "courses": courses,
+            "can_manage": can_manage_centre_work(request.user, programme.centre),
+        },
+    )
 
 
 def course_detail(request, pk):
@@ -488,6 +500,7 @@ def consultation_request(request):
         request.FILES or None,
         centres=Centre.objects.select_related("organisation").order_by("-is_hub", "organisation__name"),
         organisations=organisations,
+        initial={"topic": request.GET.get("topic", "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -789,7 +802,15 @@ def assessment_list(request):
         or bool(access.managed_centre_ids(request.user))
         or is_admin(request.user)
     )
-    return render(request, "learning/assessment_list.html", {"page_obj": page, "can_start": can_start})
+    return render(
+        request,
+        "learning/assessment_list.html",
+        {
+            "page_obj": page,
+            "can_start": can_start,
+            "can_configure": bool(_centres_managed(request.user).exists()),
+        },
+    )
 
 
 @login_required
@@ -1009,3 +1030,66 @@ def _quality_export(quality, centres, start, end):
     ]
     rows.append(row(_("Total"), quality["total"]))
     return table_response("xlsx", f"service-quality-{start:%Y%m%d}-{end:%Y%m%d}", header, rows)
+
+
+# --- programmes and instruments (staff) --------------------------------------------------------------------
+
+
+@login_required
+def programme_edit(request, pk=None):
+    programme = access.get_programme_to_manage(request.user, pk) if pk else Programme()
+    centres = _centres_managed(request.user)
+    if pk is None and not centres.exists():
+        raise PermissionDenied
+    form = ProgrammeForm(request.POST or None, instance=programme, centres=centres)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_save(programme=form.save(commit=False), actor=request.user)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The programme has been saved."))
+            return redirect(programme)
+    return render(request, "learning/programme_form.html", {"form": form, "programme": programme})
+
+
+@login_required
+def instrument_list(request):
+    centres = _centres_managed(request.user)
+    if not centres.exists():
+        raise PermissionDenied
+    if request.method == "POST":
+        centre = centres.filter(pk=request.POST.get("centre")).first()
+        if centre is None:
+            raise PermissionDenied
+        instrument = services.instrument_create_default(centre=centre)
+        messages.success(request, _("The six-area capacity grid has been created; adjust it to your needs."))
+        return redirect("learning:instrument-edit", pk=instrument.pk)
+    instruments = (
+        Instrument.objects.filter(centre__in=centres)
+        .select_related("centre__organisation")
+        .annotate(
+            area_count=Count("areas", distinct=True), assessment_count=Count("assessments", distinct=True)
+        )
+    )
+    return render(request, "learning/instrument_list.html", {"instruments": instruments, "centres": centres})
+
+
+@login_required
+def instrument_edit(request, pk):
+    instrument = access.get_instrument_for_user(request.user, pk)
+    form = InstrumentForm(request.POST or None, instance=instrument, centres=_centres_managed(request.user))
+    areas = AreaFormSet(request.POST or None, instance=instrument)
+    if request.method == "POST" and form.is_valid() and areas.is_valid():
+        try:
+            services.instrument_save(
+                instrument=form.save(commit=False), areas_formset=areas, actor=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The instrument has been saved."))
+            return redirect("learning:instrument-list")
+    return render(
+        request, "learning/instrument_form.html", {"form": form, "areas": areas, "instrument": instrument}
+    )

@@ -17,8 +17,16 @@ GOOD = {"rating_content": 5, "rating_trainer": 5, "rating_organisation": 4, "rat
 
 @pytest.fixture
 def world(personas):
+    from resurs.learning.models import Programme
+
+    programme = Programme.objects.create(
+        centre=personas.centre, title="Школа грантмейкинга", topic=Topic.GRANTMAKING
+    )
     course = CourseFactory(
-        centre=personas.centre, title="Школа грантмейкинга: основы", topic=Topic.GRANTMAKING
+        centre=personas.centre,
+        programme=programme,
+        title="Школа грантмейкинга: основы",
+        topic=Topic.GRANTMAKING,
     )
     hidden = CourseFactory(centre=personas.centre, title="Черновик курса", is_published=False)
     upcoming = SessionFactory(course=course, capacity=5, trainer=personas.trainer)
@@ -56,6 +64,8 @@ def world(personas):
         instrument=instrument, organisation=personas.ngo, kind=AssessmentKind.SELF, actor=personas.ngo_rep
     )
     return {
+        "programme": programme,
+        "instrument": instrument,
         "course": course,
         "hidden": hidden,
         "upcoming": upcoming,
@@ -97,6 +107,11 @@ OWNER_OR_CENTRE = expect(404, admin=200, staff=200, manager=200, ngo_rep=200, **
 
 PAGES = [
     ("learning:catalogue", None, PUBLIC),
+    ("learning:programme-detail", "programme", PUBLIC),
+    ("learning:programme-create", None, ANY_STAFF),
+    ("learning:programme-edit", "programme", CENTRE_STAFF),
+    ("learning:instrument-list", None, ANY_STAFF),
+    ("learning:instrument-edit", "instrument", expect(404, admin=200, staff=200, manager=200, **{ANON: 302})),
     ("learning:course-detail", "course", PUBLIC),
     ("learning:course-detail", "hidden", expect(404, admin=200, staff=200, manager=200)),
     ("learning:session-detail", "upcoming", PUBLIC),
@@ -184,6 +199,35 @@ def test_denied_consultation_actions_change_nothing(world, personas, client_for)
     assert client_for(personas.staff).post(assign, {"consultant": personas.trainer.pk}).status_code == 302
     consultation.refresh_from_db()
     assert consultation.consultant == personas.trainer
+
+
+def test_instrument_configuration_and_denied_edit(world, personas, client_for):
+    instrument = world["instrument"]
+    url = reverse("learning:instrument-edit", args=[instrument.pk])
+    page = client_for(personas.staff).get(url)
+    formset = page.context["areas"]
+    data = {
+        "centre": personas.centre.pk,
+        "name": "Сетка потенциала (2027)",
+        "description": "",
+        "is_active": "on",
+    }
+    data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+    for index, form in enumerate(formset.forms):
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if name == "instrument":
+                value = instrument.pk
+            data[f"{formset.prefix}-{index}-{name}"] = "" if value is None else value
+    data[f"{formset.prefix}-0-name_ru"] = "Стратегия и планирование"
+    assert client_for(personas.other_staff).post(url, data).status_code == 404
+    instrument.refresh_from_db()
+    assert instrument.name != "Сетка потенциала (2027)"
+    assert client_for(personas.staff).post(url, data).status_code == 302
+    instrument.refresh_from_db()
+    assert instrument.name == "Сетка потенциала (2027)"
+    assert instrument.areas.get(code="strategy").name_ru == "Стратегия и планирование"
+    assert instrument.areas.count() == 6
 
 
 def test_denied_attendance_post_changes_nothing(world, personas, client_for):
