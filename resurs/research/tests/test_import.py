@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from resurs.registry.tests.factories import OrganisationFactory, PersonFactory
 from resurs.research.importing import ImportFailed, import_rows, read_table
@@ -15,6 +16,14 @@ from resurs.research.models import Interview, Nomination, Respondent
 from resurs.research.tests.factories import make_study
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); the product's default language is Russian."""
+    with translation.override("en"):
+        yield
+
 
 SAMPLE = Path(__file__).resolve().parents[1] / "static" / "research" / "import_sample.csv"
 HEADER = "record,respondent,last_name,first_name,patronymic,organisation_inn,category,region_code,date,mode,consent,transcript,nominee,nominee_inn,areas,rank,quote\n"

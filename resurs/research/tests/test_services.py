@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from resurs.registry.choices import TieRole
 from resurs.registry.tests.factories import OrganisationFactory, PersonFactory, TieFactory
@@ -15,6 +16,13 @@ from resurs.research.tests.factories import TRANSCRIPT, make_interview, make_res
 from resurs.research.transcripts import decode_transcript
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English (the msgids); the product's default language is Russian."""
+    with translation.override("en"):
+        yield
 
 
 def test_study_create_makes_author_lead_and_default_codebook(personas):
@@ -226,3 +234,32 @@ def test_edit_of_coded_transcript_is_refused(personas):
         )
     interview.refresh_from_db()
     assert interview.transcript == TRANSCRIPT
+
+
+def test_suggestions_without_trigram_extension_use_difflib(personas):
+    from resurs.research.matching import suggest_organisations
+
+    wanted = OrganisationFactory(
+        name="Ассоциация «Клуб гражданских инициатив»", short_name="Клуб гражданских инициатив"
+    )
+    OrganisationFactory(name="Фонд «Зелёный город»", short_name="Зелёный город")
+    suggestions = suggest_organisations("клуб гражданских инициатив Перми")
+    assert suggestions[0].organisation == wanted
+    assert suggest_organisations("Фо") == []
+
+
+@pytest.mark.postgres
+def test_trigram_suggestions_on_postgres(personas, requires_postgres):
+    from django.db import connection
+
+    from resurs.research.matching import has_trigram_extension, suggest_organisations
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    assert has_trigram_extension()
+    wanted = OrganisationFactory(
+        name="Ассоциация «Клуб гражданских инициатив»", short_name="Клуб гражданских инициатив"
+    )
+    OrganisationFactory(name="Фонд «Зелёный город»", short_name="Зелёный город")
+    suggestions = suggest_organisations("Клубом гражданских инициатив")
+    assert suggestions[0].organisation == wanted
