@@ -375,3 +375,79 @@ def test_list_pages_of_projects_and_assessments_query_count(
     for name in ("learning:project-list", "learning:assessment-list", "learning:service-quality"):
         with django_assert_max_num_queries(15):
             assert client.get(reverse(name)).status_code == 200
+
+
+def _snapshot(world):
+    """Everything a denied POST could have changed."""
+    from resurs.criteria.models import Evaluation
+    from resurs.learning.models import AreaScore, Feedback, Material, Programme
+
+    enrolment = Enrolment.objects.get(pk=world["enrolment"].pk)
+    return {
+        "enrolments": sorted(Enrolment.objects.values_list("pk", "status")),
+        "certificate": Certificate.objects.filter(pk=world["certificate"].pk).values_list(
+            "revoked_at", flat=True
+        )[0],
+        "feedback": Feedback.objects.count(),
+        "materials": Material.objects.count(),
+        "session": Session.objects.filter(pk=world["upcoming"].pk).values_list("capacity", "venue")[0],
+        "programme": Programme.objects.filter(pk=world["programme"].pk).values_list("title", flat=True)[0],
+        "review": (
+            world["review"]
+            .__class__.objects.filter(pk=world["review"].pk)
+            .values_list("evaluator", "status")[0]
+        ),
+        "evaluations": Evaluation.objects.count(),
+        "area_scores": AreaScore.objects.count(),
+        "attendance": list(enrolment.attendance.values_list("present", flat=True)),
+    }
+
+
+DENIED_POSTS = [
+    # (url name, object, data, persona, expected status)
+    ("learning:enrolment-cancel", "enrolment", {}, "other_staff", 404),
+    ("learning:enrolment-cancel", "enrolment", {}, "trainer", 403),
+    ("learning:enrolment-cancel", "enrolment", {}, "outsider", 404),
+    ("learning:certificate-revoke", "certificate", {"reason": "x"}, "ngo_rep", 403),
+    ("learning:certificate-revoke", "certificate", {"reason": "x"}, "other_staff", 404),
+    (
+        "learning:material-add",
+        "upcoming",
+        {"title": "Слайды", "url": "https://example.org/s"},
+        "trainer",
+        403,
+    ),
+    (
+        "learning:material-add",
+        "upcoming",
+        {"title": "Слайды", "url": "https://example.org/s"},
+        "other_staff",
+        403,
+    ),
+    ("learning:session-edit", "upcoming", {"capacity": 99, "venue": "Захват"}, "other_staff", 403),
+    ("learning:session-edit", "upcoming", {"capacity": 99, "venue": "Захват"}, "ngo_rep", 403),
+    ("learning:programme-edit", "programme", {"title": "Захват"}, "other_staff", 403),
+    ("learning:feedback", "enrolment", dict(GOOD), "staff", 403),
+    ("learning:feedback", "enrolment", dict(GOOD), "outsider", 404),
+    ("learning:project-detail", "review", {"form": "assign", "consultant": 1}, "ngo_rep", 403),
+    ("learning:project-detail", "review", {"form": "assign", "consultant": 1}, "other_staff", 404),
+    ("learning:project-detail", "review", {"form": "evaluation", "submit": "1"}, "staff", 403),
+    ("learning:assessment-detail", "assessment", {"score_strategy": 4, "submit": "1"}, "staff", 403),
+    ("learning:assessment-detail", "assessment", {"score_strategy": 4, "submit": "1"}, "other_staff", 404),
+    ("learning:session-enrol", "upcoming", {}, None, 302),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "obj", "data", "persona", "status"),
+    DENIED_POSTS,
+    ids=[f"{n}:{p}" for n, _o, _d, p, _s in DENIED_POSTS],
+)
+def test_denied_posts_change_nothing(world, personas, client_for, name, obj, data, persona, status):
+    before = _snapshot(world)
+    user = getattr(personas, persona) if persona else None
+    response = client_for(user).post(reverse(name, args=[world[obj].pk]), data)
+    assert response.status_code == status
+    if status == 302:
+        assert "/accounts/login/" in response["Location"]
+    assert _snapshot(world) == before
