@@ -9,13 +9,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import networkx as nx
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from resurs.cooperation.choices import KIND_TO_SECTOR, SECTOR_COLOURS, PartnershipType, Sector, sector_of
 from resurs.cooperation.filters import active_in_year
 from resurs.cooperation.models import GovernanceSeat, Partnership
+from resurs.core import charts
 from resurs.registry.choices import TieRole
 from resurs.registry.models import Organisation
 
@@ -47,7 +51,7 @@ def by_sector_pair_and_year(partnerships: QuerySet[Partnership]) -> YearTable:
         years.add(row["year"])
     ordered_years = sorted(years)
     table = YearTable(years=ordered_years)
-    for (a, b), by_year in sorted(cells.items(), key=lambda item: -sum(c for c, _ in item[1].values())):
+    for (a, b), by_year in sorted(cells.items(), key=lambda item: -sum(c for c, _v in item[1].values())):
         counts = [by_year.get(y, (0, 0))[0] for y in ordered_years]
         values = [by_year.get(y, (0, Decimal(0)))[1] for y in ordered_years]
         table.rows.append(
@@ -61,6 +65,31 @@ def by_sector_pair_and_year(partnerships: QuerySet[Partnership]) -> YearTable:
             }
         )
     return table
+
+
+def overview_charts(pairs: YearTable, *, version: str) -> tuple[str, str]:
+    """The two overview charts (SVG), cached until a partnership changes (``version``) — drawing them costs
+    more than every query of the page."""
+    if not pairs.rows:
+        return "", ""
+    key = f"cooperation:overview-charts:{get_language()}:{version}"
+    cached = cache.get(key)
+    if cached is None:
+        years = [str(year) for year in pairs.years]
+        cached = (
+            charts.stacked_bar_chart(
+                years,
+                {row["label"]: row["counts"] for row in pairs.rows[:6]},
+                title=_("New partnerships by year"),
+            ),
+            charts.line_chart(
+                years,
+                {row["label"]: [float(v) / 1e6 for v in row["values"]] for row in pairs.rows[:6]},
+                title=_("Value of new partnerships, million roubles"),
+            ),
+        )
+        cache.set(key, cached, 60 * 60)
+    return cached
 
 
 def by_region(partnerships: QuerySet[Partnership], *, limit: int = 30) -> list[dict]:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -79,27 +79,10 @@ def overview_page(request):
         current=Count(
             "pk", filter=Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         ),
+        last=Max("updated_at"),
     )
     pairs = overview.by_sector_pair_and_year(partnerships)
-    chart_years = [str(y) for y in pairs.years]
-    count_chart = (
-        charts.stacked_bar_chart(
-            chart_years,
-            {row["label"]: row["counts"] for row in pairs.rows[:6]},
-            title=_("New partnerships by year"),
-        )
-        if pairs.rows
-        else ""
-    )
-    value_chart = (
-        charts.line_chart(
-            chart_years,
-            {row["label"]: [float(v) / 1e6 for v in row["values"]] for row in pairs.rows[:6]},
-            title=_("Value of new partnerships, million roubles"),
-        )
-        if pairs.rows
-        else ""
-    )
+    count_chart, value_chart = overview.overview_charts(pairs, version=f"{totals['count']}:{totals['last']}")
     context = {
         **_tab_context(request, "overview"),
         "crumbs": _crumbs((_("Overview"), "")),
