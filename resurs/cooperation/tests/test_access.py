@@ -237,3 +237,95 @@ def test_profile_hides_values_from_non_staff(coop, personas, client_for):
     assert "Фонд добрых дел" not in partner_page
     for page in (staff_page, rep_page, partner_page):
         assert "Громов" in page  # board members are public within the registry
+
+
+CREATE_PAGES = [
+    "cooperation:partnership-create",
+    "cooperation:volunteering-create",
+    "cooperation:advisory-body-create",
+    "cooperation:membership-create",
+    "cooperation:advice-create",
+]
+
+
+@pytest.mark.parametrize("persona", ["partner", "researcher", "ngo_rep", "expert", "trainer", "outsider"])
+def test_create_pages_refused_and_nothing_created(persona, coop, personas, client_for):
+    from resurs.cooperation.models import AdvisoryBody, CorporateVolunteering
+
+    def counts():
+        return (
+            Partnership.objects.count(),
+            CorporateVolunteering.objects.count(),
+            AdvisoryBody.objects.count(),
+            Tie.objects.count(),
+            AdviceRequest.objects.count(),
+        )
+
+    before = counts()
+    payload = {
+        "centre": personas.centre.pk,
+        "organisation_a": coop["company"].pk,
+        "organisation_b": personas.ngo.pk,
+        "company": coop["company"].pk,
+        "year": 2025,
+        "volunteers": 5,
+        "hours": 20,
+        "type": "funding",
+        "title": "x",
+        "topic": "x",
+        "requester": coop["ministry"].pk,
+        "person": coop["director"].pk,
+        "organisation": personas.ngo.pk,
+        "role": "board_member",
+        "started_on": "2024-01-01",
+        "received_on": "2026-01-01",
+        "due_on": "2026-02-01",
+    }
+    for name in CREATE_PAGES:
+        assert _status(client_for, personas, persona, reverse(name)) == 403, name
+        assert _status(client_for, personas, persona, reverse(name), "post", payload) == 403, name
+    assert counts() == before
+
+
+def test_documents_and_attachments_follow_their_record(coop, personas, client_for, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p, advice = coop["partnership"], coop["advice"]
+    staff = client_for(personas.staff)
+    pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    assert (
+        staff.post(
+            reverse("cooperation:partnership-document-add", args=[p.pk]), {"title": "Письмо", "file": pdf}
+        ).status_code
+        == 302
+    )
+    document = p.documents.get()
+    bad = SimpleUploadedFile("virus.exe", b"MZ", content_type="application/octet-stream")
+    response = staff.post(reverse("cooperation:partnership-document-add", args=[p.pk]), {"file": bad})
+    assert response.status_code == 400 and p.documents.count() == 1
+    pdf2 = SimpleUploadedFile("answer.pdf", b"%PDF-1.4 demo", content_type="application/pdf")
+    assert (
+        staff.post(reverse("cooperation:advice-attachment-add", args=[advice.pk]), {"file": pdf2}).status_code
+        == 302
+    )
+    attachment = advice.attachments.get()
+
+    doc_url = reverse("cooperation:partnership-document", args=[p.pk, document.pk])
+    att_url = reverse("cooperation:advice-attachment", args=[advice.pk, attachment.pk])
+    assert staff.get(doc_url).status_code == 200 and staff.get(att_url).status_code == 200
+    assert client_for(personas.ngo_rep).get(doc_url).status_code == 200  # a party to the partnership
+    for persona in ("partner", "outsider", "expert"):
+        client = client_for(getattr(personas, persona))
+        assert client.get(doc_url).status_code == 404
+        assert client.get(att_url).status_code == 404
+    assert client_for(personas.other_staff).get(att_url).status_code == 404
+    pdf3 = SimpleUploadedFile("x.pdf", b"%PDF-1.4", content_type="application/pdf")
+    response = client_for(personas.other_staff).post(
+        reverse("cooperation:partnership-document-add", args=[p.pk]), {"file": pdf3}
+    )
+    assert response.status_code == 403 and p.documents.count() == 1
+    # a document id of another partnership does not leak through this one
+    other_doc_url = reverse(
+        "cooperation:partnership-document", args=[coop["other_partnership"].pk, document.pk]
+    )
+    assert staff.get(other_doc_url).status_code == 404
