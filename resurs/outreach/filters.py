@@ -12,7 +12,7 @@ from resurs.registry.models import Region
 class PublicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=PublicationKind.choices, empty_label=_("All kinds")
+        label=_("Type"), choices=PublicationKind.choices, empty_label=_("All types of publication")
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic"), field_name="topics", queryset=Topic.objects.all(), empty_label=_("All topics")
