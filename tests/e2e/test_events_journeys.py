@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from icalendar import Calendar
 
 
@@ -42,7 +44,7 @@ def test_staff_create_event_visitor_registers_and_downloads_ics(page, personas, 
         page.get_by_test_id("ics-link").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".ics")
-    calendar = Calendar.from_ical(open(download.path(), "rb").read())
+    calendar = Calendar.from_ical(Path(download.path()).read_bytes())
     [vevent] = calendar.walk("VEVENT")
     assert str(vevent["SUMMARY"]) == "Семинар «Как написать заявку на грант»"
     start = vevent.decoded("DTSTART")
