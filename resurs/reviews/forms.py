@@ -52,7 +52,8 @@ class SettingsForm(forms.Form):
         label=_("At least one expert from the applicant's region"), required=False
     )
     fairness = forms.BooleanField(
-        label=_("Raise the worst-served application (losing at most 5% of total affinity)"), required=False
+        label=_("Raise the worst-served application (losing at most 5 per cent of total affinity)"),
+        required=False,
     )
     pass_mark_0 = forms.FloatField(
         label=_("Pass mark: up to 0.5 million roubles"), min_value=0, max_value=100

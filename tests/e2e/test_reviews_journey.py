@@ -1,0 +1,74 @@
+"""Staff run the optimal assignment; an expert signs in, reads an assigned application and scores it; staff see
+the calibrated ranking and confirm the proposed awards."""
+
+from decimal import Decimal
+
+from resurs.criteria.models import Evaluation
+from resurs.grants.choices import ApplicationStatus
+from resurs.reviews import selectors, services
+from resurs.reviews.affinity import lemmatise
+from resurs.reviews.models import Assignment
+from resurs.reviews.tests.factories import full_scores, review_round
+
+
+def test_assignment_scoring_and_ranking(page, login, personas):
+    # The live server runs in this process: load the lemmatiser's dictionaries and scikit-learn before the clock
+    # of the first click starts (a cold start takes seconds on a busy machine).
+    lemmatise("проверка")
+    from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: F401
+
+    rnd = review_round(personas)
+    call = rnd.call
+    call.score_threshold = Decimal(10)  # no third expert in this journey
+    call.save(update_fields=["score_threshold"])
+
+    # 1. Staff run the assignment and see the matrix with the affinity explained.
+    login(personas.staff)
+    page.goto(f"/reviews/calls/{call.slug}/assignment/")
+    page.get_by_test_id("run-assignment").click(timeout=60_000)
+    page.wait_for_load_state("networkidle", timeout=60_000)
+    matrix = page.get_by_test_id("assignment-matrix")
+    matrix.wait_for()
+    assert Assignment.objects.filter(call=call, status="active").count() == 8
+    assert rnd.applications[0].number in matrix.inner_text()
+
+    # Everyone but our expert scores (severities differ: one expert is lenient).
+    lenient = rnd.experts[1].pk
+    for assignment in Assignment.objects.filter(call=call, status="active").exclude(
+        expert__user=personas.expert
+    ):
+        value = 6 + (2 if assignment.expert_id == lenient else 0)
+        services.review_save(
+            assignment=assignment, actor=assignment.expert.user, scores=full_scores(call, value), submit=True
+        )
+
+    # 2. The expert reads an assigned application and scores it.
+    mine = selectors.assignments_for_expert(personas.expert).first()
+    page.context.clear_cookies()
+    login(personas.expert)
+    page.goto("/reviews/")
+    page.get_by_role("link", name=mine.application.title).first.click()
+    page.wait_for_url(f"**/reviews/assignments/{mine.pk}/")
+    assert "наставник" in page.get_by_test_id("application-text").inner_text().lower()
+    for criterion in call.criteria_scheme.criteria.all():
+        page.fill(f"input[name=score_{criterion.code}]", "7")
+    page.fill("textarea[name=overall_comment]", "Проект реалистичен, команда опытная.")
+    page.click("button[name=submit]")
+    page.wait_for_url(f"**/reviews/assignments/{mine.pk}/")
+    evaluation = services.evaluation_of(mine)
+    assert evaluation.status == Evaluation.Status.SUBMITTED and evaluation.total == Decimal("7.000")
+
+    # 3. Staff see raw and calibrated scores side by side, and confirm the proposed awards.
+    page.context.clear_cookies()
+    login(personas.staff)
+    page.goto(f"/reviews/calls/{call.slug}/ranking/")
+    table = page.get_by_test_id("ranking")
+    assert "выше среднего" in table.inner_text() or "above average" in table.inner_text()
+    proposed = [i.key for i in selectors.call_ranking(call).items if i.outcome == "proposed"]
+    assert proposed
+    page.get_by_test_id("confirm-awards").click()
+    page.wait_for_load_state("networkidle")
+    for application in rnd.applications:
+        application.refresh_from_db()
+    awarded = {a.pk for a in rnd.applications if a.status == ApplicationStatus.AWARDED}
+    assert awarded == set(proposed)
