@@ -4,10 +4,20 @@ switches the language; an NGO representative proposes an edit that staff approve
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
+import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from resurs.registry.validators import complete_inn10
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _urls_loaded():
+    """Import every app's views before the browser's first request: on a busy machine the first import of the
+    URL configuration can take longer than a page's timeout."""
+    import_module(settings.ROOT_URLCONF)
 
 
 def test_staff_adds_an_organisation_fixing_a_wrong_inn_and_finds_it(page, personas, login):
