@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -26,8 +28,11 @@ def import_organisations_task(batch_id: int) -> None:
         if job is not None:
             job_progress(job, progress=done, total=total)
 
+    # Reasons of rejected rows are written in the language of the person who started the import.
+    language = (job.params.get("language") if job else "") or settings.LANGUAGE_CODE
     try:
-        counts = import_batch_run(batch, progress=progress)
+        with translation.override(language):
+            counts = import_batch_run(batch, progress=progress)
     except ImportFileError as error:
         import_batch_fail(batch, message=str(error))
         if job is not None:

@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from resurs.core.tabular import safe_cell
@@ -163,7 +164,9 @@ def import_batch_start(*, batch: ImportBatch, user) -> None:
     from resurs.core.jobs import job_create
     from resurs.registry.tasks import import_organisations_task
 
-    job = job_create(owner=user, kind="registry.import", params={"batch": batch.pk})
+    job = job_create(
+        owner=user, kind="registry.import", params={"batch": batch.pk, "language": get_language() or ""}
+    )
     batch.job = job
     batch.save(update_fields=["job", "updated_at"])
     transaction.on_commit(lambda: import_organisations_task.enqueue(batch.pk))

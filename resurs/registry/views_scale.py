@@ -1,0 +1,258 @@
+"""Pages of the national-scale registry work, for centre staff and administrators: importing organisation files
+(upload → map columns → background run with progress → counts and rejected rows) and resolving duplicates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from resurs.accounts.access import staff_required
+from resurs.core.htmx import render_page
+from resurs.registry.dedup import (
+    MAX_REGION_FOR_SIMILARITY,
+    MergeError,
+    duplicate_candidates,
+    duplicate_dismiss,
+    organisation_merge,
+)
+from resurs.registry.forms_scale import ImportMappingForm, ImportUploadForm, MergeForm
+from resurs.registry.imports.mapping import columns_for_headers
+from resurs.registry.imports.reading import ImportFileError
+from resurs.registry.imports.service import (
+    builtin_mapping_ensure,
+    import_batch_configure,
+    import_batch_create,
+    import_batch_preview,
+    import_batch_rejected_preview,
+    import_batch_start,
+)
+from resurs.registry.models import ImportBatch, Organisation, Region
+
+UPLOAD_SLACK_BYTES = 1024 * 1024  # multipart overhead on top of the file itself
+
+
+def get_import_batch_for_user(user, pk: int) -> ImportBatch:
+    """Import batches are registry history shared by all staff (the decorator already checked the role)."""
+    return get_object_or_404(ImportBatch.objects.select_related("job", "mapping", "created_by"), pk=pk)
+
+
+def _crumbs(*extra):
+    from django.urls import reverse
+
+    return [(_("Registry"), reverse("registry:organisation-list")), *extra]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def import_list(request):
+    builtin_mapping_ensure()
+    form = ImportUploadForm()
+    refused = ""
+    if request.method == "POST":
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        if length > settings.MAX_UPLOAD_MB * 1024 * 1024 + UPLOAD_SLACK_BYTES:
+            # Refuse before Django reads a huge body.
+            refused = _(
+                "The file is %(size)s MB; the largest file Resurs accepts is %(limit)s MB. Split it into parts."
+            ) % {"size": f"{length / 1024 / 1024:.0f}", "limit": settings.MAX_UPLOAD_MB}
+        else:
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    batch = import_batch_create(upload=upload, file_name=upload.name, user=request.user)
+                except ImportFileError as error:
+                    form.add_error("file", str(error))
+                else:
+                    mapping = form.cleaned_data.get("mapping")
+                    if mapping is not None:
+                        batch.mapping = mapping
+                        batch.columns = columns_for_headers(mapping.columns, batch.headers) or batch.columns
+                        batch.save(update_fields=["mapping", "columns", "updated_at"])
+                    return redirect("registry:import-mapping", pk=batch.pk)
+    batches = Paginator(ImportBatch.objects.select_related("created_by", "mapping"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render_page(
+        request,
+        "registry/scale/import_list.html",
+        {
+            "form": form,
+            "refused": refused,
+            "page_obj": batches,
+            "batches": batches.object_list,
+            "crumbs": _crumbs((_("Import"), None)),
+        },
+        status=400 if form.errors or refused else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request, pk: int):
+    batch = get_import_batch_for_user(request.user, pk)
+    if batch.status != ImportBatch.Status.UPLOADED:
+        return redirect(batch)
+    form = ImportMappingForm(request.POST or None, headers=batch.headers, columns=batch.columns)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                import_batch_configure(
+                    batch=batch,
+                    columns=form.columns(),
+                    mapping=batch.mapping,
+                    save_as=form.cleaned_data["save_as"],
+                    dry_run=form.cleaned_data["dry_run"],
+                    user=request.user,
+                )
+                import_batch_start(batch=batch, user=request.user)
+        except ImportFileError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(batch)
+    try:
+        preview = import_batch_preview(batch)
+    except ImportFileError as error:
+        preview = []
+        form.add_error(None, str(error))
+    return render_page(
+        request,
+        "registry/scale/import_mapping.html",
+        {
+            "batch": batch,
+            "form": form,
+            "preview": preview,
+            "crumbs": _crumbs((_("Import"), "/registry/imports/"), (batch.file_name, None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def import_detail(request, pk: int):
+    batch = get_import_batch_for_user(request.user, pk)
+    context = {
+        "batch": batch,
+        "job": batch.job,
+        "rejected": import_batch_rejected_preview(batch) if batch.status == ImportBatch.Status.DONE else [],
+        "crumbs": _crumbs((_("Import"), "/registry/imports/"), (batch.file_name, None)),
+    }
+    return render_page(
+        request,
+        "registry/scale/import_detail.html",
+        context,
+        partial="registry/scale/partials/_import_status.html",
+    )
+
+
+@staff_required
+def import_rejected(request, pk: int):
+    batch = get_import_batch_for_user(request.user, pk)
+    if not batch.rejected_file:
+        raise Http404
+    return FileResponse(
+        batch.rejected_file.open("rb"),
+        as_attachment=True,
+        filename=batch.rejected_file.name.rsplit("/", 1)[-1],
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@staff_required
+def duplicate_list(request):
+    region = None
+    if request.GET.get("region"):
+        region = Region.objects.filter(pk=request.GET["region"]).first()
+    similar = region is not None and request.GET.get("similar") == "1"
+    candidates = duplicate_candidates(region=region, similar=similar)
+    organisations = Organisation.objects.select_related("region").in_bulk(
+        {pk for candidate in candidates for pk in candidate.key}
+    )
+    pairs = [
+        (candidate, organisations[candidate.first_id], organisations[candidate.second_id])
+        for candidate in candidates
+    ]
+    return render_page(
+        request,
+        "registry/scale/duplicate_list.html",
+        {
+            "pairs": pairs,
+            "regions": Region.objects.filter(is_active=True),
+            "region": region,
+            "similar": similar,
+            "max_region": MAX_REGION_FOR_SIMILARITY,
+            "crumbs": _crumbs((_("Duplicates"), None)),
+        },
+    )
+
+
+def _pair_for_user(first: int, second: int) -> tuple[Organisation, Organisation]:
+    if first == second:
+        raise Http404
+    organisations = Organisation.objects.select_related("region").in_bulk([first, second])
+    if len(organisations) != 2:
+        raise Http404
+    return organisations[first], organisations[second]
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def duplicate_compare(request, first: int, second: int):
+    a, b = _pair_for_user(first, second)
+    if a.merged_into_id or b.merged_into_id:
+        messages.info(request, _("One of these records has already been merged."))
+        return redirect("registry:duplicate-list")
+    form = MergeForm(request.POST or None, first=a, second=b)
+    if request.method == "POST" and form.is_valid():
+        survivor, loser = (a, b) if form.cleaned_data["survivor"] == a.pk else (b, a)
+        try:
+            moved = organisation_merge(
+                survivor=survivor, loser=loser, actor=request.user, take=form.choices()
+            )
+        except MergeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("“%(loser)s” was merged into “%(survivor)s”; %(links)d links moved.")
+                % {"loser": loser, "survivor": survivor, "links": sum(moved.values())},
+            )
+            return redirect(survivor)
+    rows = [
+        (
+            Organisation._meta.get_field(name).verbose_name,
+            getattr(a, name),
+            getattr(b, name),
+            name in form.differing,
+        )
+        for name in MergeForm.MERGEABLE
+    ]
+    return render_page(
+        request,
+        "registry/scale/duplicate_compare.html",
+        {
+            "first": a,
+            "second": b,
+            "form": form,
+            "rows": rows,
+            "ties_first": a.ties.count(),
+            "ties_second": b.ties.count(),
+            "crumbs": _crumbs((_("Duplicates"), "/registry/duplicates/"), (_("Compare"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def duplicate_dismiss_view(request, first: int, second: int):
+    a, b = _pair_for_user(first, second)
+    duplicate_dismiss(first=a, second=b, actor=request.user)
+    messages.success(request, _("The pair will not be proposed again."))
+    return redirect("registry:duplicate-list")
