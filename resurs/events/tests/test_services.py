@@ -14,25 +14,29 @@ from resurs.notifications.models import EmailMessage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _commit(committed):
-    global COMMITTED
-    COMMITTED = committed
+@pytest.fixture
+def register(committed):
+    """Register guest number ``n``, running the on-commit e-mail as a real commit would."""
+
+    def do(event, n=0, **kw):
+        with committed():
+            return services.registration_create(
+                event=event, name=f"Гость {n}", email=f"guest{n}@example.org", consent=True, **kw
+            )
+
+    return do
 
 
-def register(event, n=0, **kw):
-    with COMMITTED():
-        return services.registration_create(
-            event=event, name=f"Гость {n}", email=f"guest{n}@example.org", consent=True, **kw
-        )
+@pytest.fixture
+def cancel(committed):
+    def do(registration):
+        with committed():
+            return services.registration_cancel(registration=registration)
+
+    return do
 
 
-def cancel(registration):
-    with COMMITTED():
-        return services.registration_cancel(registration=registration)
-
-
-def test_registration_confirmed_and_mailed_with_code(reference_data):
+def test_registration_confirmed_and_mailed_with_code(reference_data, register):
     event = EventFactory(capacity=2)
     registration = register(event)
     assert registration.status == RegistrationStatus.CONFIRMED
@@ -42,7 +46,7 @@ def test_registration_confirmed_and_mailed_with_code(reference_data):
     assert event.title in mail.outbox[0].subject
 
 
-def test_registering_twice_is_refused_case_insensitively(reference_data):
+def test_registering_twice_is_refused_case_insensitively(reference_data, register):
     event = EventFactory()
     first = register(event)
     with pytest.raises(services.RegistrationError) as exc:
@@ -51,7 +55,7 @@ def test_registering_twice_is_refused_case_insensitively(reference_data):
     assert event.registrations.count() == 1
 
 
-def test_registering_for_a_past_event_is_refused(reference_data):
+def test_registering_for_a_past_event_is_refused(reference_data, register):
     event = EventFactory(
         starts_at=timezone.now() - dt.timedelta(days=2),
         ends_at=timezone.now() - dt.timedelta(days=2, hours=-2),
@@ -61,7 +65,7 @@ def test_registering_for_a_past_event_is_refused(reference_data):
     assert event.registrations.count() == 0
 
 
-def test_registering_for_a_draft_or_closed_event_is_refused(reference_data):
+def test_registering_for_a_draft_or_closed_event_is_refused(reference_data, register):
     with pytest.raises(services.RegistrationError):
         register(EventFactory(status=EventStatus.DRAFT))
     with pytest.raises(services.RegistrationError, match="закрыта"):
@@ -74,7 +78,9 @@ def test_guest_without_consent_is_refused(reference_data):
         services.registration_create(event=event, name="Гость", email="g@example.org", consent=False)
 
 
-def test_full_event_puts_people_on_the_waiting_list_and_cancellation_promotes(reference_data):
+def test_full_event_puts_people_on_the_waiting_list_and_cancellation_promotes(
+    reference_data, register, cancel
+):
     event = EventFactory(capacity=1)
     first = register(event, 1)
     second = register(event, 2)
@@ -93,7 +99,7 @@ def test_full_event_puts_people_on_the_waiting_list_and_cancellation_promotes(re
     assert second.code in mail.outbox[-1].body
 
 
-def test_cancelling_a_waitlisted_place_promotes_nobody(reference_data):
+def test_cancelling_a_waitlisted_place_promotes_nobody(reference_data, register, cancel):
     event = EventFactory(capacity=1)
     register(event, 1)
     waiting = register(event, 2)
@@ -101,7 +107,7 @@ def test_cancelling_a_waitlisted_place_promotes_nobody(reference_data):
     assert cancel(waiting) is None  # twice is harmless
 
 
-def test_after_cancellation_the_same_email_may_register_again(reference_data):
+def test_after_cancellation_the_same_email_may_register_again(reference_data, register, cancel):
     event = EventFactory()
     registration = register(event)
     cancel(registration)
@@ -120,7 +126,7 @@ def test_check_in_and_undo(reference_data, personas):
         services.registration_check_in(registration=waiting, actor=personas.staff)
 
 
-def test_reminders_go_once_the_day_before_in_the_event_time_zone(reference_data):
+def test_reminders_go_once_the_day_before_in_the_event_time_zone(reference_data, register, cancel, committed):
     with time_machine.travel(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC), tick=False):
         tomorrow = EventFactory(
             starts_at=dt.datetime(2026, 11, 27, 7, 0, tzinfo=dt.UTC),  # 10:00 in Moscow
@@ -135,7 +141,7 @@ def test_reminders_go_once_the_day_before_in_the_event_time_zone(reference_data)
         cancelled = register(tomorrow, 3)
         cancel(cancelled)
         mail.outbox.clear()
-        with COMMITTED():
+        with committed():
             assert services.event_reminders_send() == 1
             assert services.event_reminders_send() == 0
     assert [m.to for m in mail.outbox] == [[confirmed.email]]
@@ -143,7 +149,7 @@ def test_reminders_go_once_the_day_before_in_the_event_time_zone(reference_data)
     assert EmailMessage.objects.filter(template="events/email/registration_reminder").count() == 1
 
 
-def test_reminder_command(reference_data):
+def test_reminder_command(reference_data, register, committed):
     from django.core.management import call_command
 
     with time_machine.travel(dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC), tick=False):
@@ -153,7 +159,7 @@ def test_reminder_command(reference_data):
         )
         register(event)
         mail.outbox.clear()
-        with COMMITTED():
+        with committed():
             call_command("send_event_reminders", stdout=StringIO())
     assert len(mail.outbox) == 1
 

@@ -281,3 +281,66 @@ def test_home_and_desk_sections(client_for, personas):
     EventFactory(title="Ближайший форум", centre=personas.centre)
     assert "Ближайший форум" in client_for(None).get("/").content.decode()
     assert client_for(personas.staff).get("/desk/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name", ["expert", "ngo_rep", "trainer", "researcher", "partner", "other_staff", "outsider"]
+)
+def test_programme_and_registration_writes_are_denied_to_others(client_for, personas, name):
+    event = EventFactory(centre=personas.centre)
+    session = SessionFactory(event=event)
+    registration = RegistrationFactory(event=event)
+    client = client_for(getattr(personas, name))
+    start = event.local_starts_at.strftime("%Y-%m-%dT%H:%M")
+    posts = [
+        (
+            reverse("events:session-add", args=[event.pk]),
+            {"title": "Чужая", "starts_at": start, "ends_at": start},
+        ),
+        (reverse("events:session-delete", args=[event.pk, session.pk]), {}),
+        (reverse("events:registration-cancel", args=[event.pk, registration.pk]), {}),
+        (reverse("events:event-materials", args=[event.pk]), {"outcomes-outcomes": "Подмена"}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    event.refresh_from_db()
+    registration.refresh_from_db()
+    assert list(event.sessions.values_list("pk", flat=True)) == [session.pk]
+    assert registration.status == RegistrationStatus.CONFIRMED and event.outcomes == ""
+
+
+def test_staff_add_session_material_and_outcomes(client_for, personas):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    start_at = dt.datetime(2030, 3, 10, 7, 0, tzinfo=dt.UTC)
+    event = EventFactory(centre=personas.centre, starts_at=start_at, ends_at=start_at + dt.timedelta(hours=3))
+    speaker = PersonFactory()
+    client = client_for(personas.staff)
+    start = event.local_starts_at.strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("events:session-add", args=[event.pk]),
+        {"title": "Открытие", "starts_at": start, "ends_at": start, "speakers": [speaker.pk]},
+    )
+    assert response.status_code == 302
+    assert list(event.sessions.get().speakers.all()) == [speaker]
+    client.post(
+        reverse("events:event-materials", args=[event.pk]), {"outcomes-outcomes": "Приняли резолюцию"}
+    )
+    client.post(
+        reverse("events:event-materials", args=[event.pk]),
+        {
+            "material-title": "Презентация",
+            "material-kind": "presentation",
+            "material-file": SimpleUploadedFile("slides.pdf", b"%PDF-1.4"),
+        },
+    )
+    response = client.post(
+        reverse("events:event-materials", args=[event.pk]),
+        {"material-title": "Пусто", "material-kind": "other"},
+    )
+    assert response.status_code == 400 and 'id="id_material-file_error"' in response.content.decode()
+    event.refresh_from_db()
+    assert event.outcomes == "Приняли резолюцию"
+    assert list(event.materials.values_list("title", flat=True)) == ["Презентация"]
+    page = client_for(None).get(event.get_absolute_url()).content.decode()
+    assert "Приняли резолюцию" in page and "Презентация" in page
