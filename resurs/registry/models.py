@@ -174,6 +174,8 @@ class Organisation(TimeStampedModel):
         indexes = [
             models.Index(fields=["kind", "region"]),
             models.Index(Lower("name"), name="organisation_name_lower"),
+            # The list's default order (name, then id) and the order of large search results: walked, not sorted.
+            models.Index(fields=["name", "id"], name="organisation_name_id"),
         ]
 
     def __str__(self) -> str:

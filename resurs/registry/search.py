@@ -10,6 +10,7 @@ fields. On SQLite a plain ``LIKE`` fallback still finds names (in any letter cas
 
 from __future__ import annotations
 
+import json
 import re
 
 from django.contrib.postgres.search import (
@@ -18,16 +19,17 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
+from django.db import connection
 from django.db.models import Count, Expression, Q, QuerySet
 
-from resurs.registry.models import Organisation
+from resurs.registry.models import Organisation, Region
 
 IDENTIFIER_LENGTHS = (10, 12, 13, 15)
 MAX_WORDS = 8
 # ts_rank weights for D (description), C (city), B (INN/OGRN), A (names): a name match counts ten times a
 # description match.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
-TRIGRAM_MIN_SIMILARITY = 0.5
+DENSE_RESULTS = 5_000
 
 
 class StoredSearchVector(Expression):
@@ -71,24 +73,73 @@ def organisation_search(queryset: QuerySet[Organisation], query: str) -> QuerySe
     return _fallback_search(queryset, query)
 
 
+def _tsquery(words: list[str]) -> SearchQuery:
+    """Stemmed words (all of them), or every word as a prefix (search as you type: "благотвор" finds
+    "благотворительный"). The words are letters and digits only, so the raw prefix query is safe."""
+    return SearchQuery(" ".join(words), config="russian", search_type="plain") | SearchQuery(
+        " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
+    )
+
+
 def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
     words = search_words(query)
     if not words:
         return queryset.none()
-    # Stemmed words (all of them), or every word as a prefix (search as you type: "благотвор" finds
-    # "благотворительный").
-    tsquery = SearchQuery(" ".join(words), config="russian", search_type="plain") | SearchQuery(
-        " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
-    )
+    tsquery = _tsquery(words)
     matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
+    if estimated_rows(matches) >= DENSE_RESULTS:
+        # A word found in thousands of names ("организация"): rank cannot tell them apart, and ranking
+        # them all is the slow part. Walk the name index instead; the count still comes from the GIN index.
+        return matches.order_by("name", "pk")
     if matches.exists():
-        rank = SearchRank(StoredSearchVector(), tsquery, weights=RANK_WEIGHTS, normalization=1)
-        return matches.order_by(rank.desc(), "pk")
-    # Nothing matched: probably a typo. Names whose words resemble the query's, most similar first.
+        return _ranked(matches, tsquery)
+    # Nothing matched: probably a typo. Correct each word to the nearest word that occurs in names, try again.
+    corrected = corrected_words(words)
+    if corrected != words:
+        tsquery = _tsquery(corrected)
+        matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
+        if matches.exists():
+            return _ranked(matches, tsquery)
     phrase = " ".join(words)
     return queryset.filter(name__trigram_word_similar=phrase).order_by(
         TrigramWordSimilarity(phrase, "name").desc(), "pk"
     )
+
+
+def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery) -> QuerySet[Organisation]:
+    rank = SearchRank(StoredSearchVector(), tsquery, weights=RANK_WEIGHTS, normalization=1)
+    return matches.order_by(rank.desc(), "pk")
+
+
+def estimated_rows(queryset: QuerySet) -> float:
+    """The planner's estimate of how many rows ``queryset`` returns (no rows are read)."""
+    try:
+        plan = json.loads(queryset.explain(format="json"))
+        return float(plan[0]["Plan"]["Plan Rows"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return 0.0
+
+
+def corrected_words(words: list[str]) -> list[str]:
+    """Each word replaced by the most similar word that occurs in organisation names (pg_trgm over the
+    ``registry_search_word`` table kept by triggers, migration 0007); short words and numbers stay as typed."""
+    candidates = [word for word in words if len(word) >= 4 and not any(ch.isdigit() for ch in word)]
+    if not candidates:
+        return words
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.word, best.word
+            FROM unnest(%s::text[]) AS q(word)
+            CROSS JOIN LATERAL (
+                SELECT w.word FROM registry_search_word AS w
+                WHERE w.word %% q.word ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT 1
+            ) AS best
+            """,
+            [candidates],
+        )
+        replacements = dict(cursor.fetchall())
+    return [replacements.get(word, word) for word in words]
 
 
 def _fallback_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
@@ -106,46 +157,45 @@ def _fallback_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
 def organisation_facets(queryset: QuerySet[Organisation]) -> dict[str, list[dict]]:
     """Counts per kind, region, federal district and field for the (already filtered) ``queryset``.
 
-    Kind, region and federal district come from one grouped query (kind × region, then summed here); fields from a
-    second one over the link table restricted to the filtered ids.
+    Kind, region and federal district come from one grouped query (kind × region, summed here, with names from
+    the regions table); fields from one over the link table restricted to the filtered ids.
     """
     base = queryset.order_by()
-    grouped = list(
-        base.values(
-            "kind",
-            "region",
-            "region__name_ru",
-            "region__name_en",
-            "region__federal_district",
-            "region__federal_district__name_ru",
-            "region__federal_district__name_en",
-        ).annotate(count=Count("pk"))
-    )
+    # Group by two narrow columns only; names come from the (small) reference tables afterwards.
+    grouped = list(base.values("kind", "region").annotate(count=Count("pk")))
+    region_rows = {
+        region.pk: region
+        for region in Region.objects.select_related("federal_district").filter(
+            pk__in={row["region"] for row in grouped if row["region"] is not None}
+        )
+    }
     kinds: dict[str, int] = {}
     regions: dict[object, dict] = {}
     districts: dict[object, dict] = {}
     for row in grouped:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["count"]
-        region = regions.setdefault(
+        region = region_rows.get(row["region"])
+        district = region.federal_district if region else None
+        entry = regions.setdefault(
             row["region"],
             {
                 "region": row["region"],
-                "region__name_ru": row["region__name_ru"],
-                "region__name_en": row["region__name_en"],
+                "region__name_ru": region.name_ru if region else None,
+                "region__name_en": region.name_en if region else None,
                 "count": 0,
             },
         )
-        region["count"] += row["count"]
-        district = districts.setdefault(
-            row["region__federal_district"],
+        entry["count"] += row["count"]
+        entry = districts.setdefault(
+            district.pk if district else None,
             {
-                "region__federal_district": row["region__federal_district"],
-                "region__federal_district__name_ru": row["region__federal_district__name_ru"],
-                "region__federal_district__name_en": row["region__federal_district__name_en"],
+                "region__federal_district": district.pk if district else None,
+                "region__federal_district__name_ru": district.name_ru if district else None,
+                "region__federal_district__name_en": district.name_en if district else None,
                 "count": 0,
             },
         )
-        district["count"] += row["count"]
+        entry["count"] += row["count"]
     links = Organisation.fields.through.objects.all()
     if base.query.where:
         links = links.filter(organisation_id__in=base.values("pk"))
