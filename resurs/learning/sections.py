@@ -42,6 +42,28 @@ def desk(request) -> list[dict]:
                 ],
             }
         )
+    if is_centre_staff(user):
+        pending = list(selectors.applications_to_decide(user)[:8])
+        blocks.append(
+            {
+                "template": "learning/partials/_desk_learning.html",
+                "order": 32,
+                "title": _("Applications to decide"),
+                "url": reverse("learning:catalogue"),
+                "link": _("Catalogue"),
+                "empty": _("No applications are waiting for a decision."),
+                "items": [
+                    {
+                        "url": e.session.get_absolute_url(),
+                        "label": f"{e.user} → {e.session.course.title}",
+                        "note": e.session.starts_on.strftime("%d.%m.%Y"),
+                        "badge": e.get_status_display(),
+                        "badge_class": "warn",
+                    }
+                    for e in pending
+                ],
+            }
+        )
     if is_centre_staff(user) or has_role(user, Role.TRAINER):
         queue = list(selectors.consultation_queue(user)[:8])
         blocks.append(

@@ -122,6 +122,16 @@ def enrolment_list_for(user):
     )
 
 
+def applications_to_decide(user):
+    """Applications for upcoming sessions of the centres the user manages, oldest first."""
+    queryset = Enrolment.objects.filter(
+        status=EnrolmentStatus.APPLIED, session__ends_on__gte=timezone.localdate()
+    ).select_related("session__course", "user")
+    if not is_admin(user):
+        queryset = queryset.filter(session__course__centre_id__in=managed_centre_ids(user))
+    return queryset.order_by("created_at", "pk")
+
+
 def my_enrolments(user):
     """The user's own enrolments with certificates (for "My learning")."""
     return (

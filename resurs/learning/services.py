@@ -84,6 +84,7 @@ def session_save(*, session: Session, actor, days: list[dt.date] | None = None) 
             }
         )
     created = session.pk is None
+    previous_status = None if created else _lock_session(session).status
     session.save()
     existing = {d.date: d for d in session.days.all()}
     dropped = [day for date, day in existing.items() if date not in wanted]
@@ -93,6 +94,12 @@ def session_save(*, session: Session, actor, days: list[dt.date] | None = None) 
         day.delete()
     SessionDay.objects.bulk_create([SessionDay(session=session, date=d) for d in wanted if d not in existing])
     audit_event(actor=actor, obj=session, action="session_created" if created else "session_changed")
+    if not created:
+        if session.status == SessionStatus.CANCELLED and previous_status != SessionStatus.CANCELLED:
+            for enrolment in session.enrolments.filter(status__in=ACTIVE_ENROLMENT).select_related("user"):
+                _notify_enrolment(enrolment, "session_cancelled")
+        elif session.status == SessionStatus.PLANNED:
+            _promote_waitlist(session, actor=actor)  # more seats may have been added
     return session
 
 

@@ -388,6 +388,9 @@ def feedback(request, pk):
     enrolment = access.get_enrolment_for_user(request.user, pk)
     if not access.can_give_feedback(request.user, enrolment):
         raise PermissionDenied
+    if hasattr(enrolment, "feedback"):
+        messages.info(request, _("You have already given feedback on this session."))
+        return redirect(enrolment)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

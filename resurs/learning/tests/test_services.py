@@ -473,3 +473,29 @@ def test_services_for_organisation(running, personas, django_assert_max_num_quer
         services_ = selectors.services_for_organisation(personas.ngo)
     assert services_["enrolments"] == [enrolment] and len(services_["consultations"]) == 1
     assert services_["total"] == 2
+
+
+def test_more_seats_promote_the_waitlist_and_cancelling_a_session_tells_everyone(session, personas):
+    users = UserFactory.create_batch(4)
+    for user in users:
+        services.enrolment_apply(session=session, user=user)
+    session.capacity = 3
+    services.session_save(session=session, actor=personas.staff)
+    assert statuses(session) == ["accepted", "accepted", "accepted", "waitlisted"]
+    session.status = "cancelled"
+    services.session_save(session=session, actor=personas.staff)
+    told = set(
+        EmailMessage.objects.filter(template="learning/email/enrolment_session_cancelled").values_list(
+            "to", flat=True
+        )
+    )
+    assert told == {u.email for u in users}
+
+
+def test_session_days_outside_the_dates_are_refused(session, personas):
+    with pytest.raises(ValidationError) as error:
+        services.session_save(
+            session=session, actor=personas.staff, days=[session.starts_on + dt.timedelta(days=30)]
+        )
+    assert "days" in error.value.message_dict
+    assert session.days.count() == 2

@@ -126,7 +126,8 @@ PAGES = [
     (
         "learning:feedback",
         "enrolment",
-        expect(404, admin=403, staff=403, manager=403, trainer=403, ngo_rep=200, **{ANON: 302}),
+        # The owner has already answered the survey, so the page sends them back to the enrolment.
+        expect(404, admin=403, staff=403, manager=403, trainer=403, ngo_rep=302, **{ANON: 302}),
     ),
     ("learning:certificate-pdf", "certificate", OWNER_OR_CENTRE),
     ("learning:consultation-list", None, LOGGED_IN),
@@ -451,3 +452,19 @@ def test_denied_posts_change_nothing(world, personas, client_for, name, obj, dat
     if status == 302:
         assert "/accounts/login/" in response["Location"]
     assert _snapshot(world) == before
+
+
+def test_home_and_desk_sections(world, personas, client_for):
+    pending = Enrolment.objects.create(
+        session=world["upcoming"], user=personas.outsider, status=EnrolmentStatus.APPLIED
+    )
+    home = client_for(None).get(reverse("core:home")).content.decode()
+    assert world["course"].title in home
+    desk = client_for(personas.staff).get(reverse("core:dashboard")).content.decode()
+    assert str(pending.user) in desk and world["consultation"].subject in desk
+    assert (
+        str(pending.user)
+        not in client_for(personas.other_staff).get(reverse("core:dashboard")).content.decode()
+    )
+    ngo_desk = client_for(personas.ngo_rep).get(reverse("core:dashboard")).content.decode()
+    assert world["course"].title in ngo_desk
