@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.registry.choices import OrganisationKind
 
@@ -69,7 +70,7 @@ class AdviceStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     IN_WORK = "in_work", _("In work")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("advice request", "Closed")
 
 
 OPEN_ADVICE_STATUSES = (AdviceStatus.RECEIVED, AdviceStatus.IN_WORK)

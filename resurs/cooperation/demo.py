@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from resurs.accounts.models import User
 from resurs.cooperation import services
 from resurs.cooperation.choices import (
     AdviceStatus,
@@ -380,6 +381,7 @@ def build(ctx: DemoContext) -> None:
 
     # 5. Requests for advice from regional ministries and companies, mostly to the hub.
     advice = []
+    staff = list(User.objects.filter(username__in=["staff", "manager"]))
     contacts = list(Person.objects.order_by("pk")[:200])
     for index in range(ctx.count(40, 6)):
         requester = rng.choice(governments) if rng.random() < 0.6 else rng.choice(businesses)
@@ -389,7 +391,7 @@ def build(ctx: DemoContext) -> None:
         if due < today:
             status = rng.choices(
                 [AdviceStatus.ANSWERED, AdviceStatus.CLOSED, AdviceStatus.IN_WORK, AdviceStatus.RECEIVED],
-                [5, 3, 2, 1],
+                [6, 4, 1, 1],
             )[0]
         else:
             status = rng.choice([AdviceStatus.RECEIVED, AdviceStatus.IN_WORK])
@@ -409,6 +411,8 @@ def build(ctx: DemoContext) -> None:
                 due_on=due,
                 status=status,
                 response=rng.choice(ADVICE_ANSWERS) if answered else "",
+                assignee=rng.choice(staff) if staff and status != AdviceStatus.RECEIVED else None,
+                answered_by=rng.choice(staff) if staff and answered else None,
                 answered_at=answered_at if answered else None,
                 closed_at=answered_at if status == AdviceStatus.CLOSED else None,
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.accounts.access import centre_ids_for, is_admin
 from resurs.cooperation.choices import AdvisoryKind, AdvisoryLevel, PartnershipType
@@ -59,10 +60,13 @@ class PartnershipForm(CentreChoiceMixin, forms.Form):
         help_text=_("The organisation that receives or joins."),
     )
     type = forms.ChoiceField(choices=PartnershipType.choices, label=_("Type"))
-    title = forms.CharField(max_length=300, label=_("Title"))
-    started_on = forms.DateField(label=_("Start"), widget=DATE)
+    title = forms.CharField(max_length=300, label=pgettext_lazy("name", "Title"))
+    started_on = forms.DateField(label=pgettext_lazy("period", "Start"), widget=DATE)
     ended_on = forms.DateField(
-        label=_("End"), required=False, widget=DATE, help_text=_("Leave empty if ongoing.")
+        label=pgettext_lazy("period", "End"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty if ongoing."),
     )
     value = forms.DecimalField(
         label=_("Value, roubles"),
@@ -84,7 +88,7 @@ class PartnershipForm(CentreChoiceMixin, forms.Form):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(max_length=300, label=_("Title"), required=False)
+    title = forms.CharField(max_length=300, label=pgettext_lazy("name", "Title"), required=False)
     file = forms.FileField(
         label=_("File"),
         validators=[validate_document],
@@ -156,7 +160,7 @@ class MembershipForm(CentreChoiceMixin, forms.Form):
     title = forms.CharField(
         max_length=300,
         required=False,
-        label=_("Title"),
+        label=pgettext_lazy("position", "Title"),
         help_text=_("E.g. chair of the board, deputy chair."),
     )
     started_on = forms.DateField(label=_("From"), widget=DATE)
@@ -215,4 +219,6 @@ class AdviceRequestForm(CentreChoiceMixin, forms.Form):
 
 
 class AdviceAnswerForm(forms.Form):
-    response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    response = forms.CharField(
+        label=pgettext_lazy("noun", "Answer"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )

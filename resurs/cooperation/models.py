@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.cooperation.choices import (
     OPEN_ADVICE_STATUSES,
@@ -49,9 +50,11 @@ class Partnership(TimeStampedModel):
     sector_a = models.CharField(_("first party's sector"), max_length=16, choices=Sector.choices)
     sector_b = models.CharField(_("second party's sector"), max_length=16, choices=Sector.choices)
     type = models.CharField(_("type"), max_length=32, choices=PartnershipType.choices)
-    title = models.CharField(_("title"), max_length=300)
-    started_on = models.DateField(_("start"))
-    ended_on = models.DateField(_("end"), null=True, blank=True, help_text=_("Leave empty if ongoing."))
+    title = models.CharField(pgettext_lazy("name", "title"), max_length=300)
+    started_on = models.DateField(pgettext_lazy("period", "start"))
+    ended_on = models.DateField(
+        pgettext_lazy("period", "end"), null=True, blank=True, help_text=_("Leave empty if ongoing.")
+    )
     value = models.DecimalField(
         _("value, roubles"),
         max_digits=16,
@@ -117,7 +120,7 @@ class PartnershipDocument(TimeStampedModel):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="documents", verbose_name=_("partnership")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("name", "title"), max_length=300)
     file = models.FileField(_("file"), upload_to=_document_path, validators=[validate_document])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -292,7 +295,7 @@ class AdviceRequest(TimeStampedModel):
         related_name="+",
         verbose_name=_("answered by"),
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("advice request", "closed"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -338,7 +341,7 @@ class AdviceAttachment(TimeStampedModel):
     request = models.ForeignKey(
         AdviceRequest, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("request")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("name", "title"), max_length=300)
     file = models.FileField(_("file"), upload_to=_attachment_path, validators=[validate_document])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

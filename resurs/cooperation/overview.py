@@ -92,7 +92,7 @@ def overview_charts(pairs: YearTable, *, version: str) -> tuple[str, str]:
     return cached
 
 
-def by_region(partnerships: QuerySet[Partnership], *, limit: int = 30) -> list[dict]:
+def by_region(partnerships: QuerySet[Partnership], *, limit: int = 20) -> list[dict]:
     """Partnerships and value by the region of the second (receiving) party, largest first."""
     return list(
         partnerships.filter(organisation_b__region__isnull=False)
@@ -104,7 +104,6 @@ def by_region(partnerships: QuerySet[Partnership], *, limit: int = 30) -> list[d
             value=Sum("value"),
             business=Count("pk", filter=Q(sector_a=Sector.BUSINESS)),
             government=Count("pk", filter=Q(sector_a=Sector.GOVERNMENT)),
-            media=Count("pk", filter=Q(sector_a=Sector.MEDIA)),
         )
         .order_by("-count", "organisation_b__region__name_ru")[:limit]
     )

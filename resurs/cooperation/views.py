@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from resurs.cooperation import access, overview, selectors, services
@@ -81,6 +82,7 @@ def overview_page(request):
         ),
         last=Max("updated_at"),
     )
+    totals["value_millions"] = (totals["value"] or 0) / 1_000_000
     pairs = overview.by_sector_pair_and_year(partnerships)
     count_chart, value_chart = overview.overview_charts(pairs, version=f"{totals['count']}:{totals['last']}")
     context = {
@@ -191,15 +193,15 @@ def partnership_list(request):
     queryset = filterset.qs
     if request.GET.get("export") == "csv" and selectors.can_see_all_cooperation(user):
         header = [
-            _("Title"),
+            pgettext("name", "Title"),
             _("Type"),
             _("First party"),
             _("Sector"),
             _("Second party"),
             _("Sector"),
             _("Region"),
-            _("Start"),
-            _("End"),
+            pgettext("period", "Start"),
+            pgettext("period", "End"),
             _("Value, roubles"),
             _("Centre"),
         ]
