@@ -81,8 +81,8 @@ def build(ctx: DemoContext) -> None:
     ]
 
     # The nominated pool: the capitals' infrastructure NGOs, the hub, and older regional resource centres.
-    pool = [hub.organisation, *capitals, *old_centres[: ctx.count(24, 3)]]
-    weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(pool))]
+    pool = [hub.organisation, *capitals, *old_centres[: ctx.count(23, 3)]]
+    weights = [1.0 / (rank + 1) ** 0.6 for rank in range(len(pool))]
 
     study = services.study_create(
         centre=hub,
@@ -159,7 +159,7 @@ def build(ctx: DemoContext) -> None:
     # Nominations and interviews.
     coded_interviews = []
     for index, respondent in enumerate(made):
-        count = rng.randint(3, 7)
+        count = rng.randint(3, 8)
         chosen: list[Organisation] = []
         while len(chosen) < min(count, len(pool)):
             org = rng.choices(pool, weights=weights)[0]
