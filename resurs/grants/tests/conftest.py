@@ -3,6 +3,16 @@ import pytest
 from resurs.grants.tests.factories import open_call, submitted_application
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assert the English msgids; ``test_russian_rendering`` checks the default (Russian) language."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def call(personas):
     return open_call(personas.centre, actor=personas.staff)

@@ -22,7 +22,9 @@ def test_demo_builds_three_calls_with_results_and_history(reference_data):
     elapsed = time.perf_counter() - started
     assert elapsed < 60  # generous: a guard against accidental per-row services, not a timing test
     statuses = dict(Call.objects.values_list("slug", "status"))
-    assert sorted(statuses.values()) == sorted([CallStatus.OPEN, CallStatus.REVIEW, CallStatus.RESULTS_PUBLISHED])
+    assert sorted(statuses.values()) == sorted(
+        [CallStatus.OPEN, CallStatus.REVIEW, CallStatus.RESULTS_PUBLISHED]
+    )
     results = Call.objects.get(status=CallStatus.RESULTS_PUBLISHED)
     assert Application.objects.filter(call=results, status=ApplicationStatus.AWARDED).exists()
     assert Agreement.objects.exists() and GranteeReport.objects.exists()
@@ -35,5 +37,7 @@ def test_demo_builds_three_calls_with_results_and_history(reference_data):
     # Every demo application passes the same checks a real submission does (budget adds up, within limits).
     from resurs.grants.services import application_check
 
-    for application in Application.objects.filter(call=open_call).exclude(status=ApplicationStatus.DRAFT)[:10]:
+    for application in Application.objects.filter(call=open_call).exclude(status=ApplicationStatus.DRAFT)[
+        :10
+    ]:
         assert application_check(application).errors == {}, application.pk

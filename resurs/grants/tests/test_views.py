@@ -347,3 +347,22 @@ def test_staff_creates_programme_and_call(client_for, personas):
     # Other centre's staff may not create calls in this programme.
     response = client_for(personas.other_staff).get(reverse("grants:call-create", args=[programme.pk]))
     assert response.status_code == 403
+
+
+def test_russian_rendering(client_for, personas, call, settings):
+    """The default language: Russian labels on the form and Russian errors from the services."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "ru"
+    draft = services.application_start(call=call, organisation=personas.ngo, actor=personas.ngo_rep)
+    client = client_for(personas.ngo_rep)
+    with translation.override("ru"):
+        page = client.get(reverse("grants:application-edit", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+        assert "Подать заявку" in page.text
+        assert "Смета расходов" in page.text
+        response = client.post(
+            reverse("grants:application-edit", args=[draft.pk]),
+            {"a__goal": "ц" * 1001},
+            HTTP_HX_REQUEST="true",
+        )
+    assert "Не более 1000 знаков, сейчас 1001." in response.text
