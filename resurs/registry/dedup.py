@@ -113,8 +113,8 @@ def duplicate_candidates(*, region=None, similar: bool = False, threshold: float
         for pk, value in live.filter(**{f"{field}__in": repeated.values(field)}).values_list("pk", field):
             groups[value].append(pk)
         for ids in groups.values():
-            for other in ids[1:]:
-                found.setdefault(_pair(ids[0], other), Candidate(*_pair(ids[0], other), field))
+            for a, b in _pairs_of(ids):
+                found.setdefault((a, b), Candidate(a, b, field))
     by_key: dict[tuple[int | None, str], list[int]] = defaultdict(list)
     names: dict[int, str] = {}
     for pk, region_id, name in live.values_list("pk", "region_id", "name").iterator(chunk_size=5000):
@@ -123,8 +123,8 @@ def duplicate_candidates(*, region=None, similar: bool = False, threshold: float
             by_key[(region_id, key)].append(pk)
             names[pk] = key
     for ids in by_key.values():
-        for other in ids[1:]:
-            found.setdefault(_pair(ids[0], other), Candidate(*_pair(ids[0], other), "name"))
+        for a, b in _pairs_of(ids):
+            found.setdefault((a, b), Candidate(a, b, "name"))
     if similar and region is not None and len(names) <= MAX_REGION_FOR_SIMILARITY:
         for a, b, score in _similar_pairs(names, threshold):
             found.setdefault(_pair(a, b), Candidate(*_pair(a, b), "similar", round(score, 2)))
@@ -133,6 +133,14 @@ def duplicate_candidates(*, region=None, similar: bool = False, threshold: float
     candidates = [c for c in found.values() if c.key not in dismissed]
     candidates.sort(key=lambda c: (order[c.reason], -c.score, c.first_id, c.second_id))
     return candidates[:limit]
+
+
+def _pairs_of(ids: list[int], *, all_pairs_up_to: int = 20):
+    """Every pair of a small group; for a large one (a very common name) each record with the first."""
+    ids = sorted(ids)
+    if len(ids) <= all_pairs_up_to:
+        return [(a, b) for index, a in enumerate(ids) for b in ids[index + 1 :]]
+    return [(ids[0], other) for other in ids[1:]]
 
 
 def _similar_pairs(names: dict[int, str], threshold: float) -> list[tuple[int, int, float]]:

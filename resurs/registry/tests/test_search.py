@@ -1,0 +1,108 @@
+"""Registry search: names in any letter case, INN/OGRN, prefixes, typos (PostgreSQL), facets equal to the naive
+grouping, and a fixed number of queries for facets."""
+
+from __future__ import annotations
+
+import pytest
+
+from resurs.registry.choices import OrganisationKind
+from resurs.registry.models import Field, Organisation
+from resurs.registry.search import (
+    organisation_facets,
+    organisation_facets_naive,
+    organisation_search,
+)
+from resurs.registry.tests.factories import OrganisationFactory, region
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+
+@pytest.fixture
+def sector():
+    fund = OrganisationFactory(
+        name="Благотворительный фонд «Дорога жизни»",
+        short_name="БФ «Дорога жизни»",
+        kind=OrganisationKind.FOUNDATION,
+        description="Помогаем семьям с детьми-инвалидами",
+    )
+    school = OrganisationFactory(
+        name='АВТОНОМНАЯ НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ "АВТОШКОЛА ВОДИТЕЛЬ"', short_name="", region=region("16")
+    )
+    media = OrganisationFactory(
+        name="Редакция газеты «Северный край»",
+        short_name="",
+        kind=OrganisationKind.MEDIA,
+        region=region("29"),
+    )
+    return {"fund": fund, "school": school, "media": media}  # fmt: skip
+
+
+def names(queryset) -> list[str]:
+    return [org.name for org in queryset]
+
+
+def test_search_by_inn_and_ogrn_finds_exactly_one(sector):
+    fund = sector["fund"]
+    assert list(organisation_search(Organisation.objects.all(), fund.inn)) == [fund]
+    assert list(organisation_search(Organisation.objects.all(), f" {fund.ogrn} ")) == [fund]
+    assert list(organisation_search(Organisation.objects.all(), "7700000000")) == []
+
+
+def test_search_finds_names_in_any_letter_case_and_by_several_words(sector):
+    everything = Organisation.objects.all()
+    assert names(organisation_search(everything, "автошкола")) == [sector["school"].name]
+    assert names(organisation_search(everything, "ДОРОГА жизни")) == [sector["fund"].name]
+    assert names(organisation_search(everything, "дорога север")) == []
+    assert set(organisation_search(everything, "")) == set(everything)
+
+
+def test_search_respects_the_queryset_it_is_given(sector):
+    others = Organisation.objects.exclude(pk=sector["fund"].pk)
+    assert list(organisation_search(others, "дорога")) == []
+
+
+@pytest.mark.postgres
+def test_postgres_search_finds_a_name_with_one_typo(requires_postgres, sector):
+    everything = Organisation.objects.all()
+    assert names(organisation_search(everything, "автошкла"))[:1] == [sector["school"].name]
+    assert names(organisation_search(everything, "дарога жизни"))[:1] == [sector["fund"].name]
+
+
+@pytest.mark.postgres
+def test_postgres_search_stems_prefixes_and_ranks_names_above_descriptions(requires_postgres, sector):
+    everything = Organisation.objects.all()
+    assert names(organisation_search(everything, "благотвор")) == [sector["fund"].name]  # as you type
+    assert names(organisation_search(everything, "газета")) == [sector["media"].name]  # «газеты» stemmed
+    in_description = OrganisationFactory(name="Клуб «Вместе»", description="Семьи и дети, дорога к школе")
+    ranked = names(organisation_search(everything, "дорога"))
+    assert ranked == [sector["fund"].name, in_description.name]
+
+
+@pytest.mark.postgres
+def test_postgres_search_orders_very_large_results_by_name(requires_postgres, monkeypatch, sector):
+    from resurs.registry import search
+
+    monkeypatch.setattr(search, "estimated_rows", lambda queryset: 10**6)
+    result = organisation_search(Organisation.objects.all(), "организация")
+    assert "ORDER BY" in str(result.query) and names(result) == [sector["school"].name]
+
+
+def test_facets_equal_the_naive_grouping(sector, django_assert_num_queries):
+    children = Field.objects.first()
+    sector["fund"].fields.add(children)
+    sector["school"].fields.add(children, Field.objects.last())
+    for queryset in (Organisation.objects.all(), organisation_search(Organisation.objects.all(), "дорога")):
+        with django_assert_num_queries(3):
+            ours = organisation_facets(queryset)
+        naive = organisation_facets_naive(queryset)
+        for key, column in (("kind", "kind"), ("region", "region"), ("federal_district", "region__federal_district"),
+                            ("field", "fields")):  # fmt: skip
+            assert {row[column]: row["count"] for row in ours[key]} == {
+                row[column]: row["count"] for row in naive[key]
+            }, key
+        assert ours["region"][0]["region__name_ru"]
+
+
+def test_facets_of_an_empty_result(sector):
+    facets = organisation_facets(Organisation.objects.none())
+    assert facets == {"kind": [], "region": [], "federal_district": [], "field": []}
