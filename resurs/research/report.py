@@ -173,7 +173,7 @@ def cytoscape_elements(findings: Findings) -> list[dict]:
                 "data": {
                     "id": str(node),
                     "label": str(org) if org else _("Respondent without an organisation"),
-                    "size": 14 + 10 * metric.in_degree,
+                    "size": round(12 + 9 * metric.in_degree**0.5, 1),
                     "community": metric.community,
                     "pagerank": round(metric.pagerank, 4),
                 }

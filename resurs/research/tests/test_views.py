@@ -244,3 +244,26 @@ def test_sector_view(personas, client_for):
     assert response.status_code == 200
     assert response.context["chosen"] == personas.centre
     assert client_for(personas.outsider).get(reverse("research:sector")).status_code == 403
+
+
+def test_coding_and_respondent_pages_query_counts(personas, client_for, study, django_assert_max_num_queries):
+    interview = _interview(study)
+    services.member_add(study=study, user=personas.staff, actor=personas.researcher)
+    for coder in (personas.researcher, personas.staff):
+        for code in study.codes.all()[:4]:
+            services.segment_create(interview=interview, code=code, coder=coder, start=0, end=40)
+    for _ in range(5):
+        make_interview(make_respondent(study))
+    client = client_for(personas.researcher)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("research:coding", args=[study.pk]))
+    assert response.status_code == 200
+    assert response.context["agreement"]["interviews"] == 1
+    with django_assert_max_num_queries(20):
+        assert (
+            client.get(reverse("research:respondent-detail", args=[interview.respondent_id])).status_code
+            == 200
+        )
+    code = study.codes.first()
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("research:code-detail", args=[code.pk])).status_code == 200
