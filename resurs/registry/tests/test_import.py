@@ -31,7 +31,6 @@ from resurs.registry.validators import complete_inn10, complete_ogrn
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
-
 @pytest.fixture(autouse=True)
 def _english():
     """Messages are asserted by their English msgids."""
@@ -204,7 +203,9 @@ def test_missing_mandatory_columns_are_named():
 
 def test_a_file_over_the_size_limit_is_refused(settings):
     settings.MAX_UPLOAD_MB = 1
-    content = csv_bytes([["Фонд " + "x" * 1000, inn(n % 9000 + 1), "", "Москва", "", ""] for n in range(1100)])
+    content = csv_bytes(
+        [["Фонд " + "x" * 1000, inn(n % 9000 + 1), "", "Москва", "", ""] for n in range(1100)]
+    )
     assert len(content) > 1024 * 1024
     with pytest.raises(ImportFileError, match="the largest file Resurs accepts is 1 MB"):
         run_import(content)
@@ -296,7 +297,9 @@ def test_command_imports_a_file_and_reports_counts(tmp_path):
     call_command("import_organisations", str(path), stdout=out, stderr=io.StringIO(), verbosity=0)
     assert "3 rows: 3 created, 0 updated, 0 unchanged, 0 rejected" in out.getvalue()
     out = io.StringIO()
-    call_command("import_organisations", str(path), "--dry-run", stdout=out, stderr=io.StringIO(), verbosity=0)
+    call_command(
+        "import_organisations", str(path), "--dry-run", stdout=out, stderr=io.StringIO(), verbosity=0
+    )
     assert "Dry run: 3 rows: 0 created, 0 updated, 3 unchanged" in out.getvalue()
     assert Organisation.objects.count() == 3
 
