@@ -221,7 +221,8 @@ def bench_fairness(n_apps, n_experts, skewed=False):
         "worst_plain": round(result.worst_plain, 6),
         "worst_fair": round(result.worst_fair, 6),
         "worst_upper_bound": round(bound, 6),
-        "iterations": result.iterations,
+        "steps": result.steps,
+        "target": round(result.target, 6),
         "constraints_ok": checked["ok"],
     }
 
@@ -283,6 +284,7 @@ def main():
         "experts": fair_size[1],
         **bench_fairness(*fair_size, skewed=True),
     }
+    fairness_skewed_small = {"applications": 2000, "experts": 300, **bench_fairness(2000, 300, skewed=True)}
     log("infeasible ...")
     infeasible_s, infeasible_summary, uncovered = bench_infeasible()
     log("calibration ...")
@@ -293,6 +295,7 @@ def main():
         "rounds": rounds,
         "fairness": fairness,
         "fairness_skewed": fairness_skewed,
+        "fairness_skewed_small": fairness_skewed_small,
         "infeasible_diagnosis_s": round(infeasible_s, 4),
         "infeasible_reasons": infeasible_summary,
         "infeasible_uncovered": uncovered,
