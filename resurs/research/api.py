@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from resurs.accounts.api_auth import OptionalAuth
 from resurs.registry.models import Organisation
 from resurs.research import access, selectors, services
 from resurs.research.report import ranking_table, study_findings
@@ -184,7 +185,7 @@ def create_nomination(request, study_id: int, payload: NominationIn):
     return Status(201, _nomination_out(nomination))
 
 
-@router.get("/studies/{study_id}/ranking", response=RankingOut, auth=None)
+@router.get("/studies/{study_id}/ranking", response=RankingOut, auth=OptionalAuth())
 def get_ranking(request, study_id: int):
     """The ranking with its stability and the headline figures (public for a published study)."""
     study = access.get_report_study(request.user, study_id)

@@ -69,3 +69,14 @@ def test_ranking_public_only_when_published(personas, client_for, study):
     assert data["organisations_named"] == 1
     assert data["over_20_years_percent"] == 100.0
     assert data["ranking"][0]["organisation_id"] == study.org.pk
+
+
+def test_private_ranking_with_a_personal_token(personas, client_for, study):
+    from resurs.accounts.services import api_token_create
+
+    _token, secret = api_token_create(user=personas.researcher, name="analysis")
+    url = f"/api/v1/research/studies/{study.pk}/ranking"
+    response = client_for(None).get(url, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response.json()["organisations_named"] == 1
+    assert client_for(None).get(url, HTTP_AUTHORIZATION="Bearer wrong").status_code == 404
