@@ -227,17 +227,17 @@ def bench_fairness(n_apps, n_experts, skewed=False):
     }
 
 
-def bench_infeasible():
+def bench_infeasible(n_apps=2000, n_experts=300):
     from resurs.reviews.assignment.diagnosis import diagnose
     from resurs.reviews.assignment.problem import Round, SparseCandidates
 
-    n_apps, n_experts = 2000, 300
     data = generate(n_apps, n_experts, "sparse", skewed=True)
     app, expert, aff = data["app"], data["expert"], data["affinity"]
     # Application 0 conflicts with everyone; the crowded topic's experts are capped low.
     keep = app != 0
     cands = SparseCandidates(n_apps, n_experts, app[keep], expert[keep], aff[keep])
     cap = np.full(n_experts, data["cap"])
+    cap[: n_experts // 10] = 2  # the crowded topic's experts are nearly unavailable
     rnd = Round(n_apps, n_experts, K, cands, cap)
     t0 = time.perf_counter()
     diagnosis = diagnose(rnd)
@@ -286,7 +286,7 @@ def main():
     }
     fairness_skewed_small = {"applications": 2000, "experts": 300, **bench_fairness(2000, 300, skewed=True)}
     log("infeasible ...")
-    infeasible_s, infeasible_summary, uncovered = bench_infeasible()
+    infeasible_s, infeasible_summary, uncovered = bench_infeasible(*sizes[-1])
     log("calibration ...")
     cal_n, cal_s, cal_err = bench_calibration() if args.scale == "full" else bench_calibration(2000, 300)
     out = {
