@@ -146,7 +146,7 @@ class SessionForm(forms.ModelForm):
 
 
 class RegistrationForm(forms.Form):
-    name = forms.CharField(label=_("Full name"), max_length=300)
+    name = forms.CharField(label=_("Your full name"), max_length=300)
     email = forms.EmailField(label=_("E-mail"))
     organisation_name = forms.CharField(label=_("Organisation"), max_length=300, required=False)
     consent = forms.BooleanField(

@@ -149,8 +149,7 @@ def registration_manage(request, token: str):
     if registration is None:
         return render(request, "events/registration_invalid.html", status=404)
     if request.method == "POST":
-        promoted = services.registration_cancel(registration=registration)
-        del promoted  # the promoted person is told by e-mail
+        services.registration_cancel(registration=registration)  # whoever is promoted is told by e-mail
         messages.success(request, _("Your registration has been cancelled."))
         return redirect("events:registration-manage", token=token)
     return render(

@@ -344,3 +344,12 @@ def test_staff_add_session_material_and_outcomes(client_for, personas):
     assert list(event.materials.values_list("title", flat=True)) == ["Презентация"]
     page = client_for(None).get(event.get_absolute_url()).content.decode()
     assert "Приняли резолюцию" in page and "Презентация" in page
+
+
+def test_my_registrations_query_count(client_for, personas, django_assert_max_num_queries):
+    for _ in range(10):
+        RegistrationFactory(user=personas.ngo_rep, email=personas.ngo_rep.email)
+    client = client_for(personas.ngo_rep)
+    with django_assert_max_num_queries(8):
+        response = client.get("/events/my/")
+    assert response.status_code == 200 and response.content.decode().count("<tr>") == 11
