@@ -72,7 +72,8 @@ def overview_page(request):
     _require(access.can_see_overview(user) or access.can_see_partnership_list(user))
     if not access.can_see_overview(user):
         return redirect("cooperation:partnership-list")
-    partnerships = Partnership.objects.all()
+    filterset = PartnershipFilter(request.GET, Partnership.objects.all())
+    partnerships = filterset.qs
     today = timezone.localdate()
     totals = partnerships.aggregate(
         count=Count("pk"),
@@ -84,10 +85,14 @@ def overview_page(request):
     )
     totals["value_millions"] = (totals["value"] or 0) / 1_000_000
     pairs = overview.by_sector_pair_and_year(partnerships)
-    count_chart, value_chart = overview.overview_charts(pairs, version=f"{totals['count']}:{totals['last']}")
+    count_chart, value_chart = overview.overview_charts(
+        pairs, version=f"{totals['count']}:{totals['last']}:{request.GET.urlencode()}"
+    )
     context = {
         **_tab_context(request, "overview"),
         "crumbs": _crumbs((_("Overview"), "")),
+        "filter": filterset,
+        "filtered": any(request.GET.get(name) for name in ("sector", "type", "region", "year")),
         "totals": totals,
         "pairs": pairs,
         "regions": overview.by_region(partnerships),

@@ -267,3 +267,18 @@ def test_forms_list_only_the_chosen_organisation(coop, personas, client_for):
     )
     select = html.content.decode().split('name="organisation_a"')[1].split("</select>")[0]
     assert select.count("<option") == 2 and "selected" in select
+
+
+def test_overview_filters_by_sector_and_region(coop, personas, client_for):
+    media = OrganisationFactory(kind=OrganisationKind.MEDIA)
+    PartnershipFactory(
+        centre=personas.centre, organisation_a=media, organisation_b=personas.ngo, type="information"
+    )
+    client = client_for(personas.partner)
+    all_rows = client.get(reverse("cooperation:overview")).context["totals"]["count"]
+    media_rows = client.get(reverse("cooperation:overview") + "?sector=media").context
+    assert all_rows == 3 and media_rows["totals"]["count"] == 1
+    assert [row["key"] for row in media_rows["pairs"].rows] == ["media-ngo"]
+    region = personas.ngo.region_id
+    assert client.get(reverse("cooperation:overview") + f"?region={region}").context["totals"]["count"] == 3
+    assert client.get(reverse("cooperation:overview") + "?year=2010").context["totals"]["count"] == 0
