@@ -243,3 +243,59 @@ def test_desk_shows_reviews_due(personas, client_for, assigned):
     sections = desk(Request())
     assert sections and sections[0]["due_count"] == selectors.assignments_for_expert(personas.expert).count()
     assert desk(type("R", (), {"user": personas.outsider})()) == []
+
+
+def test_desk_page_renders_the_reviews_section(personas, client_for, assigned):
+    page = client_for(personas.expert).get(reverse("core:dashboard"))
+    assert page.status_code == 200
+    assert 'data-testid="desk-reviews"' in page.content.decode()
+
+
+def test_settings_bad_input_is_explained_and_nothing_changes(personas, client_for, assigned):
+    slug = assigned.call.slug
+    before = services.call_review_for(assigned.call).weights
+    data = {
+        "weight_fields": 0,
+        "weight_region": 0,
+        "weight_text": 0,
+        "pass_mark_0": 5,
+        "pass_mark_1": 5.5,
+        "pass_mark_2": 6,
+        "pass_mark_3": "много",
+    }
+    response = client_for(personas.staff).post(reverse("reviews:settings", args=[slug]), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "weight_fields" in form.errors and "pass_mark_3" in form.errors
+    assert services.call_review_for(assigned.call).weights == before
+    data.update(
+        {"weight_fields": 1, "weight_region": 0, "weight_text": 3, "pass_mark_3": 7, "require_regional": "on"}
+    )
+    response = client_for(personas.staff).post(reverse("reviews:settings", args=[slug]), data)
+    assert response.status_code == 302
+    review = services.call_review_for(assigned.call)
+    assert review.weights == {"fields": 1.0, "region": 0.0, "text": 3.0} and review.require_regional
+    assert review.bands[-1] == {"up_to": None, "pass_mark": 7.0}
+
+
+def test_regional_rule_gives_every_application_a_regional_expert(
+    personas, django_capture_on_commit_callbacks
+):
+    rnd = review_round(personas)
+    review = services.call_review_for(rnd.call)
+    review.require_regional = True
+    review.save(update_fields=["require_regional"])
+    # Experts' own region: the person's region in the registry (the factory gives experts two regions in turn).
+    for expert in rnd.experts:
+        expert.person.region = expert.regions.first()
+        expert.person.save(update_fields=["region"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_run_start(call=rnd.call, actor=personas.staff)
+    for application in rnd.applications:
+        regions = {
+            a.expert.person.region_id
+            for a in Assignment.objects.filter(application=application, status="active").select_related(
+                "expert__person"
+            )
+        }
+        assert application.organisation.region_id in regions
