@@ -432,7 +432,7 @@ def advice_request_answer(*, request: AdviceRequest, actor, response: str) -> Ad
     """Record the centre's answer; an empty answer is refused, a closed request cannot be answered again."""
     current = _locked(request)
     if current.status == AdviceStatus.CLOSED:
-        raise ValidationError(_("This request is closed; reopen it before changing the answer."))
+        raise ValidationError(_("This request is closed; its answer can no longer be changed."))
     if not response.strip():
         raise ValidationError({"response": [_("Write the answer before sending it.")]})
     current.response = response.strip()
