@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from resurs.accounts.access import centre_ids_for, is_admin
 from resurs.cooperation import access, overview, selectors, services
 from resurs.cooperation.choices import OPEN_ADVICE_STATUSES, SECTOR_COLOURS, PartnershipType, Sector
 from resurs.cooperation.filters import AdviceRequestFilter, PartnershipFilter
@@ -39,7 +40,7 @@ from resurs.core.htmx import render_page
 from resurs.core.tabular import table_response
 from resurs.registry.access import get_organisation_for_user, get_person_for_user
 from resurs.registry.choices import OrganisationKind
-from resurs.registry.models import Organisation, Person, Region
+from resurs.registry.models import Centre, Organisation, Person, Region
 from resurs.registry.search import organisation_search
 
 PAGE_SIZE = 25
@@ -505,6 +506,10 @@ def membership_list(request):
         "crumbs": _crumbs((_("Boards and councils"), "")),
         "page_obj": page_obj,
         "memberships": page_obj.object_list,
+        "managed_centres": set(Centre.objects.values_list("pk", flat=True))
+        if is_admin(request.user)
+        else centre_ids_for(request.user),
+        "today": timezone.localdate(),
         "role": role,
         "current": bool(request.GET.get("current")),
     }
@@ -549,6 +554,9 @@ def membership_end(request, pk: int):
             messages.success(request, _("The membership is ended."))
     else:
         messages.error(request, _("Enter the date the membership ended."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/cooperation/") and "//" not in next_url:
+        return redirect(next_url)
     return redirect("cooperation:organisation", pk=tie.organisation_id)
 
 

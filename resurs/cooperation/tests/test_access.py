@@ -329,3 +329,19 @@ def test_documents_and_attachments_follow_their_record(coop, personas, client_fo
         "cooperation:partnership-document", args=[coop["other_partnership"].pk, document.pk]
     )
     assert staff.get(other_doc_url).status_code == 404
+
+
+def test_membership_list_offers_end_only_for_own_centre_seats(coop, personas, client_for):
+    seat = coop["seat"]
+    marker = f'data-testid="end-membership-{seat.pk}"'
+    assert marker in client_for(personas.staff).get(reverse("cooperation:membership-list")).content.decode()
+    assert (
+        marker
+        not in client_for(personas.other_staff).get(reverse("cooperation:membership-list")).content.decode()
+    )
+    response = client_for(personas.staff).post(
+        reverse("cooperation:membership-end", args=[seat.pk]),
+        {"ended_on": "2025-05-05", "next": "https://evil.example/cooperation/"},
+    )
+    assert response["Location"] == reverse("cooperation:organisation", args=[personas.ngo.pk])
+    assert Tie.objects.get(pk=seat.pk).ended_on == dt.date(2025, 5, 5)
