@@ -46,16 +46,19 @@ def organisation_fields(org_ids) -> dict[int, set[int]]:
 def related_organisations(org_ids, *, since: dt.date) -> dict[int, set[int]]:
     """Each applicant organisation with the organisations in a partnership with it (active since ``since``).
 
-    Partnerships live in the cooperation app; without it, only the organisation itself counts.
+    Partnerships live in the cooperation app (read once through its selectors, not once per applicant);
+    without it, only the organisation itself counts.
     """
+    result = {org_id: {org_id} for org_id in org_ids}
     try:
-        from resurs.cooperation.selectors import partner_organisation_ids
+        from resurs.cooperation.selectors import partnership_edges
     except ImportError:  # pragma: no cover - cooperation is part of the project; kept for a slimmer install
-        partner_organisation_ids = None
-    result = {}
-    for org_id in org_ids:
-        partners = partner_organisation_ids(org_id, since=since) if partner_organisation_ids else set()
-        result[org_id] = {org_id, *partners}
+        return result
+    for a, b, _kind, _value in partnership_edges(since=since):
+        if a in result:
+            result[a].add(b)
+        if b in result:
+            result[b].add(a)
     return result
 
 
