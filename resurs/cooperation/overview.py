@@ -248,6 +248,12 @@ def cytoscape_elements(graph: nx.Graph) -> list[dict]:
     return elements
 
 
+def drop_values(graph: nx.Graph) -> None:
+    """Remove the money from the edges (for readers who may see ties but not amounts)."""
+    for _a, _b, data in graph.edges(data=True):
+        data.pop("value", None)
+
+
 def graphml_bytes(graph: nx.Graph) -> bytes:
     buffer = io.BytesIO()
     nx.write_graphml(graph, buffer, encoding="utf-8")
@@ -270,5 +276,5 @@ def edge_rows(graph: nx.Graph):
             data["kinds"],
             data["partnerships"],
             data["seats"],
-            data["value"],
+            data.get("value", ""),
         ]

@@ -163,6 +163,8 @@ def network_export(request, fmt: str):
     _require(access.can_see_overview(request.user))
     flt, _chosen = _network_filter(request)
     graph = overview.build_network(Partnership.objects.all(), flt)
+    if not selectors.can_see_all_cooperation(request.user):
+        overview.drop_values(graph)  # partners and researchers see ties, not amounts (cooperation-0002)
     if fmt == "graphml":
         response = HttpResponse(
             overview.graphml_bytes(graph), content_type="application/graphml+xml; charset=utf-8"

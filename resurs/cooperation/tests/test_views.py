@@ -282,3 +282,13 @@ def test_overview_filters_by_sector_and_region(coop, personas, client_for):
     region = personas.ngo.region_id
     assert client.get(reverse("cooperation:overview") + f"?region={region}").context["totals"]["count"] == 3
     assert client.get(reverse("cooperation:overview") + "?year=2010").context["totals"]["count"] == 0
+
+
+def test_network_export_hides_amounts_from_partners(coop, personas, client_for):
+    url = reverse("cooperation:network-export", args=["graphml"])
+    staff_graph = nx.read_graphml(io.BytesIO(client_for(personas.staff).get(url).content))
+    partner_graph = nx.read_graphml(io.BytesIO(client_for(personas.partner).get(url).content))
+    edge = (str(coop["company"].pk), str(personas.ngo.pk))
+    assert staff_graph.edges[edge]["value"] == 500000.0
+    assert "value" not in partner_graph.edges[edge]
+    assert set(partner_graph.nodes) == set(staff_graph.nodes)
