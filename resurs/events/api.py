@@ -100,3 +100,54 @@ def get_event(request, event_id: int):
     if not event.is_public:
         raise Http404
     return event
+
+
+# --- Staff: the door list (token or session) -------------------------------------------------------------------
+
+
+class RegistrationOut(Schema):
+    id: int
+    name: str
+    email: str
+    organisation_name: str
+    code: str
+    status: str
+    checked_in_at: dt.datetime | None
+
+
+def _managed_event(request, event_id: int):
+    from django.core.exceptions import PermissionDenied
+    from ninja.errors import HttpError
+
+    try:
+        return get_event_for_user(request.user, event_id, need="manage")
+    except PermissionDenied:
+        raise HttpError(403, "You do not manage this event.") from None
+
+
+@router.get(
+    "/events/{event_id}/registrations/",
+    response=list[RegistrationOut],
+    summary="Registrations of an event (staff)",
+)
+@paginate(LimitOffsetPagination)
+def list_registrations(request, event_id: int, q: str = ""):
+    event = _managed_event(request, event_id)
+    return selectors.registration_search(event, q)
+
+
+@router.post(
+    "/events/{event_id}/registrations/{registration_id}/check-in/",
+    response={200: RegistrationOut, 400: dict},
+    summary="Check a participant in (staff)",
+)
+def check_in(request, event_id: int, registration_id: int):
+    from resurs.events import services
+    from resurs.events.access import get_registration_for_manager
+
+    event = _managed_event(request, event_id)
+    registration = get_registration_for_manager(request.user, event, registration_id)
+    try:
+        return services.registration_check_in(registration=registration, actor=request.user)
+    except services.RegistrationError as exc:
+        return 400, {"detail": exc.message}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("media/", views.contact_list, name="contact-list"),
     path("media/contacts/new/", views.contact_create, name="contact-create"),
     path("media/contacts/<int:pk>/", views.contact_edit, name="contact-edit"),
+    path("media/contacts/<int:pk>/unsubscribe/", views.contact_unsubscribe, name="contact-unsubscribe"),
     path("media/announcements/", views.announcement_list, name="announcement-list"),
     path("media/announcements/new/", views.announcement_create, name="announcement-create"),
     path("media/announcements/<int:pk>/", views.announcement_detail, name="announcement-detail"),

@@ -397,14 +397,25 @@ def _contact_form(request, contact):
     title = str(contact) if contact else _("New journalist")
     return render(
         request,
-        "outreach/form.html",
+        "outreach/contact_form.html",
         {
             "form": form,
             "title": title,
+            "contact": contact,
             "crumbs": [(_("Media"), reverse("outreach:contact-list")), (title, "")],
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def contact_unsubscribe(request, pk: int):
+    """Staff record a journalist's request (by phone or letter) to receive no more announcements."""
+    contact = get_media_contact_for_user(request.user, pk)
+    if request.method == "POST":
+        services.media_contact_unsubscribe(contact=contact)
+        messages.success(request, _("%(name)s will receive no more announcements.") % {"name": contact.name})
+    return redirect("outreach:contact-edit", pk=contact.pk)
 
 
 @staff_required

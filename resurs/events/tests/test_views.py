@@ -353,3 +353,10 @@ def test_my_registrations_query_count(client_for, personas, django_assert_max_nu
     with django_assert_max_num_queries(8):
         response = client.get("/events/my/")
     assert response.status_code == 200 and response.content.decode().count("<tr>") == 11
+
+
+def test_staff_see_announce_to_journalists_link(client_for, personas):
+    event = EventFactory(centre=personas.centre)
+    link = f"/outreach/media/announcements/new/?event={event.pk}"
+    assert link in client_for(personas.staff).get(event.get_absolute_url()).content.decode()
+    assert link not in client_for(personas.outsider).get(event.get_absolute_url()).content.decode()

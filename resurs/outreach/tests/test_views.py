@@ -282,3 +282,35 @@ def test_contact_create_page(client_for, personas):
     )
     assert response.status_code == 302
     assert MediaContact.objects.get().centre == personas.centre
+
+
+def test_staff_record_unsubscription_and_others_cannot(client_for, personas):
+    contact = MediaContactFactory(centre=personas.centre)
+    url = reverse("outreach:contact-unsubscribe", args=[contact.pk])
+    assert client_for(personas.other_staff).post(url).status_code == 404
+    assert client_for(personas.outsider).post(url).status_code == 404
+    contact.refresh_from_db()
+    assert contact.unsubscribed_at is None
+    assert client_for(personas.staff).post(url).status_code == 302
+    contact.refresh_from_db()
+    assert contact.unsubscribed_at is not None
+
+
+def test_contact_page_offers_unsubscription(client_for, personas):
+    contact = MediaContactFactory(centre=personas.centre)
+    page = (
+        client_for(personas.staff).get(reverse("outreach:contact-edit", args=[contact.pk])).content.decode()
+    )
+    assert reverse("outreach:contact-unsubscribe", args=[contact.pk]) in page
+
+
+def test_announcement_prefilled_from_an_event(client_for, personas):
+    from resurs.events.tests.factories import EventFactory
+
+    event = EventFactory(centre=personas.centre, title="Форум добровольцев")
+    foreign = EventFactory(centre=personas.other_centre, title="Чужой форум")
+    client = client_for(personas.staff)
+    page = client.get(f"/outreach/media/announcements/new/?event={event.pk}").content.decode()
+    assert 'value="Форум добровольцев"' in page
+    page = client.get(f"/outreach/media/announcements/new/?event={foreign.pk}").content.decode()
+    assert "Чужой форум" not in page
