@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.access import represented_organisation_ids
 from resurs.registry.choices import OrganisationKind, ProposalStatus
@@ -186,11 +187,30 @@ def audit_rows(entries) -> list[dict]:
             {
                 "timestamp": entry.timestamp,
                 "actor": entry.actor,
-                "action": (entry.additional_data or {}).get("event") or entry.get_action_display(),
+                "action": _action_label(entry),
                 "changes": changes,
             }
         )
     return rows
+
+
+AUDIT_ACTIONS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "access": _("viewed"),
+    "proposal_approved": _("proposed change approved"),
+    "erased": _("personal data erased"),
+    "merged": _("merged"),
+}
+
+
+def _action_label(entry) -> str:
+    event = (entry.additional_data or {}).get("event")
+    if event:
+        return str(AUDIT_ACTIONS.get(event, event))
+    action = {0: "create", 1: "update", 2: "delete", 3: "access"}.get(entry.action, "")
+    return str(AUDIT_ACTIONS.get(action, entry.get_action_display()))
 
 
 def _none_if_blank(value):

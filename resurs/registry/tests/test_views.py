@@ -167,6 +167,7 @@ class TestOrganisationProfile:
         history = response.context["history"]
         city_change = [row for row in history if any(c["new"] == "Казань" for c in row["changes"])]
         assert city_change and city_change[0]["actor"] == personas.staff
+        assert str(city_change[0]["action"]) == "изменено"
 
     def test_history_hidden_from_non_staff(self, personas, client_for):
         response = client_for(personas.expert).get(personas.ngo.get_absolute_url())
