@@ -106,7 +106,15 @@ def event_update(*, event: Event, actor, organisers=None, partners=None, **field
         event.partners.set(partners)
     if changes:
         audit_event(actor=actor, obj=event, action="event_update", changes=changes)
+    if "status" in changes and event.status == EventStatus.CANCELLED and not event.is_past:
+        _notify_cancellation(event)
     return event
+
+
+def _notify_cancellation(event: Event) -> None:
+    """Tell everyone holding or awaiting a place that the event will not take place."""
+    for registration in event.registrations.exclude(status=RegistrationStatus.CANCELLED):
+        _notify(registration, "event_cancelled")
 
 
 @transaction.atomic

@@ -199,3 +199,15 @@ def test_event_create_rejects_unknown_time_zone(reference_data, personas):
             time_zone="Mars/Olympus",
             venue="Зал",
         )
+
+
+def test_cancelling_an_event_tells_everyone_once(register, committed, personas):
+    event = EventFactory(capacity=1)
+    first = register(event, 1)
+    waiting = register(event, 2)
+    mail.outbox.clear()
+    with committed():
+        services.event_update(event=event, actor=personas.staff, status=EventStatus.CANCELLED)
+        services.event_update(event=event, actor=personas.staff, title=event.title + " (перенос)")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, waiting.email])
+    assert all("отменено" in m.body for m in mail.outbox)

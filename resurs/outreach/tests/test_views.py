@@ -314,3 +314,18 @@ def test_announcement_prefilled_from_an_event(client_for, personas):
     assert 'value="Форум добровольцев"' in page
     page = client.get(f"/outreach/media/announcements/new/?event={foreign.pk}").content.decode()
     assert "Чужой форум" not in page
+
+
+def test_public_pages_in_english(client, personas):
+    from resurs.events.tests.factories import EventFactory
+
+    event = EventFactory(centre=personas.centre)
+    publication = PublicationFactory(centre=personas.centre, title_ru="Доклад", title_en="Report on ageing")
+    ChallengeFactory(centre=personas.centre, title_ru="Проблема", title_en="Loneliness in old age")
+    client.cookies["resurs_language"] = "en"
+    assert "Upcoming events" in client.get("/").content.decode()
+    assert "Register" in client.get(event.get_absolute_url()).content.decode()
+    assert "Report on ageing" in client.get(publication.get_absolute_url()).content.decode()
+    assert "Report on ageing" in client.get("/outreach/publications/").content.decode()
+    assert "Loneliness in old age" in client.get("/outreach/challenges/").content.decode()
+    assert "Print catalogue" in client.get("/outreach/catalogue/").content.decode()
