@@ -77,3 +77,32 @@ class SettingsForm(forms.Form):
 
     def weights(self) -> dict:
         return {k: self.cleaned_data[f"weight_{k}"] for k in ("fields", "region", "text")}
+
+
+class ExpertProfileForm(forms.ModelForm):
+    """The expert's own profile: what they know, where, how much they can take."""
+
+    class Meta:
+        model = ExpertProfile
+        fields = [
+            "fields",
+            "regions",
+            "languages",
+            "min_load",
+            "max_load",
+            "is_available",
+            "available_note",
+            "bio",
+        ]
+        widgets = {
+            "fields": forms.CheckboxSelectMultiple,
+            "regions": forms.SelectMultiple(attrs={"size": 8}),
+            "bio": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("min_load"), data.get("max_load")
+        if low is not None and high is not None and low > high:
+            self.add_error("min_load", _("The minimum load cannot exceed the maximum."))
+        return data

@@ -366,3 +366,31 @@ def pool_experts(call) -> QuerySet[ExpertProfile]:
         .select_related("person")
         .order_by("person__last_name", "person__first_name")
     )
+
+
+def expert_list() -> QuerySet[ExpertProfile]:
+    return (
+        ExpertProfile.objects.select_related("person__region", "user")
+        .prefetch_related("fields")
+        .annotate(call_count=Count("calls", distinct=True))
+        .order_by("person__last_name", "person__first_name", "pk")
+    )
+
+
+def people_to_add(query: str, *, limit: int = 20):
+    """Registry people matching ``query`` who are not experts yet (through the registry's own search)."""
+    from resurs.registry.selectors import person_list, person_search
+
+    return list(
+        person_search(person_list(), query)
+        .filter(expert_profile__isnull=True, erased_at=None)
+        .select_related("region")[:limit]
+    )
+
+
+def person_for_expert(pk: str):
+    from resurs.registry.selectors import person_list
+
+    return (
+        person_list().filter(pk=int(pk), expert_profile__isnull=True).first() if str(pk).isdigit() else None
+    )

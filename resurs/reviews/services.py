@@ -107,16 +107,32 @@ def expert_profile_save(
     max_load: int = 10,
     bio: str = "",
     is_available: bool = True,
+    available_note: str = "",
 ) -> ExpertProfile:
     """Create or update the expert profile of a registry person."""
     profile = ExpertProfile.objects.filter(person=person).first() or ExpertProfile(person=person)
     profile.user, profile.languages, profile.bio = user, languages, bio
+    profile.available_note = available_note
     profile.min_load, profile.max_load, profile.is_available = min_load, max_load, is_available
     if min_load > max_load:
         raise ReviewsError({"min_load": [_("The minimum load cannot exceed the maximum.")]})
     _clean_save(profile)
     profile.fields.set(fields)
     profile.regions.set(regions)
+    return profile
+
+
+@transaction.atomic
+def expert_add(*, person, actor) -> ExpertProfile:
+    """Staff add a registry person to the expert pool (linked to their account if they have one)."""
+    existing = ExpertProfile.objects.filter(person=person).first()
+    if existing is not None:
+        return existing
+    user = getattr(person, "user", None)
+    profile = expert_profile_save(
+        person=person, user=user, regions=[person.region_id] if person.region_id else []
+    )
+    audit_event(actor=actor, obj=profile, action="expert_added")
     return profile
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from resurs.criteria.services import EvaluationIncomplete
 from resurs.reviews import access, selectors, services
 from resurs.reviews.affinity import DEFAULT_WEIGHTS
 from resurs.reviews.choices import RunStatus
-from resurs.reviews.forms import InviteForm, OverrideForm, ReasonForm, SettingsForm
+from resurs.reviews.forms import ExpertProfileForm, InviteForm, OverrideForm, ReasonForm, SettingsForm
 from resurs.reviews.ranking import DEFAULT_BANDS, OUTCOME_LABELS
 
 
@@ -149,13 +150,69 @@ def decline(request, pk: int):
     return HttpResponseRedirect(reverse("reviews:review", args=[pk]))
 
 
+@login_required
+def profile(request):
+    """The signed-in expert's own profile (404 for users who are not experts)."""
+    expert = selectors.expert_for_user(request.user)
+    if expert is None:
+        raise Http404
+    form = ExpertProfileForm(request.POST or None, instance=expert)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.expert_profile_save(
+            person=expert.person,
+            user=request.user,
+            fields=data["fields"],
+            regions=data["regions"],
+            languages=data["languages"],
+            min_load=data["min_load"],
+            max_load=data["max_load"],
+            bio=data["bio"],
+            is_available=data["is_available"],
+            available_note=data["available_note"],
+        )
+        messages.success(request, _("Your expert profile is saved."))
+        return HttpResponseRedirect(reverse("reviews:profile"))
+    crumbs = [(_("My reviews"), reverse("reviews:my")), (_("Expert profile"), "")]
+    return render(request, "reviews/profile.html", {"form": form, "crumbs": crumbs})
+
+
 # --- staff --------------------------------------------------------------------------------------------------
+
+
+def _require_staff(user) -> None:
+    if not (is_centre_staff(user) or is_admin(user)):
+        raise PermissionDenied
+
+
+@login_required
+def experts(request):
+    """The expert pool across calls; staff add registry people as experts."""
+    _require_staff(request.user)
+    if request.method == "POST":
+        person = selectors.person_for_expert(request.POST.get("person", ""))
+        if person is None:
+            raise Http404
+        services.expert_add(person=person, actor=request.user)
+        messages.success(request, _("%(person)s is now in the expert pool.") % {"person": person})
+        return HttpResponseRedirect(reverse("reviews:experts"))
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.expert_list(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reviews/experts.html",
+        {
+            "page_obj": page,
+            "query": query,
+            "found": selectors.people_to_add(query) if len(query) >= 2 else [],
+            "crumbs": _crumbs(label=_("Experts")),
+        },
+    )
 
 
 @login_required
 def calls(request):
-    if not (is_centre_staff(request.user) or is_admin(request.user)):
-        raise PermissionDenied
+    _require_staff(request.user)
     items = list(selectors.review_calls_for_staff(request.user))
     return render(request, "reviews/calls.html", {"calls": items, "crumbs": [(_("Expert evaluation"), "")]})
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from resurs.criteria.models import Evaluation
 from resurs.reviews import selectors, services
-from resurs.reviews.models import Assignment, AssignmentRun, CallExpert, ConflictDeclaration
+from resurs.reviews.models import Assignment, AssignmentRun, CallExpert, ConflictDeclaration, ExpertProfile
 from resurs.reviews.tests.factories import full_scores, review_round
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +299,42 @@ def test_regional_rule_gives_every_application_a_regional_expert(
             )
         }
         assert application.organisation.region_id in regions
+
+
+def test_expert_edits_own_profile_with_errors_beside_fields(personas, client_for, assigned):
+    client = client_for(personas.expert)
+    url = reverse("reviews:profile")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"languages": "ru", "min_load": 5, "max_load": 2, "bio": "Экология"})
+    assert response.status_code == 200 and "min_load" in response.context["form"].errors
+    expert = assigned.experts[0]
+    expert.refresh_from_db()
+    assert expert.max_load == 4
+    response = client.post(
+        url, {"languages": "ru, en", "min_load": 1, "max_load": 6, "bio": "Экология", "is_available": "on"}
+    )
+    assert response.status_code == 302
+    expert.refresh_from_db()
+    assert (expert.min_load, expert.max_load, expert.languages) == (1, 6, "ru, en")
+    for user in (personas.outsider, personas.staff):
+        assert client_for(user).get(url).status_code == 404
+
+
+def test_staff_add_registry_people_to_the_pool(personas, client_for, assigned, django_assert_max_num_queries):
+    from resurs.registry.tests.factories import PersonFactory
+
+    person = PersonFactory(last_name="Журавлёва")
+    url = reverse("reviews:experts")
+    # The pool is shared by all centres: staff of any centre may add to it.
+    for name, user in personas.all().items():
+        expected = 200 if name in ALLOWED | {"other_staff"} else 403
+        assert client_for(user).get(url).status_code == expected, name
+    assert client_for(personas.expert).post(url, {"person": person.pk}).status_code == 403
+    client = client_for(personas.staff)
+    page = client.get(url, {"q": "Журавл"}).content.decode()
+    assert "Журавлёва" in page
+    assert client.post(url, {"person": person.pk}).status_code == 302
+    assert ExpertProfile.objects.get(person=person).max_load == 10
+    assert client.post(url, {"person": person.pk}).status_code == 404  # already an expert
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
