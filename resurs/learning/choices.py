@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Topic(models.TextChoices):
@@ -17,22 +18,22 @@ class Topic(models.TextChoices):
 
 
 class SessionFormat(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    BLENDED = "blended", _("Blended")
+    IN_PERSON = "in_person", pgettext_lazy("session format", "In person")
+    ONLINE = "online", pgettext_lazy("session format", "Online")
+    BLENDED = "blended", pgettext_lazy("session format", "Blended")
 
 
 class SessionStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("session status", "Planned")
+    CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
 
 
 class EnrolmentStatus(models.TextChoices):
-    APPLIED = "applied", _("Applied")
-    ACCEPTED = "accepted", _("Accepted")
-    WAITLISTED = "waitlisted", _("Waitlisted")
-    DECLINED = "declined", _("Declined")
-    CANCELLED = "cancelled", _("Cancelled")
+    APPLIED = "applied", pgettext_lazy("enrolment status", "Applied")
+    ACCEPTED = "accepted", pgettext_lazy("enrolment status", "Accepted")
+    WAITLISTED = "waitlisted", pgettext_lazy("enrolment status", "Waitlisted")
+    DECLINED = "declined", pgettext_lazy("enrolment status", "Declined")
+    CANCELLED = "cancelled", pgettext_lazy("enrolment status", "Cancelled")
 
 
 # Enrolments that hold or wait for a seat; a person may have only one of these per session.
@@ -40,11 +41,11 @@ ACTIVE_ENROLMENT = [EnrolmentStatus.APPLIED, EnrolmentStatus.ACCEPTED, Enrolment
 
 
 class ConsultationStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ASSIGNED = "assigned", _("Assigned")
-    IN_PROGRESS = "in_progress", _("In progress")
-    ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    REQUESTED = "requested", pgettext_lazy("consultation status", "Requested")
+    ASSIGNED = "assigned", pgettext_lazy("consultation status", "Assigned")
+    IN_PROGRESS = "in_progress", pgettext_lazy("consultation status", "In progress")
+    ANSWERED = "answered", pgettext_lazy("consultation status", "Answered")
+    CLOSED = "closed", pgettext_lazy("consultation status", "Closed")
 
 
 OPEN_CONSULTATION = [
@@ -55,9 +56,9 @@ OPEN_CONSULTATION = [
 
 
 class ProjectReviewStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
-    IN_REVIEW = "in_review", _("In review")
-    COMPLETED = "completed", _("Completed")
+    SUBMITTED = "submitted", pgettext_lazy("project evaluation status", "Submitted")
+    IN_REVIEW = "in_review", pgettext_lazy("project evaluation status", "In review")
+    COMPLETED = "completed", pgettext_lazy("project evaluation status", "Completed")
 
 
 class AssessmentKind(models.TextChoices):
@@ -66,5 +67,5 @@ class AssessmentKind(models.TextChoices):
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    DRAFT = "draft", pgettext_lazy("assessment status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("assessment status", "Submitted")

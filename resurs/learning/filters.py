@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,9 @@ class CourseFilter(django_filters.FilterSet):
         queryset=Centre.objects.select_related("organisation").filter(courses__isnull=False).distinct(),
     )
     format = django_filters.ChoiceFilter(label=_("Format"), choices=SessionFormat.choices, method="by_format")
-    upcoming = django_filters.BooleanFilter(label=_("Only with upcoming sessions"), method="only_upcoming")
+    upcoming = django_filters.BooleanFilter(
+        label=_("Only with upcoming sessions"), method="only_upcoming", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Course
@@ -43,7 +46,9 @@ class CourseFilter(django_filters.FilterSet):
 class ConsultationFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ConsultationStatus.choices)
     topic = django_filters.ChoiceFilter(label=_("Topic"), choices=Topic.choices)
-    overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="only_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Overdue only"), method="only_overdue", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Consultation

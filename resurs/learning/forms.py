@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.learning.choices import AssessmentKind, Topic
 from resurs.learning.models import Area, Course, Feedback, Instrument, Programme, Session
@@ -110,7 +111,7 @@ class SessionForm(forms.ModelForm):
 
 
 class MaterialForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=pgettext_lazy("learning", "Title"), max_length=300)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("File"), required=False)
 
@@ -201,7 +202,9 @@ class AssignForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+    answer = forms.CharField(
+        label=pgettext_lazy("learning", "Answer"), widget=forms.Textarea(attrs={"rows": 6})
+    )
     minutes_spent = forms.IntegerField(label=_("Time spent, minutes"), min_value=1, max_value=10000)
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     follow_up_on = forms.DateField(label=_("Follow-up date"), required=False, widget=DATE)

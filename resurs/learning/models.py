@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 from resurs.learning.choices import (
@@ -34,7 +35,7 @@ class Programme(TimeStampedModel):
     centre = models.ForeignKey(
         "registry.Centre", on_delete=models.PROTECT, related_name="programmes", verbose_name=_("centre")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("learning", "title"), max_length=300)
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -67,7 +68,7 @@ class Course(TimeStampedModel):
         verbose_name=_("programme"),
     )
     programme_order = models.PositiveSmallIntegerField(_("order in the programme"), default=0)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("learning", "title"), max_length=300)
     topic = models.CharField(_("topic"), max_length=32, choices=Topic.choices)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -136,8 +137,8 @@ class Session(TimeStampedModel):
 
     class Meta:
         ordering = ["starts_on", "pk"]
-        verbose_name = _("session")
-        verbose_name_plural = _("sessions")
+        verbose_name = pgettext_lazy("learning", "session")
+        verbose_name_plural = pgettext_lazy("learning", "sessions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")), name="learning_session_ends_after_start"
@@ -189,7 +190,7 @@ class Material(TimeStampedModel):
     """A handout, slide deck or link for the participants of a session."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("learning", "title"), max_length=300)
     file = models.FileField(_("file"), upload_to="learning/materials/%Y/", blank=True)
     url = models.URLField(_("link"), blank=True)
 
@@ -421,7 +422,7 @@ class ConsultationAttachment(TimeStampedModel):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to="learning/consultations/%Y/")
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(pgettext_lazy("learning", "name"), max_length=300)
 
     class Meta:
         ordering = ["pk"]
@@ -488,7 +489,7 @@ class Instrument(TimeStampedModel):
         related_name="capacity_instruments",
         verbose_name=_("centre"),
     )
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(pgettext_lazy("learning", "name"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 

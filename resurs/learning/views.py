@@ -915,7 +915,7 @@ def _period(form) -> tuple[dt.date, dt.date]:
 
 @login_required
 def service_quality(request):
-    from resurs.core.charts import bar_chart, stacked_bar_chart
+    from resurs.core.charts import bar_chart, line_chart
 
     user = request.user
     if not access.can_see_service_quality(user):
@@ -947,7 +947,7 @@ def service_quality(request):
             title=_("Organisations served by kind"),
         )
     if monthly["months"]:
-        charts["monthly"] = stacked_bar_chart(
+        charts["monthly"] = line_chart(
             [m.strftime("%m.%Y") for m in monthly["months"]],
             {
                 _("Participants of sessions"): monthly["participants"],
