@@ -447,6 +447,22 @@ def application_start(*, call: Call, organisation, actor, tz_name: str | None = 
     return application
 
 
+@transaction.atomic
+def applicant_organisation_register(*, actor, data: dict):
+    """An applicant registers an organisation that is not yet in the registry and asks to represent it.
+
+    The registry validates the organisation (INN/OGRN check digits, duplicates); the representation waits for an
+    administrator's confirmation, after which the applicant may apply for it.
+    """
+    from resurs.accounts.services import representation_request
+    from resurs.registry.services import organisation_create
+
+    organisation = organisation_create(actor=actor, data=data)
+    representation_request(user=actor, organisation=organisation, position=data.get("position", ""))
+    audit_event(actor=actor, obj=organisation, action="grants_applicant_registered_organisation")
+    return organisation
+
+
 @dataclass
 class SaveResult:
     application: Application

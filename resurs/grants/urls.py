@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.call_list, name="call-list"),
     path("calls/<slug:slug>/", views.call_detail, name="call-detail"),
     path("calls/<slug:slug>/apply/", views.application_start, name="application-start"),
+    path("calls/<slug:slug>/new-organisation/", views.organisation_register, name="organisation-register"),
     path("calls/<slug:slug>/results/", views.call_results, name="call-results"),
     path("calls/<slug:slug>/results/360giving.json", views.call_results_360, name="call-results-360"),
     path("register.<str:fmt>", views.register_export, name="register-export"),

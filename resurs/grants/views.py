@@ -48,6 +48,7 @@ from resurs.grants.forms import (
     DirectionForm,
     FormFieldForm,
     HistoryImportForm,
+    OrganisationRegisterForm,
     PipelineFilter,
     ProgrammeForm,
     ReviewReportForm,
@@ -251,6 +252,38 @@ def application_start(request, slug: str):
             messages.error(request, message)
         return redirect(call.get_absolute_url())
     return redirect("grants:application-edit", pk=application.pk)
+
+
+@login_required
+def organisation_register(request, slug: str):
+    """An applicant registers an organisation that is not in the registry yet and asks to represent it."""
+    call = get_call_for_user(request.user, slug)
+    form = OrganisationRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.applicant_organisation_register(
+                actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(name)s is added to the registry. Once the centre confirms you as its representative, you can apply."
+                )
+                % {"name": organisation},
+            )
+            return redirect(call.get_absolute_url())
+    return render(
+        request,
+        "grants/organisation_register.html",
+        {
+            "form": form,
+            "call": call,
+            "crumbs": _crumbs((call.title, call.get_absolute_url()), (_("New organisation"), "")),
+        },
+    )
 
 
 def _edit_context(request, application, *, result=None, token=None):

@@ -366,3 +366,30 @@ def test_russian_rendering(client_for, personas, call, settings):
             HTTP_HX_REQUEST="true",
         )
     assert "Не более 1000 знаков, сейчас 1001." in response.text
+
+
+def test_applicant_registers_a_new_organisation_and_awaits_confirmation(client_for, personas, call):
+    from resurs.accounts.models import Representation
+    from resurs.registry.models import Organisation, Region
+    from resurs.registry.validators import complete_inn10
+
+    client = client_for(personas.outsider)
+    url = reverse("grants:organisation-register", args=[call.slug])
+    region = Region.objects.get(fns_code="77")
+    response = client.post(url, {"name": "АНО «Новые соседи»", "inn": "7707083894", "region": region.pk})
+    assert response.status_code == 200
+    assert not Organisation.objects.filter(name="АНО «Новые соседи»").exists()
+    response = client.post(
+        url, {"name": "АНО «Новые соседи»", "inn": complete_inn10("770708389"), "region": region.pk}
+    )
+    assert response.status_code == 302
+    organisation = Organisation.objects.get(name="АНО «Новые соседи»")
+    representation = Representation.objects.get(user=personas.outsider, organisation=organisation)
+    assert representation.status == Representation.Status.PENDING
+    # Pending is not enough to apply.
+    response = client.post(
+        reverse("grants:application-start", args=[call.slug]), {"organisation": organisation.pk}
+    )
+    assert response.status_code == 403
+    assert not Application.objects.exists()
+    assert client_for(None).get(url).status_code == 302
