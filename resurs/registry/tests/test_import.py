@@ -19,6 +19,7 @@ from resurs.registry.choices import OrganisationStatus
 from resurs.registry.imports.mapping import EGRUL_MAPPING_NAME
 from resurs.registry.imports.reading import ImportFileError
 from resurs.registry.imports.service import (
+    builtin_mapping_ensure,
     import_batch_configure,
     import_batch_create,
     import_batch_rejected_preview,
@@ -260,6 +261,7 @@ def test_egrul_extract_columns_use_the_builtin_mapping_and_float_identifiers():
          "г. Махачкала", "lada.ru, www.lada.info", "2008-11-18", "2020-04-09", "Недействующая",
          f"{int(inn_region_05)}.0", "Дагестан (Республика)", "85.42.1", "75500.0"],
     ]  # fmt: skip
+    builtin_mapping_ensure()  # added by migration 0005; a flushed test database may have lost it
     assert ImportMapping.objects.get(name=EGRUL_MAPPING_NAME).is_builtin
     batch, counts = run_import(csv_bytes(rows, header=header))
     assert counts.created == 1, import_batch_rejected_preview(batch)
