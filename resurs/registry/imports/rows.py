@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from resurs.registry.choices import OrganisationKind, OrganisationStatus
 from resurs.registry.validators import normalise_identifier, validate_inn, validate_ogrn
@@ -192,7 +192,10 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
     if short_name and short_name != name:
         values["short_name"] = short_name[:SHORT_NAME_MAX]
 
-    for key, validator, label in (("inn", validate_inn, _l("INN")), ("ogrn", validate_ogrn, _l("OGRN"))):
+    for key, validator, label in (
+        ("inn", validate_inn, gettext_lazy("INN")),
+        ("ogrn", validate_ogrn, gettext_lazy("OGRN")),
+    ):
         number = _identifier(raw.get(key), key)
         if not number:
             continue
@@ -220,7 +223,10 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
         else:
             values["region_id"] = region_id
 
-    for key, label in (("founded_on", _l("founding date")), ("liquidated_on", _l("liquidation date"))):
+    for key, label in (
+        ("founded_on", gettext_lazy("founding date")),
+        ("liquidated_on", gettext_lazy("liquidation date")),
+    ):
         cell = raw.get(key)
         if cell is None or _text(cell) == "":
             continue
