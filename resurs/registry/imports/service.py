@@ -36,6 +36,7 @@ from resurs.registry.imports.rows import ParsedRow, References, RowRejected, par
 from resurs.registry.models import ImportBatch, ImportMapping, Organisation
 
 CHUNK_ROWS = 2000
+ANALYZE_AFTER = 10_000
 _COMPARED = (
     "name",
     "short_name",
@@ -441,6 +442,14 @@ def import_batch_run(
         if progress:
             progress(runner.counts.total, total)
     counts = runner.counts
+    if (
+        connection.vendor == "postgresql"
+        and not batch.dry_run
+        and counts.created + counts.updated >= ANALYZE_AFTER
+    ):
+        # Planner statistics after a bulk load, so that search plans see the new word frequencies at once.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Organisation._meta.db_table}")
     batch.total_rows = counts.total
     batch.created_count = counts.created
     batch.updated_count = counts.updated
