@@ -3,7 +3,8 @@
 On PostgreSQL a query runs against the stored, weighted ``search_vector`` column (migration 0004: names in the
 'russian' configuration, which stems Russian and English words, and in 'simple' for exact tokens and prefixes;
 INN/OGRN; city; description) through its GIN index, ordered by ``ts_rank``. When full-text search finds nothing
-(a typo), trigram word similarity on the names takes over (GIN trigram indexes). A bare INN or OGRN is looked up
+(a typo), each word is corrected to the nearest word occurring in names (pg_trgm over a table of name words),
+then any of the words is enough. A bare INN or OGRN is looked up
 exactly. Facets are counted with one grouped query for kind, region and federal district together and one for
 fields. On SQLite a plain ``LIKE`` fallback still finds names (in any letter case) and INNs.
 """
@@ -17,7 +18,6 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
-    TrigramWordSimilarity,
 )
 from django.db import connection
 from django.db.models import Count, Expression, Q, QuerySet
@@ -100,10 +100,12 @@ def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
         matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
         if matches.exists():
             return _ranked(matches, tsquery)
-    phrase = " ".join(words)
-    return queryset.filter(name__trigram_word_similar=phrase).order_by(
-        TrigramWordSimilarity(phrase, "name").desc(), "pk"
-    )
+    # Still nothing: any of the (corrected) words, best first.
+    loose = SearchQuery(" | ".join(f"{word}:*" for word in corrected), config="simple", search_type="raw")
+    matches = queryset.alias(search=StoredSearchVector()).filter(search=loose)
+    if estimated_rows(matches) >= DENSE_RESULTS:
+        return matches.order_by("name", "pk")
+    return _ranked(matches, loose)
 
 
 def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery) -> QuerySet[Organisation]:
