@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resurs.events.models import Event, Material, Session
+from resurs.events.widgets import RegistryPicker
 from resurs.registry.models import Centre, Organisation, Person
 
 # The time zones of Russia, west to east.
@@ -46,16 +47,16 @@ class EventForm(forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Centre"))
     time_zone = forms.ChoiceField(choices=TIME_ZONES, label=_("Time zone"), initial="Europe/Moscow")
     organisers = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.only("name", "short_name"),
         required=False,
         label=_("Organisers"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=RegistryPicker(kind="organisations"),
     )
     partners = forms.ModelMultipleChoiceField(
-        queryset=Organisation.objects.all(),
+        queryset=Organisation.objects.only("name", "short_name"),
         required=False,
         label=_("Partners"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=RegistryPicker(kind="organisations"),
     )
 
     class Meta:
@@ -114,10 +115,10 @@ class EventForm(forms.ModelForm):
 
 class SessionForm(forms.ModelForm):
     speakers = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.filter(erased_at__isnull=True),
+        queryset=Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic"),
         required=False,
         label=_("Speakers"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=RegistryPicker(kind="people"),
     )
 
     class Meta:

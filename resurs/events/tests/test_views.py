@@ -360,3 +360,42 @@ def test_staff_see_announce_to_journalists_link(client_for, personas):
     link = f"/outreach/media/announcements/new/?event={event.pk}"
     assert link in client_for(personas.staff).get(event.get_absolute_url()).content.decode()
     assert link not in client_for(personas.outsider).get(event.get_absolute_url()).content.decode()
+
+
+def test_registry_pickers_render_only_chosen_rows_and_search(client_for, personas):
+    from resurs.registry.tests.factories import OrganisationFactory
+
+    event = EventFactory(centre=personas.centre)
+    chosen = OrganisationFactory(name="Фонд «Выбранный»", short_name="")
+    OrganisationFactory(name="Фонд «Невыбранный»", short_name="")
+    event.organisers.add(chosen)
+    client = client_for(personas.staff)
+    page = client.get(reverse("events:event-edit", args=[event.pk])).content.decode()
+    assert "Фонд «Выбранный»" in page and "Фонд «Невыбранный»" not in page
+    assert 'for="id_organisers_search"' in page and 'id="id_organisers_search"' in page
+    url = reverse("events:registry-search", args=["organisations"])
+    results = client.get(
+        url, {"field": "partners", "target": "id_partners_chosen", "partners__search": "Невыбр"}
+    )
+    assert "Фонд «Невыбранный»" in results.content.decode()
+    row = client.get(url, {"field": "partners", "pk": chosen.pk}).content.decode()
+    assert f'name="partners" value="{chosen.pk}" checked' in row
+    assert client_for(personas.outsider).get(url, {"field": "partners", "pk": chosen.pk}).status_code == 403
+    client = client_for(personas.staff)
+    assert client.get(reverse("events:registry-search", args=["users"]), {"field": "x"}).status_code == 404
+    # Saving keeps the chosen organisers and adds a partner picked through the search.
+    partner = OrganisationFactory(name="Банк «Партнёр»")
+    data = {
+        "kind": event.kind,
+        "status": event.status,
+        "title": event.title,
+        "starts_at": event.local_starts_at.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": event.local_ends_at.strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": event.time_zone,
+        "venue": event.venue,
+        "organisers": [chosen.pk],
+        "partners": [partner.pk],
+        "registration_open": "on",
+    }
+    assert client.post(reverse("events:event-edit", args=[event.pk]), data).status_code == 302
+    assert list(event.partners.all()) == [partner] and list(event.organisers.all()) == [chosen]
