@@ -7,6 +7,7 @@ the field and the API returns them as they are."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from resurs.cooperation.models import (
     PartnershipDocument,
 )
 from resurs.core.audit import audit_event
+from resurs.notifications.services import email_send
 from resurs.registry import services as registry_services
 from resurs.registry.choices import OrganisationKind, TieRole
 from resurs.registry.models import Tie
@@ -441,7 +443,24 @@ def advice_request_answer(*, request: AdviceRequest, actor, response: str) -> Ad
     current.answered_by = actor
     current.save(update_fields=["response", "status", "answered_at", "answered_by", "updated_at"])
     audit_event(actor=actor, obj=current, action="answered")
+    _send_answer(current)
     return current
+
+
+def _send_answer(advice: AdviceRequest) -> None:
+    """E-mail the answer to the requester's contact (once per wording of the answer)."""
+    to = advice.contact_email or (advice.contact_person.email if advice.contact_person else "")
+    if not to:
+        return
+    digest = hashlib.sha256(advice.response.encode()).hexdigest()[:16]
+    email_send(
+        to=to,
+        template="cooperation/email/advice_answer",
+        context={"advice": advice},
+        language="ru",
+        related=advice,
+        key=f"cooperation-advice-{advice.pk}-answer-{digest}",
+    )
 
 
 @transaction.atomic

@@ -281,3 +281,34 @@ def test_overdue(world):
         assert advice.days_left == -6
     with time_machine.travel(dt.datetime(2026, 11, 19, 12, tzinfo=dt.UTC), tick=False):
         assert not advice.is_overdue
+
+
+def test_answer_is_emailed_to_the_contact_once_per_wording(
+    world, personas, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    advice = _advice(
+        world, contact_email="o.smirnova@minsoc.example.ru", contact_name="Смирнова Ольга Петровна"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.advice_request_answer(request=advice, actor=personas.staff, response="Рекомендуем конкурс.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.advice_request_answer(request=advice, actor=personas.staff, response="Рекомендуем конкурс.")
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["o.smirnova@minsoc.example.ru"]
+    assert "Методика оценки социальных проектов" in message.subject
+    assert "Рекомендуем конкурс." in message.body and "Смирнова Ольга Петровна" in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.advice_request_answer(request=advice, actor=personas.staff, response="Уточнённый ответ.")
+    assert len(mail.outbox) == 2
+
+
+def test_no_email_without_a_contact_address(world, personas, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    advice = _advice(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.advice_request_answer(request=advice, actor=personas.staff, response="Ответ.")
+    assert mail.outbox == []
