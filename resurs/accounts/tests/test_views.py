@@ -128,6 +128,8 @@ def test_navigation_by_role(personas, client_for):
     assert reverse("accounts:user-list") in admin_page and reverse("registry:proposal-list") in admin_page
     staff_page = client_for(personas.staff).get("/").content.decode()
     assert reverse("accounts:user-list") not in staff_page and reverse("registry:proposal-list") in staff_page
+    representative_page = client_for(personas.ngo_rep).get("/").content.decode()
+    assert reverse("registry:proposal-list") in representative_page
     outsider_page = client_for(personas.outsider).get("/").content.decode()
     assert reverse("registry:organisation-list") in outsider_page
     assert reverse("registry:proposal-list") not in outsider_page
