@@ -928,3 +928,28 @@ def instrument_save(*, instrument: Instrument, areas_formset, actor) -> Instrume
     areas_formset.save()
     audit_event(actor=actor, obj=instrument, action="instrument_created" if created else "instrument_changed")
     return instrument
+
+
+def consultation_follow_up_reminders(*, on: dt.date | None = None) -> int:
+    """Remind each consultant of the follow-ups due on ``on`` (default today). Idempotent per consultation and
+    day, so the daily task may run twice without mailing twice. Returns the number of reminders queued."""
+    day = on or timezone.localdate()
+    sent = 0
+    due = (
+        Consultation.objects.filter(follow_up_on=day, consultant__isnull=False)
+        .exclude(status=ConsultationStatus.CLOSED)
+        .select_related("consultant", "organisation")
+    )
+    for consultation in due:
+        consultant = consultation.consultant
+        with transaction.atomic():
+            message = email_send(
+                to=consultant.email,
+                template="learning/email/consultation_follow_up",
+                context={"consultation": consultation},
+                language=getattr(consultant, "preferred_language", "ru"),
+                related=consultation,
+                key=f"learning:consultation:{consultation.pk}:follow-up:{day.isoformat()}",
+            )
+        sent += message is not None
+    return sent

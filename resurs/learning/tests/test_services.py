@@ -499,3 +499,29 @@ def test_session_days_outside_the_dates_are_refused(session, personas):
         )
     assert "days" in error.value.message_dict
     assert session.days.count() == 2
+
+
+def test_follow_up_reminders_are_sent_once_per_day(personas):
+    from resurs.learning.tasks import remind_follow_ups_task
+
+    consultation = services.consultation_request(
+        centre=personas.centre,
+        requested_by=personas.ngo_rep,
+        topic=Topic.FUNDRAISING,
+        subject="Рассылка",
+        question="?",
+    )
+    services.consultation_assign(consultation=consultation, consultant=personas.trainer, actor=personas.staff)
+    services.consultation_answer(
+        consultation=consultation,
+        actor=personas.trainer,
+        answer="План рассылки",
+        minutes_spent=30,
+        follow_up_on=TODAY + dt.timedelta(days=7),
+    )
+    assert services.consultation_follow_up_reminders(on=TODAY) == 0
+    day = (TODAY + dt.timedelta(days=7)).isoformat()
+    remind_follow_ups_task.enqueue(day)
+    remind_follow_ups_task.enqueue(day)
+    reminders = EmailMessage.objects.filter(template="learning/email/consultation_follow_up")
+    assert list(reminders.values_list("to", flat=True)) == [personas.trainer.email]

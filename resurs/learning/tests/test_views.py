@@ -4,6 +4,7 @@ bad input gets a clear message, and list pages keep a fixed number of queries.""
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -468,3 +469,13 @@ def test_home_and_desk_sections(world, personas, client_for):
     )
     ngo_desk = client_for(personas.ngo_rep).get(reverse("core:dashboard")).content.decode()
     assert world["course"].title in ngo_desk
+
+
+def test_pages_read_in_both_languages(world, personas, client_for):
+    client = client_for(personas.ngo_rep)
+    url = reverse("learning:enrolment-detail", args=[world["enrolment"].pk])
+    russian = client.get(url).content.decode()
+    assert "Скачать сертификат (PDF)" in russian and "Принята" in russian
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Download the certificate (PDF)" in english and "Accepted" in english
