@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -223,7 +225,7 @@ def event_edit(request, pk: int):
         {
             "event": event,
             "form": form,
-            "session_form": SessionForm(event=event),
+            "session_form": SessionForm(event=event, prefix="session"),
             "sessions": event.sessions.prefetch_related("speakers"),
             "crumbs": [
                 (_("Events"), reverse("events:manage")),
@@ -238,7 +240,7 @@ def event_edit(request, pk: int):
 @require_POST
 def session_add(request, pk: int):
     event = get_event_for_user(request.user, pk, need="manage")
-    form = SessionForm(request.POST, event=event)
+    form = SessionForm(request.POST, event=event, prefix="session")
     if form.is_valid():
         try:
             services.session_create(event=event, **form.cleaned_data)
@@ -347,7 +349,7 @@ def event_checkin(request, pk: int):
 def registry_search(request, kind: str):
     """Search people or organisations for the pickers of the event forms (HTMX): results, or one chosen row."""
     field = request.GET.get("field", "")
-    if not field.isidentifier():
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", field):
         raise Http404
     if kind == "people":
         queryset = Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic")
@@ -373,7 +375,7 @@ def registry_search(request, kind: str):
             "results": results,
             "query": query,
             "field": field,
-            "target": target if target.replace("_", "").replace("-", "").isalnum() else "",
+            "target": target if re.fullmatch(r"[A-Za-z0-9_-]{1,80}", target) else "",
         },
     )
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from icalendar import Calendar
 
+from resurs.registry.tests.factories import PersonFactory
+
 
 def test_staff_create_event_visitor_registers_and_downloads_ics(page, personas, login):
     page.goto("/", timeout=60_000)  # the first request of a fresh server loads templates and catalogues
@@ -23,8 +25,19 @@ def test_staff_create_event_visitor_registers_and_downloads_ics(page, personas, 
     form.get_by_role("button", name="Создать мероприятие").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_text("Мероприятие создано").is_visible()
+    # The programme: a session with a speaker found in the registry through the picker's search.
+    speaker = PersonFactory(last_name="Докладчикова", first_name="Вера", patronymic="Павловна")
+    session = page.locator("form[action$='/sessions/']")
+    session.locator("input[name=session-title]").fill("Как читать критерии экспертизы")
+    session.locator("#id_session-speakers_search").fill("Докладч")
+    session.get_by_role("button", name="+ Докладчикова Вера Павловна").click()
+    session.locator(f"#id_session-speakers_chosen input[value='{speaker.pk}']").wait_for()
+    session.get_by_role("button", name="Добавить сессию").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_text("Сессия добавлена в программу").is_visible()
     page.get_by_role("link", name="Открыть публичную страницу").click()
     event_url = page.url
+    assert "Докладчикова Вера Павловна" in page.get_by_test_id("programme").inner_text()
 
     # A visitor (anonymous) registers as a guest.
     page.context.clear_cookies()

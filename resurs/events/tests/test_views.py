@@ -295,7 +295,7 @@ def test_programme_and_registration_writes_are_denied_to_others(client_for, pers
     posts = [
         (
             reverse("events:session-add", args=[event.pk]),
-            {"title": "Чужая", "starts_at": start, "ends_at": start},
+            {"session-title": "Чужая", "session-starts_at": start, "session-ends_at": start},
         ),
         (reverse("events:session-delete", args=[event.pk, session.pk]), {}),
         (reverse("events:registration-cancel", args=[event.pk, registration.pk]), {}),
@@ -319,7 +319,12 @@ def test_staff_add_session_material_and_outcomes(client_for, personas):
     start = event.local_starts_at.strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         reverse("events:session-add", args=[event.pk]),
-        {"title": "Открытие", "starts_at": start, "ends_at": start, "speakers": [speaker.pk]},
+        {
+            "session-title": "Открытие",
+            "session-starts_at": start,
+            "session-ends_at": start,
+            "session-speakers": [speaker.pk],
+        },
     )
     assert response.status_code == 302
     assert list(event.sessions.get().speakers.all()) == [speaker]
