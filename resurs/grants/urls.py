@@ -33,6 +33,7 @@ urlpatterns = [
     path("applications/<int:pk>/screen/", views.application_screen, name="application-screen"),
     path("applications/<int:pk>/decide/", views.application_decide, name="application-decide"),
     path("applications/<int:pk>/agreement/", views.agreement_create, name="agreement-create"),
+    path("applications/<int:pk>/tranches/<int:tranche_id>/paid/", views.tranche_paid, name="tranche-paid"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("manage/", views.manage_calls, name="manage-calls"),

@@ -57,7 +57,7 @@ from resurs.grants.forms import (
     add_service_errors,
     application_data_from_post,
 )
-from resurs.grants.models import Attachment, Call, FormField, HistoricalGrant, Programme
+from resurs.grants.models import Attachment, Call, FormField, HistoricalGrant, Programme, Tranche
 from resurs.registry.models import Centre, Organisation
 
 
@@ -818,6 +818,22 @@ def _agreement(application, data, actor):
 @require_POST
 def agreement_create(request, pk: int):
     return _staff_action(request, pk, AgreementForm, lambda app, data: _agreement(app, data, request.user))
+
+
+@staff_required
+@require_POST
+def tranche_paid(request, pk: int, tranche_id: int):
+    """Record that a tranche of the grant was paid (today, or the date given)."""
+    application = get_application_for_user(request.user, pk, need="manage")
+    tranche = get_object_or_404(Tranche, pk=tranche_id, agreement__application=application)
+    try:
+        paid_on = dt.date.fromisoformat(request.POST.get("paid_on") or timezone.localdate().isoformat())
+    except ValueError:
+        messages.error(request, _("Enter a date as YYYY-MM-DD."))
+    else:
+        services.tranche_mark_paid(tranche=tranche, actor=request.user, paid_on=paid_on)
+        messages.success(request, _("The payment is recorded."))
+    return redirect(application.get_absolute_url())
 
 
 @login_required

@@ -112,3 +112,26 @@ def test_list_query_counts(client, personas, call, django_assert_max_num_queries
         assert client.get("/api/v1/grants/calls").json()["count"] == 5
     with django_assert_max_num_queries(8):
         assert client.get("/api/v1/grants/applications", **headers).json()["count"] == 4
+
+
+def test_public_results_endpoints(client, personas, call):
+    from decimal import Decimal
+
+    from resurs.grants.choices import CallStatus, DecisionOutcome
+    from resurs.grants.tests.factories import eligible_application
+
+    application = eligible_application(call, personas.ngo, personas.ngo_rep, personas.staff)
+    services.application_decide(
+        application=application,
+        actor=personas.staff,
+        outcome=DecisionOutcome.AWARDED,
+        awarded_amount=Decimal("300000"),
+    )
+    assert client.get(f"/api/v1/grants/calls/{call.slug}/results").status_code == 404
+    for status in (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.DECIDED, CallStatus.RESULTS_PUBLISHED):
+        services.call_set_status(call=call, actor=personas.staff, status=status)
+    results = client.get(f"/api/v1/grants/calls/{call.slug}/results").json()
+    assert results["winners_count"] == 1
+    assert results["winners"][0]["number"] == application.number
+    package = client.get(f"/api/v1/grants/calls/{call.slug}/results/360giving").json()
+    assert package["grants"][0]["amountAwarded"] == 300000.0

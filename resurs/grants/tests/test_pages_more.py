@@ -186,3 +186,15 @@ def test_reports_page_hides_other_centres(client_for, personas, agreement):
     assert response.status_code == 200
     assert "СС-1" not in response.text
     assert GranteeReport.objects.count() == 2
+
+
+def test_staff_marks_a_tranche_paid(client_for, personas, agreement):
+    tranche = agreement.tranches.get()
+    url = reverse("grants:tranche-paid", args=[agreement.application.pk, tranche.pk])
+    assert client_for(personas.ngo_rep).post(url).status_code == 403
+    assert client_for(personas.other_staff).post(url).status_code == 404
+    tranche.refresh_from_db()
+    assert tranche.paid_on is None
+    client_for(personas.staff).post(url, {"paid_on": "2027-01-15"})
+    tranche.refresh_from_db()
+    assert tranche.paid_on == dt.date(2027, 1, 15)
