@@ -327,6 +327,13 @@ class AdviceRequest(TimeStampedModel):
         return self.is_open and self.due_on < timezone.localdate()
 
     @property
+    def reply_email(self) -> str:
+        """Where the answer goes: the contact's address as given, else the registry person's."""
+        if self.contact_email:
+            return self.contact_email
+        return self.contact_person.email if self.contact_person_id else ""
+
+    @property
     def days_left(self) -> int:
         return (self.due_on - timezone.localdate()).days
 

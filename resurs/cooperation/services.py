@@ -449,7 +449,7 @@ def advice_request_answer(*, request: AdviceRequest, actor, response: str) -> Ad
 
 def _send_answer(advice: AdviceRequest) -> None:
     """E-mail the answer to the requester's contact (once per wording of the answer)."""
-    to = advice.contact_email or (advice.contact_person.email if advice.contact_person else "")
+    to = advice.reply_email
     if not to:
         return
     digest = hashlib.sha256(advice.response.encode()).hexdigest()[:16]
