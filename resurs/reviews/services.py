@@ -14,6 +14,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from resurs.accounts.access import has_role
+from resurs.accounts.choices import Role
+from resurs.accounts.services import role_grant
 from resurs.core.audit import audit_event
 from resurs.core.jobs import job_create, job_fail, job_finish, job_progress, job_start
 from resurs.criteria import services as criteria_services
@@ -132,6 +135,9 @@ def expert_add(*, person, actor) -> ExpertProfile:
     profile = expert_profile_save(
         person=person, user=user, regions=[person.region_id] if person.region_id else []
     )
+    if user is not None and not has_role(user, Role.EXPERT):
+        # The expert's menu follows the role; it is granted through the accounts service (audit-logged).
+        role_grant(user=user, role=Role.EXPERT, actor=actor)
     audit_event(actor=actor, obj=profile, action="expert_added")
     return profile
 

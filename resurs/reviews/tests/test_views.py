@@ -335,6 +335,15 @@ def test_staff_add_registry_people_to_the_pool(personas, client_for, assigned, d
     assert "Журавлёва" in page
     assert client.post(url, {"person": person.pk}).status_code == 302
     assert ExpertProfile.objects.get(person=person).max_load == 10
+    # A person with an account gets the expert role (and so the "My reviews" menu).
+    from resurs.accounts.access import has_role
+    from resurs.accounts.tests.factories import UserFactory
+
+    with_account = PersonFactory(last_name="Соколова")
+    account = UserFactory(person=with_account)
+    assert client.post(url, {"person": with_account.pk}).status_code == 302
+    account.refresh_from_db()
+    assert has_role(account, "expert")
     assert client.post(url, {"person": person.pk}).status_code == 404  # already an expert
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
