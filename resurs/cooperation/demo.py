@@ -225,7 +225,8 @@ def build(ctx: DemoContext) -> None:
 
     # 2. Corporate volunteering: ~30 companies over the last three years.
     volunteering = []
-    for company in rng.sample(businesses, min(len(businesses), ctx.count(30, 3))):
+    sample = rng.sample(businesses[1:], min(len(businesses) - 1, ctx.count(30, 3) - 1))
+    for company in [partner_company, *sample]:  # the partner demo user's company volunteers too
         base = rng.randint(10, 250)
         for year in (today.year - 2, today.year - 1, today.year):
             volunteers = max(3, int(base * rng.uniform(0.7, 1.4)))
@@ -252,11 +253,11 @@ def build(ctx: DemoContext) -> None:
         ).select_related("person")
     }
     seats = 0
-    for company in rng.sample(businesses, min(len(businesses), ctx.count(60, 4))):
+    for index, company in enumerate(rng.sample(businesses, min(len(businesses), ctx.count(60, 4)))):
         person = leaders.get(company.pk)
         if person is None:
             continue
-        ngo = ngo_near(company)
+        ngo = demo_ngo if index == 0 else ngo_near(company)  # the demo NGO has a business person on its board
         started = today - dt.timedelta(days=rng.randint(120, 3200))
         ended = started + dt.timedelta(days=365 * rng.randint(2, 5)) if rng.random() < 0.3 else None
         try:
