@@ -3,7 +3,8 @@
 Edges between organisations come from every source installed:
 * people: two organisations that share a person through current registry ties (staff, leaders, boards, founders,
   advisory members) are linked both ways;
-* partnerships: ``resurs.cooperation.selectors.partnership_edges()`` (pairs of organisation ids), when present;
+* partnerships and board/advisory seats: ``resurs.cooperation.selectors.partnership_edges()`` and
+  ``governance_edges()`` (tuples starting with two organisation ids, counted both ways), when present;
 * grants and services: ``resurs.grants.selectors.grant_edges()`` (funder → grantee) and
   ``resurs.learning.selectors.service_edges()`` (centre → served organisation), when present.
 Sibling apps are looked up at run time (import-linter forbids static imports between them), and the page says
@@ -33,13 +34,17 @@ from resurs.research.network import (
 SOURCE_LABELS = {
     "people": _("shared people (registry ties)"),
     "partnerships": _("partnerships"),
+    "governance": _("board and advisory seats"),
     "grants": _("grants"),
     "services": _("services of centres"),
 }
+# (source, module, function, symmetric): each function yields tuples whose first two items are organisation ids;
+# symmetric ties (a partnership, a shared board seat) count in both directions.
 OPTIONAL_SOURCES = [
-    ("partnerships", "resurs.cooperation.selectors", "partnership_edges"),
-    ("grants", "resurs.grants.selectors", "grant_edges"),
-    ("services", "resurs.learning.selectors", "service_edges"),
+    ("partnerships", "resurs.cooperation.selectors", "partnership_edges", True),
+    ("governance", "resurs.cooperation.selectors", "governance_edges", True),
+    ("grants", "resurs.grants.selectors", "grant_edges", False),
+    ("services", "resurs.learning.selectors", "service_edges", False),
 ]
 
 
@@ -101,13 +106,20 @@ def sector_network(*, today: dt.date | None = None) -> SectorNetwork:
     today = today or dt.date.today()
     sources: dict[str, list[tuple[int, int]]] = {"people": _people_edges(today)}
     missing = []
-    for name, module_name, function in OPTIONAL_SOURCES:
+    for name, module_name, function, symmetric in OPTIONAL_SOURCES:
         try:
             provider = getattr(importlib.import_module(module_name), function)
         except (ImportError, AttributeError):
             missing.append(name)
             continue
-        sources[name] = [(int(a), int(b)) for a, b in provider() if a != b]
+        edges = []
+        for row in provider():
+            a, b = int(row[0]), int(row[1])
+            if a != b:
+                edges.append((a, b))
+                if symmetric:
+                    edges.append((b, a))
+        sources[name] = edges
     org_ids = np.array(sorted(Organisation.objects.values_list("pk", flat=True)), dtype=np.int64)
     all_edges = [e for edges in sources.values() for e in edges]
     if all_edges:
