@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resurs.registry.choices import TieRole
 from resurs.registry.models import Field, Organisation, Person, Tie
+from resurs.registry.selectors import person_search
 from resurs.registry.services import (
     PROPOSABLE_FIELDS,
     duplicate_message,
@@ -116,12 +117,18 @@ class TieForm(forms.ModelForm):
         fields = ["person", "role", "title", "started_on", "ended_on"]
         widgets = {"started_on": DATE, "ended_on": DATE}
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    # How many people the select offers before the staff member narrows it with a search.
+    PERSON_CHOICES = 200
+
+    def __init__(self, *args, organisation: Organisation, person_query: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["person"].queryset = Person.objects.filter(erased_at=None).only(
-            "pk", "last_name", "first_name", "patronymic"
-        )
+        people = Person.objects.filter(erased_at=None).only("pk", "last_name", "first_name", "patronymic")
+        if not self.is_bound:
+            # Rendering: offer the people matching the search (the registry has thousands); validating a
+            # submitted form accepts anyone in the registry.
+            people = person_search(people, person_query)[: self.PERSON_CHOICES]
+        self.fields["person"].queryset = people
         self.fields["role"].choices = TieRole.choices
 
     def clean(self):

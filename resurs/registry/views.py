@@ -258,7 +258,9 @@ def organisation_edit(request, pk: int):
 def tie_create(request, pk: int):
     organisation = get_organisation_for_user(request.user, pk)
     _require_editor(request.user)
-    form = TieForm(request.POST or None, organisation=organisation)
+    form = TieForm(
+        request.POST or None, organisation=organisation, person_query=request.GET.get("person_q", "")
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -282,6 +284,7 @@ def tie_create(request, pk: int):
         {
             "form": form,
             "organisation": organisation,
+            "person_q": request.GET.get("person_q", ""),
             "crumbs": _crumbs(
                 (organisation.display_name, organisation.get_absolute_url()),
                 (_("Add a position or membership"), None),

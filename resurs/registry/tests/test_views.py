@@ -416,3 +416,17 @@ def test_a_user_asks_to_act_for_an_organisation_and_an_admin_confirms(personas, 
 def test_representation_request_needs_login(client_for, personas):
     response = client_for(None).post(reverse("registry:representation-request", args=[personas.ngo.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_tie_form_narrows_people_by_search(personas, client_for):
+    wanted = PersonFactory(last_name="Шестакова")
+    PersonFactory.create_batch(5)
+    client = client_for(personas.staff)
+    url = reverse("registry:tie-create", args=[personas.ngo.pk])
+    response = client.get(url, {"person_q": "Шестак"})
+    assert list(response.context["form"].fields["person"].queryset) == [wanted]
+    # a submitted form accepts anyone in the registry, not only the people offered
+    other = PersonFactory(last_name="Яковлева")
+    response = client.post(url + "?person_q=Шестак", {"person": other.pk, "role": TieRole.VOLUNTEER})
+    assert response.status_code == 302
+    assert Tie.objects.filter(person=other, organisation=personas.ngo).exists()
