@@ -187,3 +187,12 @@ def test_session_of_outsider_cannot_write(personas, client_for):
     assert client.get(f"{BASE}/organisations").status_code == 200
     response = client.post(f"{BASE}/organisations", payload(), content_type="application/json")
     assert response.status_code == 403
+
+
+def test_people_list_query_count(personas, client, django_assert_max_num_queries):
+    PersonFactory.create_batch(30)
+    headers = bearer(personas.staff)
+    client.get(f"{BASE}/people", headers=headers)
+    with django_assert_max_num_queries(6):
+        body = client.get(f"{BASE}/people", {"page_size": 30}, headers=headers).json()
+    assert body["count"] == 30 and len(body["results"]) == 30
