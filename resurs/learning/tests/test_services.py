@@ -525,3 +525,20 @@ def test_follow_up_reminders_are_sent_once_per_day(personas):
     remind_follow_ups_task.enqueue(day)
     reminders = EmailMessage.objects.filter(template="learning/email/consultation_follow_up")
     assert list(reminders.values_list("to", flat=True)) == [personas.trainer.email]
+
+
+def test_organisation_services_tag_renders_for_the_registry_profile(personas):
+    from django.template import Context, Template
+
+    services.consultation_request(
+        centre=personas.centre,
+        requested_by=personas.ngo_rep,
+        organisation=personas.ngo,
+        topic=Topic.PR,
+        subject="Пресс-релиз о запуске",
+        question="?",
+    )
+    html = Template("{% load learning_tags %}{% organisation_services org %}").render(
+        Context({"org": personas.ngo})
+    )
+    assert "Пресс-релиз о запуске" in html and 'id="org-services-h"' in html
