@@ -99,9 +99,14 @@ class PublicationForm(CentreChoiceMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Centre"))
     topics = _multi(Topic.objects.all(), _("Topics"))
     regions = _multi(Region.objects.all(), _("Regions"))
-    challenges = _multi(SocialChallenge.objects.all(), _("Social challenges"))
-    author_people = _multi(Person.objects.filter(erased_at__isnull=True), _("Authors (people)"))
-    author_organisations = _multi(Organisation.objects.all(), _("Authors (organisations)"))
+    challenges = _multi(SocialChallenge.objects.only("title_ru", "title_en"), _("Social challenges"))
+    author_people = _multi(
+        Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic"),
+        _("Authors (people)"),
+    )
+    author_organisations = _multi(
+        Organisation.objects.only("name", "short_name"), _("Authors (organisations)")
+    )
 
     class Meta:
         model = Publication
@@ -167,7 +172,7 @@ class ChallengeForm(CentreChoiceMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Centre"))
     regions = _multi(Region.objects.all(), _("Regions"))
     fields_of_activity = _multi(Field.objects.all(), _("Fields of activity"))
-    organisations = _multi(Organisation.objects.all(), _("NGOs working on it"))
+    organisations = _multi(Organisation.objects.only("name", "short_name"), _("NGOs working on it"))
 
     class Meta:
         model = SocialChallenge
