@@ -267,3 +267,20 @@ def test_coding_and_respondent_pages_query_counts(personas, client_for, study, d
     code = study.codes.first()
     with django_assert_max_num_queries(12):
         assert client.get(reverse("research:code-detail", args=[code.pk])).status_code == 200
+
+
+def test_interview_upload_in_cp1251_and_refused_binary(personas, client_for, study):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    respondent = Respondent.objects.get(study=study)
+    client = client_for(personas.researcher)
+    url = reverse("research:interview-create", args=[respondent.pk])
+    bad = SimpleUploadedFile("t.txt", b"\x00\x01\x02" * 100)
+    response = client.post(url, {"held_on": "2026-10-05", "mode": "video", "transcript_file": bad})
+    assert response.status_code == 400
+    assert response.context["form"].errors["transcript_file"]
+    assert respondent.interviews.count() == 1
+    good = SimpleUploadedFile("t.txt", TRANSCRIPT.encode("cp1251"))
+    response = client.post(url, {"held_on": "2026-10-05", "mode": "video", "transcript_file": good})
+    assert response.status_code == 302
+    assert respondent.interviews.order_by("-pk").first().transcript == TRANSCRIPT
