@@ -88,7 +88,7 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, na, nb).ratio()
 
 
-def suggest_organisations(name: str, *, limit: int = 5, threshold: float = 0.35) -> list[Suggestion]:
+def suggest_organisations(name: str, *, limit: int = 5, threshold: float = 0.5) -> list[Suggestion]:
     """Registry organisations whose name or short name resembles ``name``, best first."""
     name = (name or "").strip()
     if len(name) < 3:

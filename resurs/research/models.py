@@ -131,7 +131,12 @@ class Respondent(TimeStampedModel):
         ordering = ["study", "code", "pk"]
         verbose_name = _("respondent")
         verbose_name_plural = _("respondents")
-        constraints = [models.UniqueConstraint(fields=["study", "person"], name="research_unique_respondent")]
+        constraints = [
+            models.UniqueConstraint(fields=["study", "person"], name="research_unique_respondent"),
+            models.UniqueConstraint(
+                fields=["study", "code"], condition=~Q(code=""), name="research_unique_respondent_code"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.code or str(self.person)

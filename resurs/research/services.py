@@ -169,6 +169,14 @@ def member_remove(*, member: StudyMember, actor) -> None:
 # --- Respondents and interviews -----------------------------------------------------------------------------
 
 
+def _next_respondent_code(study: Study) -> str:
+    used = set(study.respondents.values_list("code", flat=True))
+    number = len(used) + 1
+    while f"R{number:02d}" in used:
+        number += 1
+    return f"R{number:02d}"
+
+
 @transaction.atomic
 def respondent_create(
     *,
@@ -186,8 +194,10 @@ def respondent_create(
         organisation=organisation,
         category=category,
         region=region or (organisation.region if organisation else None) or person.region,
-        code=code or f"R{study.respondents.count() + 1:02d}",
+        code=code or _next_respondent_code(study),
     )
+    if study.respondents.filter(code=respondent.code).exists():
+        raise ValidationError({"code": _("Another respondent of this study already has this code.")})
     respondent.full_clean()
     respondent.save()
     _audit(actor, study, "research.respondent_added", respondent=respondent.code)

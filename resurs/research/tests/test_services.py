@@ -263,3 +263,11 @@ def test_trigram_suggestions_on_postgres(personas, requires_postgres):
     OrganisationFactory(name="Фонд «Зелёный город»", short_name="Зелёный город")
     suggestions = suggest_organisations("Клубом гражданских инициатив")
     assert suggestions[0].organisation == wanted
+
+
+def test_respondent_codes_are_unique_within_a_study(personas):
+    study = make_study(personas)
+    make_respondent(study, code="R02")
+    assert make_respondent(study).code == "R03"
+    with pytest.raises(ValidationError, match="already has this code"):
+        make_respondent(study, code="R02")
