@@ -39,6 +39,7 @@ from resurs.grants.access import (
     get_call_for_user,
     get_report_for_user,
     is_applicant_side,
+    is_grants_staff,
 )
 from resurs.grants.choices import ApplicationStatus, CallStatus, FieldKind, ReportStatus
 from resurs.grants.forms import (
@@ -210,6 +211,7 @@ def history(request):
             "by_year": by_year,
             "chart": chart,
             "year": year,
+            "can_import": is_grants_staff(request.user),
             "crumbs": _crumbs((_("Past competitions"), "")),
         },
     )
@@ -476,6 +478,8 @@ def application_detail(request, pk: int):
                 "decision_form": DecisionForm(initial={"awarded_amount": application.requested_amount}),
                 "agreement_form": AgreementForm(),
                 "history": audit_history(application, limit=20),
+                "can_decide": application.status in services.DECIDABLE
+                and application.call.status != CallStatus.RESULTS_PUBLISHED,
             }
         )
     if context["agreement"]:
