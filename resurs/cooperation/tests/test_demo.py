@@ -40,7 +40,9 @@ def test_demo_builds_a_believable_cooperation_sector(reference_data):
     partner_company = partner.representations.get().organisation
     assert CorporateVolunteering.objects.filter(company=partner_company).count() == 3
     assert Partnership.objects.filter(organisation_a=partner_company).exists()
-    assert GovernanceSeat.objects.filter(tie__organisation=ctx.data["ngo_organisation"], tie__role="board_member").exists()
+    assert GovernanceSeat.objects.filter(
+        tie__organisation=ctx.data["ngo_organisation"], tie__role="board_member"
+    ).exists()
     assert AdvisoryBody.objects.filter(level=AdvisoryLevel.FEDERAL).count() == 1
     assert AdvisoryBody.objects.filter(level=AdvisoryLevel.MUNICIPAL).count() == 2
     assert GovernanceSeat.objects.filter(tie__role="board_member", affiliation_sector="business").exists()

@@ -63,3 +63,16 @@ def test_desk_section_for_staff_lists_due_requests(coop, personas):
     assert section["requests"][0].due_on == dt.date(2026, 11, 2)  # soonest first
     request.user = personas.partner
     assert sections.desk(request) == []
+
+
+def test_section_templates_render(coop, personas):
+    from django.template.loader import render_to_string
+
+    request = RequestFactory().get("/")
+    request.user = personas.staff
+    [home] = sections.home(request)
+    [desk] = sections.desk(request)
+    home_html = render_to_string(home["template"], {"section": home, "request": request})
+    desk_html = render_to_string(desk["template"], {"section": desk, "request": request})
+    assert 'data-testid="home-cooperation"' in home_html and "/cooperation/" in home_html
+    assert coop["advice"].topic in desk_html and "/cooperation/advice/" in desk_html
