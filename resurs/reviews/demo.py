@@ -145,7 +145,7 @@ def _score(rng, call, assignment, severity: dict, quality: dict) -> None:
 def build(ctx: DemoContext) -> None:
     rng = ctx.rng("reviews")
     profiles = _pool(ctx, rng)
-    call = _call_in_review()
+    call = ctx.data.get("grant_calls", {}).get("review") or _call_in_review()
     if call is None or not profiles:
         ctx.log("demo: reviews — no call in review; only the expert pool is built")
         return

@@ -9,6 +9,7 @@ from decimal import Decimal
 import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from resurs.criteria.models import Evaluation
@@ -294,11 +295,14 @@ def call_scores(call, *, direction_id: int | None = None) -> CallScores:
                     if abs(effect) >= NOTABLE_EFFECT:
                         r.reasons.append(
                             (
-                                _("%(expert)s scores %(value).1f below average")
+                                _("%(expert)s scores %(value)s below average")
                                 if effect < 0
-                                else _("%(expert)s scores %(value).1f above average")
+                                else _("%(expert)s scores %(value)s above average")
                             )
-                            % {"expert": names[s_row.assignment.expert_id], "value": abs(effect)}
+                            % {
+                                "expert": names[s_row.assignment.expert_id],
+                                "value": number_format(abs(effect), 1),
+                            }
                         )
     if direction_id is not None:
         result.rows = [r for r in result.rows if r.application.direction_id == direction_id]
