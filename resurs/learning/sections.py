@@ -87,3 +87,16 @@ def desk(request) -> list[dict]:
             }
         )
     return blocks
+
+
+def organisation_profile(request, organisation) -> list[dict]:
+    """Every service the organisation received from the network's centres, on its registry profile."""
+    from resurs.learning.selectors import services_for_organisation
+
+    return [
+        {
+            "template": "learning/partials/_organisation_services.html",
+            "order": 40,
+            "services": services_for_organisation(organisation),
+        }
+    ]

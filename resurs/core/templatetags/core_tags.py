@@ -52,3 +52,13 @@ def percent(value, decimals: int = 0) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.simple_tag(takes_context=True)
+def render_section(context, block: dict) -> str:
+    """Render a block contributed through ``core.sections``: its template sees the block as ``section`` and each
+    of its keys as a variable of its own."""
+    from django.template.loader import render_to_string
+
+    data = {**context.flatten(), **block, "section": block}
+    return render_to_string(block["template"], data, request=context.get("request"))
