@@ -386,7 +386,7 @@ def build(ctx: DemoContext) -> None:
     contacts = list(Person.objects.order_by("pk")[:200])
     for index in range(ctx.count(40, 6)):
         requester = rng.choice(governments) if rng.random() < 0.6 else rng.choice(businesses)
-        received = today - dt.timedelta(days=rng.randint(0, 150))
+        received = today - dt.timedelta(days=rng.randint(0, 150) if index % 2 else rng.randint(0, 25))
         due = received + dt.timedelta(days=rng.choice([10, 14, 21, 30]))
         contact = rng.choice(contacts)
         if due < today:
