@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ VAR_DIR = Path(env_str("RESURS_VAR_DIR", str(BASE_DIR / "var")))
 SHARED_DATA_DIR = Path(env_str("RESURS_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
 
 DEBUG = env_bool("DEBUG", default=True)
+# matplotlib builds its font cache once per config folder: keep it where the app can write and reuse it.
+os.environ.setdefault("MPLCONFIGDIR", str(VAR_DIR / "matplotlib"))
 TESTING = "pytest" in sys.modules or env_bool("RESURS_TESTING", default=False)
 
 SECRET_KEY = env_str("SECRET_KEY")

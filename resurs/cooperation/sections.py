@@ -49,3 +49,24 @@ def desk(request) -> list[dict]:
             "overdue_count": queue.filter(due_on__lt=today).count(),
         }
     ]
+
+
+def organisation_profile(request, organisation) -> list[dict]:
+    """Partnerships, board and council members and volunteering on the organisation's registry profile."""
+    from resurs.cooperation import selectors
+
+    coop = selectors.organisation_cooperation(organisation, request.user)
+    return [{"template": "cooperation/partials/_organisation_cooperation.html", "order": 30, "coop": coop}]
+
+
+def person_profile(request, person) -> list[dict]:
+    """Board and advisory-body seats on the person's registry profile."""
+    from resurs.cooperation import selectors
+
+    return [
+        {
+            "template": "cooperation/partials/_person_cooperation.html",
+            "order": 30,
+            "coop": selectors.person_cooperation(person),
+        }
+    ]
