@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from resurs.accounts.services import representation_request as representation_request_service
 from resurs.core.audit import audit_history
 from resurs.core.htmx import render_page
+from resurs.core.sections import collect as collect_sections
 from resurs.core.tabular import table_response
 from resurs.registry import selectors, services
 from resurs.registry.access import (
@@ -180,6 +181,8 @@ def organisation_detail(request, pk: int):
         if can_propose_change(request.user, organisation)
         else [],
         "crumbs": _crumbs((organisation.display_name, None)),
+        # what other apps know about the organisation (services received, partnerships...)
+        "sections": collect_sections("organisation_profile", request, organisation=organisation),
     }
     return render(request, "registry/organisation_detail.html", context)
 
@@ -359,6 +362,7 @@ def person_detail(request, pk: int):
         if can_see_audit(request.user)
         else None,
         "crumbs": _crumbs((_("People"), "/registry/people/"), (person.full_name, None)),
+        "sections": collect_sections("person_profile", request, person=person),
     }
     return render(request, "registry/person_detail.html", context)
 

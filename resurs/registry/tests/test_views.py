@@ -430,3 +430,22 @@ def test_tie_form_narrows_people_by_search(personas, client_for):
     response = client.post(url + "?person_q=Шестак", {"person": other.pk, "role": TieRole.VOLUNTEER})
     assert response.status_code == 302
     assert Tie.objects.filter(person=other, organisation=personas.ngo).exists()
+
+
+def test_profiles_show_blocks_other_apps_contribute(personas, client_for, monkeypatch):
+    seen = {}
+
+    def fake_collect(hook, request, **kwargs):
+        seen[hook] = kwargs
+        return [
+            {"template": "registry/partials/_home_figures.html", "order": 1, "figures": {"organisations": 7}}
+        ]
+
+    monkeypatch.setattr("resurs.registry.views.collect_sections", fake_collect)
+    client = client_for(personas.expert)
+    content = client.get(personas.ngo.get_absolute_url()).content.decode()
+    assert seen["organisation_profile"] == {"organisation": personas.ngo}
+    assert 'data-testid="registry-figures"' in content
+    person = PersonFactory()
+    client.get(person.get_absolute_url())
+    assert seen["person_profile"] == {"person": person}
