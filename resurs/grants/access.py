@@ -34,6 +34,14 @@ def get_call_for_user(user, slug: str, *, need: str = "view") -> Call:
     return call
 
 
+def get_call_for_applicant(user, slug: str) -> Call:
+    """A call an applicant submits to: the row alone (submission needs no joins); drafts are 404 as elsewhere."""
+    call = Call.objects.filter(slug=slug).first()
+    if call is None or not can_see_call(user, call):
+        raise Http404
+    return call
+
+
 def is_applicant_side(user, application: Application) -> bool:
     return application.organisation_id in represented_organisation_ids(user)
 

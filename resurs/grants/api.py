@@ -13,15 +13,17 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field as SchemaField
 
 from resurs.accounts.access import represented_organisation_ids
 from resurs.accounts.api_auth import OptionalAuth
 from resurs.grants import opendata, selectors, services
-from resurs.grants.access import get_application_for_user, get_call_for_user
+from resurs.grants.access import get_application_for_user, get_call_for_applicant, get_call_for_user
 from resurs.grants.choices import CallStatus
 from resurs.grants.models import Application
 from resurs.registry.models import Organisation
@@ -249,16 +251,28 @@ def application_detail(request, pk: int):
     return get_application_for_user(request.user, pk)
 
 
+def _submit(**kwargs):
+    """The service, and once more after a lost race on a unique constraint (a key reused for another
+    organisation): the retry finds the winner or refuses with a clear message."""
+    try:
+        return services.application_submit_payload(**kwargs)
+    except IntegrityError:
+        winner = Application.objects.filter(submission_token=kwargs["token"]).first()
+        if winner is not None and winner.organisation_id == kwargs["organisation"].pk:
+            return winner, False
+        raise ValidationError(_("This submission key was already used for another application.")) from None
+
+
 @router.post(
     "/calls/{slug}/submissions",
     response={201: SubmissionOut, 200: SubmissionOut, 400: ErrorOut, 403: ErrorOut},
     summary="Submit a complete application in one request (idempotent by key)",
 )
 def submission_create(request, slug: str, payload: SubmissionIn):
-    call = get_call_for_user(request.user, slug)
+    call = get_call_for_applicant(request.user, slug)
     if payload.organisation_id not in represented_organisation_ids(request.user):
         return 403, {"detail": "You do not represent this organisation."}
-    organisation = Organisation.objects.get(pk=payload.organisation_id)
+    organisation = Organisation(pk=payload.organisation_id)  # the service reads it under a row lock
     data = {
         "title": payload.title,
         "summary": payload.summary,
@@ -269,7 +283,7 @@ def submission_create(request, slug: str, payload: SubmissionIn):
         "answers": payload.answers,
     }
     try:
-        application, created = services.application_submit_payload(
+        application, created = _submit(
             call=call,
             organisation=organisation,
             actor=request.user,

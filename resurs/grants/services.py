@@ -217,8 +217,15 @@ def direction_add(
     if call.budget and budget > call.budget:
         raise GrantsError({"budget": [_("A direction's budget cannot exceed the call's budget.")]})
     _clean_save(direction)
+    _touch(call)
     audit_event(actor=actor, obj=call, action="direction_add", changes={"direction": name_ru})
     return direction
+
+
+def _touch(call: Call) -> None:
+    """Mark the call as changed: per-process caches of its form and directions key on ``updated_at``."""
+    call.updated_at = timezone.now()
+    Call.objects.filter(pk=call.pk).update(updated_at=call.updated_at)
 
 
 # --- the form builder -----------------------------------------------------------------------------------------
@@ -382,12 +389,37 @@ def form_publish(*, call: Call, actor) -> FormVersion:
         schema=schema,
         published_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    _touch(call)
     audit_event(actor=actor, obj=call, action="form_publish", changes={"version": version.number})
     return version
 
 
 def form_current(call: Call) -> FormVersion | None:
     return call.form_versions.order_by("-number").first()
+
+
+# Submitting reads the call's current form and directions on every request; at the deadline that is thousands of
+# identical reads. Each process keeps them per call, keyed on the call's ``updated_at``, which every change of the
+# form or the directions bumps (``_touch``), and the call row itself is read fresh on every request.
+_CALL_PARTS: dict[int, tuple] = {}
+
+
+def _call_parts(call: Call, *, shared: bool = False) -> tuple[FormVersion | None, list[Direction]]:
+    """The call's current form version and directions, read once per call object; with ``shared`` (the
+    one-request submission) also kept per process between requests."""
+    parts = getattr(call, "_grants_parts", None)
+    if parts is None:
+        cached = _CALL_PARTS.get(call.pk) if shared else None
+        if cached is not None and cached[0] == call.updated_at:
+            parts = cached[1:]
+        else:
+            parts = (form_current(call), list(call.directions.all()))
+            if shared:
+                if len(_CALL_PARTS) > 1000:
+                    _CALL_PARTS.clear()
+                _CALL_PARTS[call.pk] = (call.updated_at, *parts)
+        call._grants_parts = parts
+    return parts
 
 
 # --- applications ---------------------------------------------------------------------------------------------
@@ -483,11 +515,8 @@ def _parse_date(value) -> dt.date | None:
 
 
 def _directions(call: Call) -> list[Direction]:
-    """The call's directions, read once per call object."""
-    cached = getattr(call, "_directions_list", None)
-    if cached is None:
-        cached = call._directions_list = list(call.directions.all())
-    return cached
+    """The call's directions (cached per process, see ``_call_parts``)."""
+    return _call_parts(call)[1]
 
 
 def _apply(application: Application, data: dict, *, complete: bool) -> SaveResult:
@@ -755,10 +784,14 @@ def application_submit_payload(
     A retry with the same token returns the application that token already submitted.
     """
     from resurs.accounts.access import represented_organisation_ids
+    from resurs.registry.models import Organisation
 
     token = uuid.UUID(str(token))
     if organisation.pk not in represented_organisation_ids(actor):
         raise GrantsError(_("You do not represent this organisation."))
+    # One submission per organisation at a time: concurrent retries (same key) and second tabs (another key)
+    # queue here and then see the first one's row. The unique constraints stay the last word.
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     application = (
         Application.objects.select_for_update(of=("self",))
         .filter(call=call, organisation=organisation)
@@ -772,22 +805,13 @@ def application_submit_payload(
             raise GrantsError(_("This organisation has already applied to this call."))
         application.call = call
     else:
-        application = Application(
-            call=call, organisation=organisation, applicant=actor, form_version=form_current(call)
-        )
+        version, _directions_list = _call_parts(call, shared=True)
+        application = Application(call=call, organisation=organisation, applicant=actor, form_version=version)
     _ensure_accepting(call, tz_name=tz_name)
     result = _apply(application, data, complete=True)
     if result.errors:
         raise GrantsError(result.errors)
-    try:
-        with transaction.atomic():
-            _finalise_submission(application, result, actor=actor, token=token)
-    except IntegrityError:
-        # A concurrent request won the race: the same key (a retry) or the same organisation (a second tab).
-        winner = Application.objects.filter(submission_token=token, organisation=organisation).first()
-        if winner is not None:
-            return winner, False
-        raise GrantsError(_("This organisation has already applied to this call.")) from None
+    _finalise_submission(application, result, actor=actor, token=token)
     return application, True
 
 

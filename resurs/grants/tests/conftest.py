@@ -13,6 +13,16 @@ def _english(settings):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_call_cache():
+    """Ids are reused after a rolled-back test and time may be frozen: never carry the per-process cache over."""
+    from resurs.grants import services
+
+    services._CALL_PARTS.clear()
+    yield
+    services._CALL_PARTS.clear()
+
+
 @pytest.fixture
 def call(personas):
     return open_call(personas.centre, actor=personas.staff)
