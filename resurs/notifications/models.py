@@ -38,8 +38,8 @@ class EmailMessage(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("e-mail")
-        verbose_name_plural = _("e-mails")
+        verbose_name = _("e-mail message")
+        verbose_name_plural = _("e-mail messages")
         indexes = [models.Index(fields=["content_type", "object_id"]), models.Index(fields=["to"])]
 
     def __str__(self) -> str:

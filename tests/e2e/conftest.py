@@ -46,9 +46,22 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_up_the_application():
+    """Import every URL module (and with them matplotlib, WeasyPrint, NumPy...) before the first page, so that
+    the first request of a journey does not pay for it and time out on a busy machine."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018
+    import resurs.core.charts  # noqa: F401
+
+
 @pytest.fixture
-def page(browser, live_server, settings, reference_data):
+def page(browser, live_server, transactional_db, settings):
     """A fresh browser page (Russian locale, the product's default) pointing at the live server."""
+    from resurs.registry.reference import ensure_reference_data
+
+    ensure_reference_data()
     context = browser.new_context(
         locale="ru-RU", base_url=live_server.url, viewport={"width": 1280, "height": 900}
     )
