@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from resurs.core.demo import DemoContext, build_demo
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database already holds demo data; start from an empty database.")
         ctx = DemoContext(seed=seed, scale=scale, log=lambda msg: self.stderr.write(msg))
-        with transaction.atomic():
+        # The demo's letters (receipts, confirmations...) are logged like any other but go to nobody.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
             build_demo(ctx)
         self._print_logins()
 
