@@ -11,7 +11,11 @@ def home(request) -> list[dict]:
     figures = selectors.registry_figures()
     if not figures["organisations"]:
         return []
-    return [{"template": "registry/partials/_home_figures.html", "order": 90, "figures": figures}]
+    blocks = [{"template": "registry/partials/_home_figures.html", "order": 90, "figures": figures}]
+    summary = selectors.hub_centre_summary()
+    if summary:
+        blocks.append({"template": "registry/partials/_home_hub.html", "order": 0, "hero": True, **summary})
+    return blocks
 
 
 def desk(request) -> list[dict]:

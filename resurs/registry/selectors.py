@@ -323,3 +323,15 @@ def personal_data(user) -> dict:
             for proposal in proposals_of(user)
         ],
     }
+
+
+def hub_centre_summary() -> dict | None:
+    """The centre that presents the installation, and the size of its network, for the home page."""
+    hub = Centre.objects.select_related("organisation__region").filter(is_hub=True).first()
+    if hub is None:
+        return None
+    return {
+        "hub": hub,
+        "centres": Centre.objects.count(),
+        "regions": Centre.objects.exclude(organisation__region=None).values("organisation__region").distinct().count(),
+    }
