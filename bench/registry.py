@@ -172,8 +172,7 @@ def build_queries(facts: list[dict], rng: random.Random, count: int) -> list[dic
         kind = plan[index % len(plan)]
         fact = facts[rng.randrange(len(facts))]
         if kind == "exact":
-            text = fact["proper"] if len(fact["proper"].split()) >= 2 else fact["name"]
-            queries.append({"kind": kind, "q": text, "expect_name": fact["name"]})
+            queries.append({"kind": kind, "q": fact["name"], "expect_name": fact["name"]})
         elif kind == "typo":
             words = [w for w in re.findall(r"\w+", fact["proper"]) if len(w) >= 6]
             if not words:
