@@ -33,6 +33,7 @@ def test_env_helpers_parse_and_fail_loudly(monkeypatch, tmp_path):
 def _manage(*args, **env):
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **env}
     full_env.pop("RESURS_TESTING", None)
+    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser journeys, never in deployment
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
     )
