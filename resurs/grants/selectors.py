@@ -169,3 +169,20 @@ def reports_for_grantee(user) -> QuerySet[GranteeReport]:
         .select_related("agreement__application")
         .order_by("due_on")
     )
+
+
+def grant_edges():
+    """(funder organisation id, grantee organisation id) for every awarded grant: the funder is the programme's
+    funder when it is in the registry, else the centre that ran the call. Used by the sector network."""
+    from resurs.grants.choices import ApplicationStatus
+    from resurs.grants.models import Application
+
+    rows = (
+        Application.objects.filter(status=ApplicationStatus.AWARDED)
+        .values_list("call__programme__funder_id", "call__centre__organisation_id", "organisation_id")
+        .distinct()
+    )
+    for funder_id, centre_organisation_id, grantee_id in rows.iterator(chunk_size=5000):
+        source = funder_id or centre_organisation_id
+        if source and grantee_id and source != grantee_id:
+            yield source, grantee_id

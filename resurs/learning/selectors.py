@@ -529,3 +529,27 @@ def home_sessions(limit: int = 6):
 
 def consultation_status_counts(user) -> dict:
     return dict(consultation_list_for(user).values_list("status").annotate(n=Count("pk")).order_by())
+
+
+def service_edges():
+    """(centre's organisation id, served organisation id) for every organisation a centre trained, consulted or
+    evaluated. Used by the sector network."""
+    from resurs.learning.models import Consultation, Enrolment, ProjectReview
+
+    seen: set[tuple[int, int]] = set()
+    sources = [
+        Enrolment.objects.exclude(organisation=None).values_list(
+            "session__course__centre__organisation_id", "organisation_id"
+        ),
+        Consultation.objects.exclude(organisation=None).values_list(
+            "centre__organisation_id", "organisation_id"
+        ),
+        ProjectReview.objects.exclude(organisation=None).values_list(
+            "centre__organisation_id", "organisation_id"
+        ),
+    ]
+    for rows in sources:
+        for pair in rows.distinct().iterator(chunk_size=5000):
+            if pair not in seen and pair[0] != pair[1]:
+                seen.add(pair)
+                yield pair

@@ -49,3 +49,25 @@ def test_symmetric_sources_count_both_ways(personas, monkeypatch):
     network = sector.sector_network()
     assert network.sources["partnerships"] == 2
     assert network.place(a.pk)["in_degree"] == network.place(b.pk)["in_degree"] == 1
+
+
+def test_every_source_of_the_sector_network_is_provided_by_its_app(personas):
+    """Memberships, partnerships, seats, grants and services all feed the sector view (none missing)."""
+    network = sector.sector_network()
+    assert network.missing == []
+
+
+def test_a_consultation_becomes_a_tie_from_the_centre_to_the_organisation(personas):
+    from resurs.learning.choices import Topic
+    from resurs.learning.selectors import service_edges
+    from resurs.learning.services import consultation_request
+
+    consultation_request(
+        centre=personas.centre,
+        requested_by=personas.ngo_rep,
+        organisation=personas.ngo,
+        topic=list(Topic)[0],
+        subject="Устав",
+        question="Как изменить устав?",
+    )
+    assert (personas.centre.organisation_id, personas.ngo.pk) in set(service_edges())
