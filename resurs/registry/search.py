@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Count, Expression, Q, QuerySet
+from django.db.models import Case, Count, Expression, IntegerField, Q, QuerySet, Value, When
 
 from resurs.registry.models import Organisation, Region
 
@@ -90,7 +90,11 @@ def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
     if estimated_rows(matches) >= DENSE_RESULTS:
         # A word found in thousands of names ("организация"): rank cannot tell them apart, and ranking
         # them all is the slow part. Walk the name index instead; the count still comes from the GIN index.
-        return matches.order_by("name", "pk")
+        if len(words) == 1:
+            return matches.order_by("name", "pk")
+        # Several common words (a full name typed out): the organisation with exactly that name first.
+        exact = Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return matches.order_by(exact, "name", "pk")
     if matches.exists():
         return _ranked(matches, tsquery)
     # Nothing matched: probably a typo. Correct each word to the nearest word that occurs in names, try again.

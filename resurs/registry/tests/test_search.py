@@ -87,6 +87,14 @@ def test_postgres_search_orders_very_large_results_by_name(requires_postgres, mo
     monkeypatch.setattr(search, "estimated_rows", lambda queryset: 10**6)
     result = organisation_search(Organisation.objects.all(), "организация")
     assert "ORDER BY" in str(result.query) and names(result) == [sector["school"].name]
+    longer = OrganisationFactory(name='АВТОНОМНАЯ НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ "АВТОШКОЛА ВОДИТЕЛЬ" ПЛЮС')
+    earlier = OrganisationFactory(name='АВТОНОМНАЯ НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ "АВТОШКОЛА ВОДИТЕЛЬ 1"')
+    typed = 'автономная некоммерческая организация "автошкола водитель"'
+    assert names(organisation_search(Organisation.objects.all(), typed)) == [
+        sector["school"].name,
+        earlier.name,
+        longer.name,
+    ]
 
 
 def test_facets_equal_the_naive_grouping(sector, django_assert_num_queries):
