@@ -186,3 +186,10 @@ def grant_edges():
         source = funder_id or centre_organisation_id
         if source and grantee_id and source != grantee_id:
             yield source, grantee_id
+
+
+def direction_list():
+    """Directions of every call, newest calls first, for other apps to link to (social challenges)."""
+    from resurs.grants.models import Direction
+
+    return Direction.objects.select_related("call").order_by("-call__opens_at", "call_id", "order", "pk")

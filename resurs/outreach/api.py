@@ -105,11 +105,26 @@ class ChallengeOut(Schema):
         return obj.get_absolute_url()
 
 
+class DirectionOut(Schema):
+    id: int
+    name: str
+    call: str
+    call_url: str
+
+
 class ChallengeDetailOut(ChallengeOut):
     evidence: str
+    directions: list[DirectionOut]
     grant_directions: list[str]
     organisations: list[NamedOut]
     publications: list[int]
+
+    @staticmethod
+    def resolve_directions(obj) -> list[dict]:
+        return [
+            {"id": d.pk, "name": d.name, "call": d.call.title, "call_url": d.call.get_absolute_url()}
+            for d in obj.directions.select_related("call")
+        ]
 
     @staticmethod
     def resolve_grant_directions(obj) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from resurs.core.demo import DemoContext
+from resurs.grants.selectors import direction_list
 
 TOPICS = [
     ("ageing", "Старшее поколение", "Older people"),
@@ -541,6 +542,8 @@ def build(ctx: DemoContext) -> None:
         ngo_ids = list(ngos.values_list("pk", flat=True)[:200])
         challenge.organisations.set(rng.sample(ngo_ids, min(len(ngo_ids), rng.randint(6, 25))))
         challenges.append(challenge)
+        # Link the challenge to the directions of our own calls that carry the same names.
+        challenge.directions.set(direction_list().filter(name_ru__in=challenge.grant_direction_list))
 
     # 4. Publications: reports and reviews, news, and the print catalogue.
     authors = list(Person.objects.order_by("pk").values_list("pk", flat=True)[:300])

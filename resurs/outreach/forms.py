@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from resurs.grants.selectors import direction_list
 from resurs.outreach.models import MediaContact, PressAnnouncement, Publication, SocialChallenge, Topic
 from resurs.outreach.validators import validate_pdf
 from resurs.registry.choices import OrganisationKind
@@ -173,6 +174,7 @@ class ChallengeForm(CentreChoiceMixin, forms.ModelForm):
     regions = _multi(Region.objects.all(), _("Regions"))
     fields_of_activity = _multi(Field.objects.all(), _("Fields of activity"))
     organisations = _multi(Organisation.objects.only("name", "short_name"), _("NGOs working on it"))
+    directions = _multi(direction_list(), _("Directions of our grant calls"))
 
     class Meta:
         model = SocialChallenge
@@ -186,6 +188,7 @@ class ChallengeForm(CentreChoiceMixin, forms.ModelForm):
             "regions",
             "fields_of_activity",
             "organisations",
+            "directions",
             "grant_directions",
             "is_published",
         ]
@@ -198,6 +201,7 @@ class ChallengeForm(CentreChoiceMixin, forms.ModelForm):
     def __init__(self, *args, centres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_centre(centres)
+        self.fields["directions"].label_from_instance = lambda d: f"{d.call.title} — {d.name}"
         if self.instance.pk:
             self.initial["fields_of_activity"] = list(self.instance.fields.values_list("pk", flat=True))
 

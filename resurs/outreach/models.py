@@ -234,8 +234,14 @@ class SocialChallenge(BilingualTitleMixin, TimeStampedModel):
         related_name="social_challenges",
         verbose_name=_("NGOs working on it"),
     )
+    directions = models.ManyToManyField(
+        "grants.Direction",
+        blank=True,
+        related_name="social_challenges",
+        verbose_name=_("directions of our grant calls"),
+    )
     grant_directions = models.TextField(
-        _("grant directions"),
+        _("grant directions of other funders"),
         blank=True,
         help_text=_("Grant directions that address this challenge, one a line."),
     )

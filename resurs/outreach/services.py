@@ -272,13 +272,19 @@ def challenge_save(
     regions=None,
     fields_of_activity=None,
     organisations=None,
+    directions=None,
     **fields,
 ) -> SocialChallenge:
     challenge = challenge or SocialChallenge(centre=centre)
     _apply(challenge, fields, CHALLENGE_FIELDS)
     return _save_with_relations(
         challenge,
-        relations={"regions": regions, "fields": fields_of_activity, "organisations": organisations},
+        relations={
+            "regions": regions,
+            "fields": fields_of_activity,
+            "organisations": organisations,
+            "directions": directions,
+        },
         actor=actor,
         action="challenge_save",
     )

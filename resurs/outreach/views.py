@@ -276,6 +276,7 @@ def _challenge_save(request, form, challenge=None):
         regions=data.pop("regions"),
         fields_of_activity=data.pop("fields_of_activity"),
         organisations=data.pop("organisations"),
+        directions=data.pop("directions"),
         **data,
     )
 
