@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from resurs.events.widgets import RegistryPicker
 from resurs.grants.selectors import direction_list
 from resurs.outreach.models import MediaContact, PressAnnouncement, Publication, SocialChallenge, Topic
 from resurs.outreach.validators import validate_pdf
@@ -15,8 +16,8 @@ from resurs.registry.models import Field, Organisation, Person, Region
 MULTI = forms.SelectMultiple(attrs={"size": 6})
 
 
-def _multi(queryset, label, **kw):
-    return forms.ModelMultipleChoiceField(queryset=queryset, required=False, label=label, widget=MULTI, **kw)
+def _multi(queryset, label, widget=MULTI, **kw):
+    return forms.ModelMultipleChoiceField(queryset=queryset, required=False, label=label, widget=widget, **kw)
 
 
 class CentreChoiceMixin:
@@ -101,12 +102,16 @@ class PublicationForm(CentreChoiceMixin, forms.ModelForm):
     topics = _multi(Topic.objects.all(), _("Topics"))
     regions = _multi(Region.objects.all(), _("Regions"))
     challenges = _multi(SocialChallenge.objects.only("title_ru", "title_en"), _("Social challenges"))
+    # Thousands of people and organisations: searched as you type, only the chosen ones rendered.
     author_people = _multi(
         Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic"),
         _("Authors (people)"),
+        widget=RegistryPicker(kind="people"),
     )
     author_organisations = _multi(
-        Organisation.objects.only("name", "short_name"), _("Authors (organisations)")
+        Organisation.objects.only("name", "short_name"),
+        _("Authors (organisations)"),
+        widget=RegistryPicker(kind="organisations"),
     )
 
     class Meta:
@@ -173,7 +178,11 @@ class ChallengeForm(CentreChoiceMixin, forms.ModelForm):
     centre = forms.ModelChoiceField(queryset=None, label=_("Centre"))
     regions = _multi(Region.objects.all(), _("Regions"))
     fields_of_activity = _multi(Field.objects.all(), _("Fields of activity"))
-    organisations = _multi(Organisation.objects.only("name", "short_name"), _("NGOs working on it"))
+    organisations = _multi(
+        Organisation.objects.only("name", "short_name"),
+        _("NGOs working on it"),
+        widget=RegistryPicker(kind="organisations"),
+    )
     directions = _multi(direction_list(), _("Directions of our grant calls"))
 
     class Meta:
