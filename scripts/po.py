@@ -1,10 +1,10 @@
 #!/usr/bin/env python
 """Helpers for translation catalogues.
 
-  python scripts/po.py missing FILE.po          list msgids without a translation (JSON object to fill in)
-  python scripts/po.py fill FILE.po TRANS.json  fill msgstr from a JSON object {msgid: msgstr}
-                                                (for plurals: {msgid: [form0, form1, form2]})
-  python scripts/po.py english FILE.po          the English catalogue: msgids are English, so msgstr = msgid
+python scripts/po.py missing FILE.po          list msgids without a translation (JSON object to fill in)
+python scripts/po.py fill FILE.po TRANS.json  fill msgstr from a JSON object {msgid: msgstr}
+                                              (for plurals: {msgid: [form0, form1, form2]})
+python scripts/po.py english FILE.po          the English catalogue: msgids are English, so msgstr = msgid
 """
 
 from __future__ import annotations

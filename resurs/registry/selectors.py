@@ -24,8 +24,9 @@ from resurs.registry.search import organisation_facets
 
 
 def organisation_list() -> QuerySet[Organisation]:
-    """Every organisation of the registry (readable by all signed-in users), with what a list row shows."""
-    return Organisation.objects.select_related("region")
+    """Every organisation of the registry (readable by all signed-in users), with what a list row shows.
+    Records merged into another are left out: their ties and history now live on the surviving record."""
+    return Organisation.objects.filter(merged_into__isnull=True).select_related("region")
 
 
 def organisation_ties(organisation: Organisation) -> tuple[list[Tie], list[Tie]]:
@@ -333,5 +334,8 @@ def hub_centre_summary() -> dict | None:
     return {
         "hub": hub,
         "centres": Centre.objects.count(),
-        "regions": Centre.objects.exclude(organisation__region=None).values("organisation__region").distinct().count(),
+        "regions": Centre.objects.exclude(organisation__region=None)
+        .values("organisation__region")
+        .distinct()
+        .count(),
     }

@@ -35,14 +35,24 @@ def _manage(*args, **env):
     full_env.pop("RESURS_TESTING", None)
     full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser journeys, never in deployment
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_settings_pass_the_deployment_checks():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="false", SECRET_KEY="x" * 60 + "-production-like-secret", ALLOWED_HOSTS="resurs.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="x" * 60 + "-production-like-secret",
+        ALLOWED_HOSTS="resurs.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

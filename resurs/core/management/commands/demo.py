@@ -34,7 +34,10 @@ class Command(BaseCommand):
             raise CommandError("The database already holds demo data; start from an empty database.")
         ctx = DemoContext(seed=seed, scale=scale, log=lambda msg: self.stderr.write(msg))
         # The demo's letters (receipts, confirmations...) are logged like any other but go to nobody.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             build_demo(ctx)
         self._print_logins()
 
