@@ -97,3 +97,50 @@ def stacked_bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]],
     if title:
         ax.set_title(title, loc="left", fontsize=10)
     return _to_svg(fig)
+
+
+def tile_map(
+    columns: Sequence[tuple[str, Sequence[tuple[str, str, float]]]], *, title: str = "", unit: str = ""
+) -> str:
+    """A tile map: one square per region, regions stacked in columns (e.g. federal districts from west to east),
+    shaded by value. ``columns`` is ``[(column label, [(short label, full name, value), ...]), ...]``.
+
+    Drawn directly as SVG (each tile carries a ``<title>`` with the full name and value for screen readers and
+    hovering), because no chart library draws this layout."""
+    from html import escape
+
+    tile, gap, top, left = 34, 4, 44 if title else 24, 6
+    height_tiles = max(((len(regions) + 1) // 2 for _label, regions in columns), default=0)
+    column = (tile + gap) * 2 + 14
+    width = left * 2 + len(columns) * column
+    height = top + height_tiles * (tile + gap) + 10
+    peak = max((value for _label, regions in columns for _s, _n, value in regions), default=0) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'font-family="DejaVu Sans, sans-serif" font-size="9">'
+    ]
+    if title:
+        parts.append(f'<text x="{left}" y="16" font-size="12">{escape(title)}</text>')
+    for index, (label, regions) in enumerate(columns):
+        x0 = left + index * column
+        parts.append(f'<text x="{x0}" y="{top - 6}" font-size="7.5" fill="#5b6776">{escape(label)}</text>')
+        for row, (short, name, value) in enumerate(regions):
+            x, y = x0 + (row % 2) * (tile + gap), top + (row // 2) * (tile + gap)
+            share = value / peak
+            fill = "#eef1f4" if value == 0 else _blend("#cfe0ee", PALETTE[0], share)
+            ink = "#ffffff" if share > 0.55 else "#1d2733"
+            shown = f"{value:,.0f}".replace(",", "\u00a0") if value else ""
+            parts.append(
+                f"<g><title>{escape(name)}: {shown or 0} {escape(unit)}</title>"
+                f'<rect x="{x}" y="{y}" width="{tile}" height="{tile}" rx="3" fill="{fill}"/>'
+                f'<text x="{x + tile / 2}" y="{y + 14}" text-anchor="middle" fill="{ink}" font-size="7">{escape(short)}</text>'
+                f'<text x="{x + tile / 2}" y="{y + 27}" text-anchor="middle" fill="{ink}" font-weight="bold">{shown}</text></g>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _blend(low: str, high: str, share: float) -> str:
+    a = [int(low[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(high[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b, strict=True))

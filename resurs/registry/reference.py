@@ -123,3 +123,19 @@ def ensure_reference_data() -> None:
     OkvedCode = apps.get_model("registry", "OkvedCode")
     if not Region.objects.exists() or not OkvedCode.objects.exists():
         load_all(lambda name: apps.get_model("registry", name))
+
+
+def region_short_names() -> dict[str, str]:
+    """Tax region code → the short label of the regions reference (e.g. "31" → "БЕЛ"), for tile maps."""
+    from django.utils.translation import get_language
+
+    english = (get_language() or "ru").startswith("en")
+    names = {}
+    for row in _rows("regions.csv"):
+        code = _clean(row["fns_code"])
+        if row["level"] == "регион" and code:
+            label = (
+                _clean(row["iso_code"]).split("-")[-1] if english else _clean(row["name_datawrapper_short"])
+            )
+            names[code.zfill(2)] = label or _clean(row["name_rus"])[:4]
+    return names

@@ -339,3 +339,33 @@ def hub_centre_summary() -> dict | None:
         .distinct()
         .count(),
     }
+
+
+# Federal districts from west to east, as a tile map lays them out.
+DISTRICTS_WEST_TO_EAST = [
+    "northwestern_fd",
+    "central_fd",
+    "southern_fd",
+    "north-caucasian_fd",
+    "privolzhsky_fd",
+    "ural_fd",
+    "siberian_fd",
+    "far_eastern_fd",
+]
+
+
+def region_tile_layout() -> list[tuple[object, list[tuple[str, str, str]]]]:
+    """Active regions grouped by federal district from west to east: ``[(district, [(fns_code, short label,
+    name), ...]), ...]``. Short labels are the three-to-five-letter abbreviations of the regions reference."""
+    from resurs.registry.reference import region_short_names
+
+    short = region_short_names()
+    order = {code: index for index, code in enumerate(DISTRICTS_WEST_TO_EAST)}
+    districts = sorted(FederalDistrict.objects.filter(code__in=order), key=lambda d: order[d.code])
+    regions = Region.objects.filter(is_active=True, federal_district__in=districts).order_by("name_ru")
+    by_district: dict[int, list] = {d.pk: [] for d in districts}
+    for region in regions:
+        by_district[region.federal_district_id].append(
+            (region.fns_code, short.get(region.fns_code, region.name[:3]), region.name)
+        )
+    return [(district, by_district[district.pk]) for district in districts]

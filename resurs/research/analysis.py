@@ -187,6 +187,7 @@ class Characteristics:
     no_region: int
     by_region: list[tuple[str, int]]
     by_district: list[tuple[str, int]]
+    by_region_code: dict[str, int] = field(default_factory=dict)
 
     @property
     def over_20_percent(self) -> float:
@@ -217,4 +218,5 @@ def characteristics(facts: Sequence[OrgFacts], *, today: dt.date) -> Characteris
         no_region=sum(1 for f in facts if not f.region_code),
         by_region=sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])),
         by_district=sorted(districts.items(), key=lambda kv: (-kv[1], kv[0])),
+        by_region_code=dict(Counter(f.region_code for f in facts if f.region_code)),
     )

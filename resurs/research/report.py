@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from resurs.core import charts
+from resurs.registry.selectors import region_tile_layout
 from resurs.research import selectors
 from resurs.research.analysis import (
     Characteristics,
@@ -139,6 +140,19 @@ def charts_for(findings: Findings, *, top: int = 20) -> dict[str, str]:
             [n for _name, n in findings.chars.by_district],
             title=_("Nominated organisations by federal district"),
             color=charts.PALETTE[2],
+        )
+    if findings.chars.by_region_code:
+        counts = findings.chars.by_region_code
+        result["regions_map"] = charts.tile_map(
+            [
+                (
+                    district.name.replace(" федеральный округ", "").replace(" Federal District", ""),
+                    [(short, name, counts.get(code, 0)) for code, short, name in regions],
+                )
+                for district, regions in region_tile_layout()
+            ],
+            title=_("Nominated organisations by region"),
+            unit=_("organisations"),
         )
     if findings.chars.total:
         result["cities"] = charts.bar_chart(

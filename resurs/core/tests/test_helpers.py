@@ -40,3 +40,19 @@ def test_charts_are_inline_svg_with_labels():
     svg = bar_chart(["Москва", "Санкт-Петербург"], [12, 7], title="Организации")
     assert svg.startswith("<svg") and "Москва" in svg and "Организации" in svg
     assert line_chart([2024, 2025], {"A": [1, 2], "B": [2, 3]}).startswith("<svg")
+
+
+def test_tile_map_shades_regions_and_names_them_for_screen_readers():
+    from resurs.core.charts import tile_map
+
+    svg = tile_map(
+        [
+            ("Центральный", [("МСК", "Москва", 12), ("ТУЛ", "Тульская область", 0)]),
+            ("Сибирский", [("НСК", "Новосибирская область", 3)]),
+        ],
+        title="Организации",
+        unit="орг.",
+    )
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert "<title>Москва: 12 орг.</title>" in svg and "<title>Тульская область: 0 орг.</title>" in svg
+    assert svg.count("<rect") == 3

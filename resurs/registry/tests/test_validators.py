@@ -73,3 +73,15 @@ def test_generated_identifiers_are_valid():
 )
 def test_normalise_identifier(raw, expected):
     assert normalise_identifier(raw) == expected
+
+
+@pytest.mark.django_db
+def test_region_tile_layout_covers_every_active_region_once_from_west_to_east():
+    from resurs.registry.models import Region
+    from resurs.registry.selectors import region_tile_layout
+
+    layout = region_tile_layout()
+    codes = [code for _district, regions in layout for code, _short, _name in regions]
+    assert len(codes) == len(set(codes)) == Region.objects.filter(is_active=True).count()
+    assert layout[0][0].code == "northwestern_fd" and layout[-1][0].code == "far_eastern_fd"
+    assert dict((code, short) for _d, regions in layout for code, short, _n in regions)["31"] == "БЕЛ"
