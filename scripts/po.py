@@ -16,7 +16,7 @@ import polib
 
 
 def missing(path: str) -> None:
-    catalogue = polib.pofile(path)
+    catalogue = polib.pofile(path, wrapwidth=0)
     todo = {}
     for entry in catalogue:
         if entry.obsolete:
@@ -33,7 +33,7 @@ def missing(path: str) -> None:
 def fill(path: str, translations_path: str) -> None:
     with open(translations_path, encoding="utf-8") as handle:
         translations = json.load(handle)
-    catalogue = polib.pofile(path)
+    catalogue = polib.pofile(path, wrapwidth=0)
     filled = 0
     for entry in catalogue:
         value = translations.get(entry.msgid)
@@ -51,7 +51,7 @@ def fill(path: str, translations_path: str) -> None:
 
 
 def english(path: str) -> None:
-    catalogue = polib.pofile(path)
+    catalogue = polib.pofile(path, wrapwidth=0)
     for entry in catalogue:
         if entry.msgid_plural:
             entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
