@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from resurs.core.navigation import nav_items_for
+from resurs.core.navigation import nav_groups_for
 
 
 def site(request):
@@ -11,6 +11,6 @@ def site(request):
     user = getattr(request, "user", None)
     return {
         "site_name": site_name(),
-        "nav_items": nav_items_for(user) if user is not None else [],
+        "nav_groups": nav_groups_for(user) if user is not None else [],
         "debug": settings.DEBUG,
     }

@@ -30,8 +30,9 @@ class NavItem:
 
 
 @cache
-def _all_items() -> tuple[NavItem, ...]:
-    items: list[NavItem] = []
+def _all_items() -> tuple[tuple[str, NavItem], ...]:
+    """(app label, item) pairs in menu order."""
+    items: list[tuple[str, NavItem]] = []
     for config in apps.get_app_configs():
         if not config.name.startswith("resurs."):
             continue
@@ -39,14 +40,14 @@ def _all_items() -> tuple[NavItem, ...]:
             module = import_module(f"{config.name}.navigation")
         except ModuleNotFoundError:
             continue
-        items.extend(getattr(module, "ITEMS", []))
-    return tuple(sorted(items, key=lambda item: item.order))
+        items.extend((config.label, item) for item in getattr(module, "ITEMS", []))
+    return tuple(sorted(items, key=lambda pair: pair[1].order))
 
 
 def nav_items_for(user) -> list[dict]:
     """The menu entries this user may use, as dicts ready for templates."""
     entries = []
-    for item in _all_items():
+    for app_label, item in _all_items():
         if item.section == "core":
             continue
         try:
@@ -56,6 +57,22 @@ def nav_items_for(user) -> list[dict]:
         url = item.url() if allowed else ""
         if allowed and url:
             entries.append(
-                {"label": item.label, "url": url, "url_name": item.url_name, "section": item.section}
+                {
+                    "label": item.label,
+                    "url": url,
+                    "url_name": item.url_name,
+                    "section": item.section,
+                    "app": app_label,
+                }
             )
     return entries
+
+
+def nav_groups_for(user) -> list[dict]:
+    """The menu grouped by app: a group of one entry is a plain link, a larger group a drop-down named after its
+    first entry (e.g. "Learning" holding the catalogue, my learning, consultations and service quality)."""
+    groups: dict[str, dict] = {}
+    for entry in nav_items_for(user):
+        group = groups.setdefault(entry["app"], {"label": entry["label"], "url": entry["url"], "items": []})
+        group["items"].append(entry)
+    return list(groups.values())
