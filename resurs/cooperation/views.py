@@ -662,17 +662,22 @@ def advice_detail(request, pk: int):
     return render_page(request, "cooperation/advice_detail.html", _advice_context(request, advice))
 
 
-@require_POST
-@login_required
-def advice_take(request, pk: int):
+def _advice_step(request, pk: int, step, done_message):
+    """Move a request for advice one step on (take it, close it) and say how it went."""
     advice = access.get_advice_request_for_user(request.user, pk, need="change")
     try:
-        services.advice_request_take(request=advice, actor=request.user)
+        step(request=advice, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("You are working on this request."))
+        messages.success(request, done_message)
     return redirect(advice)
+
+
+@require_POST
+@login_required
+def advice_take(request, pk: int):
+    return _advice_step(request, pk, services.advice_request_take, _("You are working on this request."))
 
 
 @require_POST
@@ -701,14 +706,7 @@ def advice_answer(request, pk: int):
 @require_POST
 @login_required
 def advice_close(request, pk: int):
-    advice = access.get_advice_request_for_user(request.user, pk, need="change")
-    try:
-        services.advice_request_close(request=advice, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The request is closed."))
-    return redirect(advice)
+    return _advice_step(request, pk, services.advice_request_close, _("The request is closed."))
 
 
 @require_POST
