@@ -22,7 +22,7 @@ def missing(path: str) -> None:
         if entry.obsolete:
             continue
         if entry.msgid_plural:
-            if not all(entry.msgstr_plural.get(i) for i in range(3)):
+            if "fuzzy" in entry.flags or not all(entry.msgstr_plural.get(i) for i in range(3)):
                 todo[entry.msgid] = ["", "", ""]
         elif not entry.msgstr or "fuzzy" in entry.flags:
             todo[entry.msgid] = ""
@@ -45,6 +45,7 @@ def fill(path: str, translations_path: str) -> None:
             entry.msgstr = value
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         filled += 1
     catalogue.save(path)
     print(f"{path}: filled {filled}")
@@ -59,6 +60,7 @@ def english(path: str) -> None:
             entry.msgstr = entry.msgid
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     catalogue.save(path)
 
 

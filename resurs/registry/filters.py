@@ -6,10 +6,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.widgets import QuickSelect
 from resurs.registry.choices import OrganisationKind, OrganisationStatus
 from resurs.registry.models import FederalDistrict, Field, Organisation, Region
 from resurs.registry.search import organisation_search
 
+NAMES = ("pk", "name_ru", "name_en")  # all a choice of the reference selects shows
 SORTS = {
     "name": ("name",),
     "-name": ("-name",),
@@ -26,15 +28,21 @@ class OrganisationFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": _("Name, INN or OGRN"), "autocomplete": "off"}
         ),
     )
-    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Region"))
+    kind = django_filters.ChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"), widget=QuickSelect)
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.only(*NAMES), label=_("Region"), widget=QuickSelect
+    )
     federal_district = django_filters.ModelChoiceFilter(
         field_name="region__federal_district",
-        queryset=FederalDistrict.objects.all(),
+        queryset=FederalDistrict.objects.only(*NAMES),
         label=_("Federal district"),
+        widget=QuickSelect,
     )
     field = django_filters.ModelChoiceFilter(
-        field_name="fields", queryset=Field.objects.all(), label=_("Field of activity")
+        field_name="fields",
+        queryset=Field.objects.only(*NAMES),
+        label=_("Field of activity"),
+        widget=QuickSelect,
     )
     founded_from = django_filters.NumberFilter(
         field_name="founded_on__year", lookup_expr="gte", label=_("Founded from (year)")
@@ -42,10 +50,13 @@ class OrganisationFilter(django_filters.FilterSet):
     founded_to = django_filters.NumberFilter(
         field_name="founded_on__year", lookup_expr="lte", label=_("Founded until (year)")
     )
-    status = django_filters.ChoiceFilter(choices=OrganisationStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(
+        choices=OrganisationStatus.choices, label=_("Status"), widget=QuickSelect
+    )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",
         label=_("Sort by"),
+        widget=QuickSelect,
         choices=[
             ("name", _("name, A to Z")),
             ("-name", _("name, Z to A")),

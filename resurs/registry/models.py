@@ -107,9 +107,12 @@ class Organisation(TimeStampedModel):
     kind = models.CharField(
         _("kind"), max_length=32, choices=OrganisationKind.choices, default=OrganisationKind.NGO
     )
+    # Foreign keys to reference data carry no index of their own: an index per column costs every imported row,
+    # and the lists read regions through ``organisation_live_region`` (the reference rows are never deleted).
     legal_form = models.ForeignKey(
         LegalForm,
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -121,6 +124,7 @@ class Organisation(TimeStampedModel):
     region = models.ForeignKey(
         Region,
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="organisations",
@@ -139,6 +143,7 @@ class Organisation(TimeStampedModel):
     main_okved = models.ForeignKey(
         OkvedCode,
         on_delete=models.SET_NULL,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -151,6 +156,7 @@ class Organisation(TimeStampedModel):
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
+        db_index=False,  # see the partial index organisation_merged_into
         null=True,
         blank=True,
         related_name="merged_from",
@@ -176,6 +182,18 @@ class Organisation(TimeStampedModel):
             models.Index(Lower("name"), name="organisation_name_lower"),
             # The list's default order (name, then id) and the order of large search results: walked, not sorted.
             models.Index(fields=["name", "id"], name="organisation_name_id"),
+            # Counts and facets of a region (alone or joined with a field of activity) from the index alone.
+            models.Index(
+                fields=["region", "id"],
+                include=["kind"],
+                condition=Q(merged_into__isnull=True),
+                name="organisation_live_region",
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="organisation_merged_into",
+            ),
         ]
 
     def __str__(self) -> str:

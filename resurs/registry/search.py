@@ -2,27 +2,37 @@
 
 On PostgreSQL a query runs against the stored, weighted ``search_vector`` column (migration 0004: names in the
 'russian' configuration, which stems Russian and English words, and in 'simple' for exact tokens and prefixes;
-INN/OGRN; city; description) through its GIN index, ordered by ``ts_rank``. When full-text search finds nothing
-(a typo), each word is corrected to the nearest word occurring in names (pg_trgm over a table of name words),
-then any of the words is enough. A bare INN or OGRN is looked up
-exactly. Facets are counted with one grouped query for kind, region and federal district together and one for
-fields. On SQLite a plain ``LIKE`` fallback still finds names (in any letter case) and INNs.
+INN/OGRN; city; description) through its GIN index. Every word must match (stemmed); the last one may also be a
+prefix still being typed. Results are ordered by ``ts_rank`` with an organisation named exactly as the query
+first; a result of thousands (a common word) is walked in name order instead of ranked. When full-text search
+finds nothing (a typo), each word is corrected to the nearest word occurring in names (pg_trgm over a table of
+name words), then any of the words is enough. A bare INN or OGRN is looked up exactly.
+
+Counts and facets (``organisation_count``, ``organisation_facets``) are exact for results up to
+``LARGE_RESULTS``: kind, region and federal district from one grouped query, fields from one more. A larger
+result is counted, and its facets taken, from a random sample of the table's pages (``TABLESAMPLE SYSTEM``),
+shown on the page as estimates: counting 100,000 matches exactly means reading each of them.
+
+On SQLite a plain ``LIKE`` fallback still finds names (in any letter case) and INNs, and counts are exact.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
 )
-from django.db import connection
-from django.db.models import Case, Count, Expression, IntegerField, Q, QuerySet, Value, When
+from django.db import connection, connections
+from django.db.models import Case, Count, Expression, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Lower
 
-from resurs.registry.models import Organisation, Region
+from resurs.registry.models import Field, Organisation, Region
 
 IDENTIFIER_LENGTHS = (10, 12, 13, 15)
 MAX_WORDS = 8
@@ -30,6 +40,13 @@ MAX_WORDS = 8
 # description match.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
 DENSE_RESULTS = 5_000
+# A result the planner expects to hold this many organisations or more is counted from a sample of pages.
+LARGE_RESULTS = 5_000
+SAMPLE_MATCHES = 2_500  # matches the sample aims for...
+MIN_SAMPLE_SHARE = 0.005
+MAX_SAMPLE_SHARE = 0.03  # ...reading at most this share of the table's pages
+SAMPLE_SEED = 20_26
+PREFIX_MIN_LENGTH = 3
 
 
 class StoredSearchVector(Expression):
@@ -43,8 +60,6 @@ class StoredSearchVector(Expression):
 
 
 def _uses_postgres(queryset: QuerySet) -> bool:
-    from django.db import connections
-
     return connections[queryset.db].vendor == "postgresql"
 
 
@@ -74,11 +89,25 @@ def organisation_search(queryset: QuerySet[Organisation], query: str) -> QuerySe
 
 
 def _tsquery(words: list[str]) -> SearchQuery:
-    """Stemmed words (all of them), or every word as a prefix (search as you type: "благотвор" finds
-    "благотворительный"). The words are letters and digits only, so the raw prefix query is safe."""
-    return SearchQuery(" ".join(words), config="russian", search_type="plain") | SearchQuery(
-        " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
-    )
+    """Every word, stemmed ('russian': «газеты» finds «газета»); the last one may also be a prefix still being
+    typed ('simple': «благотвор» finds «благотворительный»). Only the last word is a prefix: a prefix term makes
+    the GIN index collect every word it covers before intersecting, which for common words is the slow part.
+    The words are letters and digits only, so the raw prefix query is safe."""
+    *complete, last = words
+    query = SearchQuery(last, config="russian", search_type="plain")
+    if len(last) >= PREFIX_MIN_LENGTH:
+        query |= SearchQuery(f"{last}:*", config="simple", search_type="raw")
+    if complete:
+        query = SearchQuery(" ".join(complete), config="russian", search_type="plain") & query
+    return query
+
+
+def _any_word(words: list[str]) -> SearchQuery:
+    """Any of the words, stemmed (stop words dropped by the configuration), the last one also as a prefix."""
+    query = SearchQuery(" | ".join(words), config="russian", search_type="raw")
+    if len(words[-1]) >= PREFIX_MIN_LENGTH:
+        query |= SearchQuery(f"{words[-1]}:*", config="simple", search_type="raw")
+    return query
 
 
 def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
@@ -88,39 +117,45 @@ def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
     tsquery = _tsquery(words)
     matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
     if estimated_rows(matches) >= DENSE_RESULTS:
-        # A word found in thousands of names ("организация"): rank cannot tell them apart, and ranking
-        # them all is the slow part. Walk the name index instead; the count still comes from the GIN index.
-        if len(words) == 1:
-            return matches.order_by("name", "pk")
-        # Several common words (a full name typed out): the organisation with exactly that name first.
-        exact = Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return matches.order_by(exact, "name", "pk")
+        return _dense(matches, query, words)
     if matches.exists():
-        return _ranked(matches, tsquery)
+        return _ranked(matches, tsquery, query)
     # Nothing matched: probably a typo. Correct each word to the nearest word that occurs in names, try again.
     corrected = corrected_words(words)
     if corrected != words:
         tsquery = _tsquery(corrected)
         matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
         if matches.exists():
-            return _ranked(matches, tsquery)
+            return _ranked(matches, tsquery, query)
     # Still nothing: any of the (corrected) words, best first.
-    loose = SearchQuery(" | ".join(f"{word}:*" for word in corrected), config="simple", search_type="raw")
+    loose = _any_word(corrected)
     matches = queryset.alias(search=StoredSearchVector()).filter(search=loose)
     if estimated_rows(matches) >= DENSE_RESULTS:
         return matches.order_by("name", "pk")
-    return _ranked(matches, loose)
+    return _ranked(matches, loose, query)
 
 
-def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery) -> QuerySet[Organisation]:
+def _dense(matches: QuerySet[Organisation], query: str, words: list[str]) -> QuerySet[Organisation]:
+    """A word found in thousands of names ("организация"): rank cannot tell them apart, and ranking them all is
+    the slow part, so walk the name index instead. When the query is the full name of an organisation, that
+    organisation comes first (a sort of every match, paid only then)."""
+    if len(words) > 1 and matches.alias(name_lower=Lower("name")).filter(name_lower=query.lower()).exists():
+        exact = Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return matches.order_by(exact, "name", "pk")
+    return matches.order_by("name", "pk")
+
+
+def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery, query: str) -> QuerySet[Organisation]:
+    """Best first: an organisation whose name is the query itself, then by rank (names weigh most)."""
     rank = SearchRank(StoredSearchVector(), tsquery, weights=RANK_WEIGHTS, normalization=1)
-    return matches.order_by(rank.desc(), "pk")
+    exact = Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return matches.order_by(exact, rank.desc(), "pk")
 
 
 def estimated_rows(queryset: QuerySet) -> float:
     """The planner's estimate of how many rows ``queryset`` returns (no rows are read)."""
     try:
-        plan = json.loads(queryset.explain(format="json"))
+        plan = json.loads(queryset.order_by().explain(format="json"))
         return float(plan[0]["Plan"]["Plan Rows"])
     except (ValueError, KeyError, IndexError, TypeError):
         return 0.0
@@ -160,25 +195,215 @@ def _fallback_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
     return queryset.filter(condition)
 
 
-def organisation_facets(queryset: QuerySet[Organisation]) -> dict[str, list[dict]]:
+@dataclass(frozen=True)
+class ResultCount:
+    """How many organisations a result holds. ``exact`` is false for a large result on PostgreSQL, where the
+    number is estimated from a random sample of the table's pages (``share`` of them): the matches in the sample
+    over the rows in the sample, times the rows of the table (``scale`` = table rows / sampled rows), rounded.
+    The sample's rows are kept so that the facets come from the same sample."""
+
+    value: int
+    exact: bool = True
+    share: float = 1.0
+    scale: float = 1.0
+    sample: tuple = field(default=(), repr=False, compare=False)
+
+
+def organisation_count(queryset: QuerySet[Organisation]) -> ResultCount:
+    """The number of organisations in ``queryset``: exact below ``LARGE_RESULTS`` (by the planner's estimate),
+    else estimated from ``TABLESAMPLE SYSTEM``, which reads a few percent of the table's pages. Counting 100,000
+    matches exactly reads every one of them from the heap (hundreds of milliseconds); the sample reads about
+    ``SAMPLE_MATCHES`` of them, and its error is a few percent."""
+    return _estimated_count(queryset) or ResultCount(queryset.count())
+
+
+def organisation_page(
+    queryset: QuerySet[Organisation], *, offset: int, limit: int
+) -> tuple[ResultCount, list[Organisation]]:
+    """Rows ``offset`` to ``offset + limit`` of ``queryset`` and the count of all of them, in one pass over the
+    matches where possible: a small result is counted by the query that fetches the page (``count(*) OVER ()``;
+    ranking reads every match anyway), a large one estimated from a sample (see ``organisation_count``)."""
+    count = _estimated_count(queryset)
+    if count is not None:
+        return count, list(queryset[offset : offset + limit])
+    if not _computed_order(queryset):
+        # In an index's order (name) the page stops after its rows; the count is a query of its own.
+        return ResultCount(queryset.count()), list(queryset[offset : offset + limit])
+    rows = list(queryset.annotate(result_total=Window(Count("pk")))[offset : offset + limit])
+    if rows:
+        return ResultCount(rows[0].result_total), rows
+    return ResultCount(queryset.count()), rows  # past the last page, or nothing at all
+
+
+def _computed_order(queryset: QuerySet) -> bool:
+    """Whether ``queryset`` is ordered by a computed value (rank, an exact-name match): then every match is read
+    and sorted before the first row comes out, and counting them costs nothing more."""
+    return any(not isinstance(term, str) for term in queryset.query.order_by)
+
+
+def _estimated_count(queryset: QuerySet[Organisation]) -> ResultCount | None:
+    """The estimated count of a large result on PostgreSQL; None for a small one (to be counted exactly)."""
+    if not _uses_postgres(queryset) or queryset.query.is_empty():
+        return None
+    estimate = estimated_rows(queryset)
+    if estimate < LARGE_RESULTS:
+        return None
+    share = min(MAX_SAMPLE_SHARE, max(MIN_SAMPLE_SHARE, SAMPLE_MATCHES / estimate))
+    sample = _sample(queryset, share)
+    if sample is None:
+        return None
+    matches, sampled_rows = sample
+    table_rows = _table_rows(queryset.db)
+    if not sampled_rows or not table_rows:
+        return None
+    scale = max(1.0, table_rows / sampled_rows)
+    value = len(matches) * scale
+    if value < LARGE_RESULTS:  # the planner overestimated: a small result is counted exactly
+        return None
+    return ResultCount(_round_estimate(value), exact=False, share=share, scale=scale, sample=tuple(matches))
+
+
+def _round_estimate(value: float) -> int:
+    """Two significant figures (97,583 → 98,000): the sample does not support more."""
+    digits = max(0, len(str(int(value))) - 2)
+    return int(round(value, -digits))
+
+
+def _table_rows(using: str) -> float:
+    """The rows of the organisation table as the planner reckons them: the density at the last (auto)vacuum or
+    analyze times the table's current size in pages; counted outright when the table was never analysed."""
+    table = Organisation._meta.db_table
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT CASE WHEN reltuples < 0 THEN NULL
+                        WHEN relpages > 0
+                        THEN reltuples / relpages * (pg_relation_size(oid) / current_setting('block_size')::int)
+                        ELSE reltuples END
+            FROM pg_class WHERE oid = %s::regclass
+            """,
+            [table],
+        )
+        (rows,) = cursor.fetchone()
+        if rows is None:
+            cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(table)}")
+            (rows,) = cursor.fetchone()
+    return max(0.0, float(rows))
+
+
+def _sample(queryset: QuerySet[Organisation], share: float) -> tuple[list[tuple], int] | None:
+    """(kind, region id, field ids) of the rows of ``queryset`` found in a random ``share`` of the table's pages,
+    and the number of rows those pages hold; None when the query's SQL does not have the expected shape (then
+    the caller counts exactly). The same pages are drawn each time (``REPEATABLE``), so that a page of results
+    reloaded shows the same numbers."""
+    through = Organisation.fields.through
+    rows = (
+        queryset.order_by()
+        .annotate(
+            sample_field_ids=ArraySubquery(
+                through.objects.filter(organisation_id=OuterRef("pk")).values("field_id")
+            )
+        )
+        .values_list("kind", "region_id", "sample_field_ids")
+    )
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    marker = f" FROM {table}"
+    if sql.count(marker) != 1:  # the table also appears in a subquery: no sample
+        return None
+    # The percentage and seed are numbers formatted here, not user input.
+    tablesample = f"TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql.replace(marker, f"{marker} {tablesample}"), params)
+        matches = cursor.fetchall()
+        cursor.execute(f"SELECT count(*) FROM {table} {tablesample}")
+        (sampled_rows,) = cursor.fetchone()
+    return matches, sampled_rows
+
+
+def organisation_facets(
+    queryset: QuerySet[Organisation], *, count: ResultCount | None = None
+) -> dict[str, list[dict]]:
     """Counts per kind, region, federal district and field for the (already filtered) ``queryset``.
 
-    Kind, region and federal district come from one grouped query (kind × region, summed here, with names from
-    the regions table); fields from one over the link table restricted to the filtered ids.
+    Exact for a result counted exactly: kind, region and federal district from one grouped query (kind × region,
+    summed here, with names from the regions table), fields from one over the link table restricted to the
+    filtered ids. For a result whose ``count`` was estimated, from the same sample, scaled (rounded the same
+    way)."""
+    if count is not None and not count.exact:
+        grouped: dict[tuple, int] = {}
+        field_counts: dict[int, int] = {}
+        for kind, region_id, field_ids in count.sample:
+            grouped[(kind, region_id)] = grouped.get((kind, region_id), 0) + 1
+            for field_id in field_ids or ():
+                field_counts[field_id] = field_counts.get(field_id, 0) + 1
+        scale = count.scale
+        kind_region = [
+            {"kind": kind, "region": region, "count": number * scale}
+            for (kind, region), number in grouped.items()
+        ]
+        names = {
+            row["pk"]: row
+            for row in Field.objects.filter(pk__in=field_counts).values("pk", "name_ru", "name_en")
+        }
+        fields = [
+            {
+                "fields": field_id,
+                "fields__name_ru": names[field_id]["name_ru"],
+                "fields__name_en": names[field_id]["name_en"],
+                "count": number * scale,
+            }
+            for field_id, number in field_counts.items()
+            if field_id in names
+        ]
+        return _facets(kind_region, fields, estimate=True)
+    if queryset.query.is_empty():
+        return _facets([], [])
+    # One pass over the matches: they are read once into a common table expression (PostgreSQL materialises one
+    # that is used twice), grouped by kind and region, and joined with the field links.
+    matches_sql, params = queryset.order_by().values("pk", "kind", "region_id").query.sql_with_params()
+    links = connection.ops.quote_name(Organisation.fields.through._meta.db_table)
+    fields_table = connection.ops.quote_name(Field._meta.db_table)
+    sql = f"""
+        WITH matches (id, kind, region_id) AS ({matches_sql})
+        SELECT kind, region_id, NULL, NULL, NULL, COUNT(*) FROM matches GROUP BY kind, region_id
+        UNION ALL
+        SELECT NULL, NULL, field.id, field.name_ru, field.name_en, COUNT(*)
+        FROM matches JOIN {links} AS link ON link.organisation_id = matches.id
+        JOIN {fields_table} AS field ON field.id = link.field_id
+        GROUP BY field.id, field.name_ru, field.name_en
     """
-    base = queryset.order_by()
-    # Group by two narrow columns only; names come from the (small) reference tables afterwards.
-    grouped = list(base.values("kind", "region").annotate(count=Count("pk")))
+    kind_region, fields = [], []
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, region_id, field_id, name_ru, name_en, number in cursor.fetchall():
+            if field_id is None:
+                kind_region.append({"kind": kind, "region": region_id, "count": number})
+            else:
+                fields.append(
+                    {
+                        "fields": field_id,
+                        "fields__name_ru": name_ru,
+                        "fields__name_en": name_en,
+                        "count": number,
+                    }
+                )
+    return _facets(kind_region, fields)
+
+
+def _facets(kind_region: list[dict], fields: list[dict], *, estimate: bool = False) -> dict[str, list[dict]]:
+    """Kind, region and federal district totals from (kind, region, count) rows, and the field rows, each
+    sorted by count (estimates rounded to two significant figures)."""
     region_rows = {
         region.pk: region
         for region in Region.objects.select_related("federal_district").filter(
-            pk__in={row["region"] for row in grouped if row["region"] is not None}
+            pk__in={row["region"] for row in kind_region if row["region"] is not None}
         )
     }
-    kinds: dict[str, int] = {}
+    kinds: dict[str, float] = {}
     regions: dict[object, dict] = {}
     districts: dict[object, dict] = {}
-    for row in grouped:
+    for row in kind_region:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["count"]
         region = region_rows.get(row["region"])
         district = region.federal_district if region else None
@@ -202,20 +427,12 @@ def organisation_facets(queryset: QuerySet[Organisation]) -> dict[str, list[dict
             },
         )
         entry["count"] += row["count"]
-    links = Organisation.fields.through.objects.all()
-    if base.query.where:
-        links = links.filter(organisation_id__in=base.values("pk"))
-    fields = [
-        {
-            "fields": row["field"],
-            "fields__name_ru": row["field__name_ru"],
-            "fields__name_en": row["field__name_en"],
-            "count": row["count"],
-        }
-        for row in links.values("field", "field__name_ru", "field__name_en").annotate(count=Count("pk"))
-    ]
 
     def by_count(rows):
+        rows = list(rows)
+        for row in rows:
+            row["count"] = _round_estimate(row["count"]) if estimate else row["count"]
+            row["estimate"] = estimate
         return sorted(rows, key=lambda row: -row["count"])
 
     return {

@@ -20,13 +20,32 @@ from resurs.registry.models import (
     Region,
     Tie,
 )
-from resurs.registry.search import organisation_facets
+from resurs.registry.search import ResultCount, organisation_facets
 
 
 def organisation_list() -> QuerySet[Organisation]:
     """Every organisation of the registry (readable by all signed-in users), with what a list row shows.
     Records merged into another are left out: their ties and history now live on the surviving record."""
     return Organisation.objects.filter(merged_into__isnull=True).select_related("region")
+
+
+LIST_COLUMNS = (
+    "name",
+    "short_name",
+    "kind",
+    "inn",
+    "founded_on",
+    "status",
+    "region",
+    "region__name_ru",
+    "region__name_en",
+)
+
+
+def organisation_rows(queryset: QuerySet[Organisation]) -> QuerySet[Organisation]:
+    """``queryset`` reading only what a row of the list shows: narrower rows to sort and count (a ranked page of
+    thousands of matches sorts them all in memory)."""
+    return queryset.only(*LIST_COLUMNS)
 
 
 def organisation_ties(organisation: Organisation) -> tuple[list[Tie], list[Tie]]:
@@ -72,13 +91,22 @@ def _label(row: dict, prefix: str) -> str:
     return (row.get(f"{prefix}name_en") if english else None) or row.get(f"{prefix}name_ru") or ""
 
 
-def facets_for_display(queryset: QuerySet[Organisation]) -> dict[str, list[dict]]:
-    """Facet counts with labels in the active language: ``{"kind": [{"value", "label", "count"}...]...}``."""
-    raw = organisation_facets(queryset)
+def facets_for_display(
+    queryset: QuerySet[Organisation], *, count: ResultCount | None = None
+) -> dict[str, list[dict]]:
+    """Facet counts with labels in the active language: ``{"kind": [{"value", "label", "count"}...]...}``
+    (estimated, from the same sample, when ``count`` is an estimate)."""
+    raw = organisation_facets(queryset, count=count)
     kinds = dict(OrganisationKind.choices)
     return {
+        "estimated": count is not None and not count.exact,
         "kind": [
-            {"value": row["kind"], "label": kinds.get(row["kind"], row["kind"]), "count": row["count"]}
+            {
+                "value": row["kind"],
+                "label": kinds.get(row["kind"], row["kind"]),
+                "count": row["count"],
+                "estimate": row["estimate"],
+            }
             for row in raw["kind"]
         ],
         "federal_district": [
@@ -86,17 +114,28 @@ def facets_for_display(queryset: QuerySet[Organisation]) -> dict[str, list[dict]
                 "value": row["region__federal_district"],
                 "label": _label(row, "region__federal_district__"),
                 "count": row["count"],
+                "estimate": row["estimate"],
             }
             for row in raw["federal_district"]
             if row["region__federal_district"]
         ],
         "region": [
-            {"value": row["region"], "label": _label(row, "region__"), "count": row["count"]}
+            {
+                "value": row["region"],
+                "label": _label(row, "region__"),
+                "count": row["count"],
+                "estimate": row["estimate"],
+            }
             for row in raw["region"]
             if row["region"]
         ][:15],
         "field": [
-            {"value": row["fields"], "label": _label(row, "fields__"), "count": row["count"]}
+            {
+                "value": row["fields"],
+                "label": _label(row, "fields__"),
+                "count": row["count"],
+                "estimate": row["estimate"],
+            }
             for row in raw["field"]
         ],
     }

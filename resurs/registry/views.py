@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from resurs.accounts.services import representation_request as representation_request_service
 from resurs.core.audit import audit_history
 from resurs.core.htmx import render_page
+from resurs.core.pagination import CountedPaginator, page_number
 from resurs.core.sections import collect as collect_sections
 from resurs.core.tabular import table_response
 from resurs.registry import selectors, services
@@ -48,6 +49,7 @@ from resurs.registry.forms import (
     TieForm,
 )
 from resurs.registry.models import Field, Organisation
+from resurs.registry.search import organisation_page
 
 PAGE_SIZE = 25
 
@@ -82,12 +84,22 @@ def organisation_list(request):
         if not can_export_registry(request.user):
             raise PermissionDenied
         return _export(export, queryset)
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page and the count in one query (the count estimated from a sample for a very large result); the
+    # facets come from the same count.
+    number = page_number(request.GET.get("page"))
+    rows_queryset = selectors.organisation_rows(queryset)
+    count, rows = organisation_page(rows_queryset, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    paginator = CountedPaginator(queryset, PAGE_SIZE, count=count.value, estimated=not count.exact)
+    if not rows and number > 1:  # past the end: the last page
+        number = paginator.num_pages
+        rows = list(rows_queryset[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
+    page_obj = Page(rows, number, paginator)
     context = {
         "filter": filterset,
         "page_obj": page_obj,
         "organisations": page_obj.object_list,
-        "facets": selectors.facets_for_display(queryset),
+        "result_count": count,
+        "facets": selectors.facets_for_display(queryset, count=count),
         "active_filters": _active_filters(filterset, request),
         "can_edit": can_edit_registry(request.user),
         "can_export": can_export_registry(request.user),

@@ -8,6 +8,8 @@ import pytest
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.models import Field, Organisation
 from resurs.registry.search import (
+    ResultCount,
+    organisation_count,
     organisation_facets,
     organisation_facets_naive,
     organisation_search,
@@ -102,7 +104,7 @@ def test_facets_equal_the_naive_grouping(sector, django_assert_num_queries):
     sector["fund"].fields.add(children)
     sector["school"].fields.add(children, Field.objects.last())
     for queryset in (Organisation.objects.all(), organisation_search(Organisation.objects.all(), "дорога")):
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(2):
             ours = organisation_facets(queryset)
         naive = organisation_facets_naive(queryset)
         for key, column in (("kind", "kind"), ("region", "region"), ("federal_district", "region__federal_district"),
@@ -116,3 +118,83 @@ def test_facets_equal_the_naive_grouping(sector, django_assert_num_queries):
 def test_facets_of_an_empty_result(sector):
     facets = organisation_facets(Organisation.objects.none())
     assert facets == {"kind": [], "region": [], "federal_district": [], "field": []}
+
+
+@pytest.mark.postgres
+def test_postgres_search_puts_the_organisation_named_exactly_first(requires_postgres, sector):
+    for number in range(3):
+        OrganisationFactory(
+            name=f"Автошкола «Водитель» — автошкола водитель, автошкола номер {number}",
+            description="автошкола водитель автошкола водитель",
+        )
+    typed = 'автономная некоммерческая организация "автошкола водитель"'
+    result = names(organisation_search(Organisation.objects.all(), typed))
+    assert result[0] == sector["school"].name
+
+
+@pytest.mark.postgres
+def test_postgres_search_treats_only_the_last_word_as_a_prefix(requires_postgres, sector):
+    everything = Organisation.objects.all()
+    assert names(organisation_search(everything, "дорога жиз")) == [sector["fund"].name]
+    assert names(organisation_search(everything, "автономная некоммерческая автош")) == [
+        sector["school"].name
+    ]
+
+
+def test_a_small_result_is_counted_exactly(sector):
+    count = organisation_count(organisation_search(Organisation.objects.all(), "дорога"))
+    assert count == ResultCount(1) and count.exact
+
+
+@pytest.fixture
+def sample_everything(monkeypatch):
+    """Every result counts as large, and the "sample" is every page of the table: the estimate must then equal
+    the exact numbers."""
+    from resurs.registry import search
+
+    monkeypatch.setattr(search, "LARGE_RESULTS", 1)
+    monkeypatch.setattr(search, "estimated_rows", lambda queryset: 10**6)
+    monkeypatch.setattr(search, "MIN_SAMPLE_SHARE", 1.0)
+    monkeypatch.setattr(search, "MAX_SAMPLE_SHARE", 1.0)
+
+
+@pytest.mark.postgres
+def test_a_large_result_is_estimated_from_a_sample_and_its_facets_too(
+    requires_postgres, sample_everything, sector
+):
+    children = Field.objects.first()
+    sector["fund"].fields.add(children)
+    sector["school"].fields.add(children, Field.objects.last())
+    queryset = Organisation.objects.filter(merged_into__isnull=True).select_related("region")
+    for filtered in (queryset, queryset.filter(fields=children), queryset.filter(kind=OrganisationKind.NGO)):
+        count = organisation_count(filtered)
+        assert not count.exact and count.share == 1.0
+        assert count.value == filtered.count()
+        estimated = organisation_facets(filtered, count=count)
+        exact = organisation_facets(filtered)
+        for key, column in (("kind", "kind"), ("region", "region"), ("federal_district", "region__federal_district"),
+                            ("field", "fields")):  # fmt: skip
+            assert {row[column]: row["count"] for row in estimated[key]} == {
+                row[column]: row["count"] for row in exact[key]
+            }, key
+            assert all(row["estimate"] for row in estimated[key])
+
+
+@pytest.mark.postgres
+def test_a_query_the_sample_cannot_take_is_counted_exactly(requires_postgres, sample_everything, sector):
+    # The table appears twice (a subquery): TABLESAMPLE would be ambiguous, so the count is exact.
+    queryset = Organisation.objects.filter(pk__in=Organisation.objects.filter(kind=OrganisationKind.MEDIA))
+    count = organisation_count(queryset)
+    assert count == ResultCount(1) and count.exact
+
+
+def test_estimates_are_rounded_to_two_significant_figures():
+    from resurs.registry.search import _round_estimate
+
+    assert [_round_estimate(value) for value in (7, 97.4, 97_583, 5_049.9, 123_456)] == [
+        7,
+        97,
+        98_000,
+        5_000,
+        120_000,
+    ]

@@ -90,7 +90,8 @@ class TestOrganisationList:
         assert [org.name for org in response.context["organisations"]] == ["Детский центр"]
         facets = response.context["facets"]
         assert facets["field"][0]["value"] == children.pk and facets["field"][0]["count"] == 1
-        assert facets["kind"] == [{"value": "ngo", "label": "НКО", "count": 1}]
+        assert facets["kind"] == [{"value": "ngo", "label": "НКО", "count": 1, "estimate": False}]
+        assert facets["estimated"] is False
         assert f"field={children.pk}".encode() in client.get(LIST).content
 
     def test_paging_by_25(self, personas, client_for):
@@ -449,3 +450,21 @@ def test_profiles_show_blocks_other_apps_contribute(personas, client_for, monkey
     person = PersonFactory()
     client.get(person.get_absolute_url())
     assert seen["person_profile"] == {"person": person}
+
+
+@pytest.mark.postgres
+def test_a_very_large_result_shows_estimated_counts(requires_postgres, personas, client_for, monkeypatch):
+    """Past LARGE_RESULTS the total, the pages and the facets say they are estimates."""
+    from resurs.registry import search
+
+    monkeypatch.setattr(search, "LARGE_RESULTS", 1)
+    monkeypatch.setattr(search, "estimated_rows", lambda queryset: 10**6)
+    monkeypatch.setattr(search, "MIN_SAMPLE_SHARE", 1.0)
+    monkeypatch.setattr(search, "MAX_SAMPLE_SHARE", 1.0)
+    OrganisationFactory.create_batch(30)
+    response = client_for(personas.staff).get(LIST)
+    assert response.context["page_obj"].paginator.estimated
+    assert response.context["page_obj"].paginator.count == 33
+    assert response.context["facets"]["estimated"]
+    text = response.content.decode()
+    assert "Найдено около 33 организаций" in text and "≈" in text and "Страница 1 из примерно 2" in text
