@@ -206,7 +206,9 @@ def history_import(
         if number:
             seen.add(number)
         pending.append(grant)
-    organisations = {o.inn: o for o in Organisation.objects.filter(inn__in=inns)} if inns else {}
+    # "inn <> ''" lets PostgreSQL use the partial unique index on INN for a list of any length.
+    registered = Organisation.objects.exclude(inn="").filter(inn__in=inns)
+    organisations = {o.inn: o for o in registered} if inns else {}
     for grant in pending:
         organisation = organisations.get(grant.inn)
         if organisation is not None:
