@@ -7,6 +7,11 @@ frequencies are realistic), imports them through the import service the page and
 least 200 mixed queries (exact name, typo, INN, field + region filter, free text, single common word) through the
 list page's own filter and search code, alternating naive baseline and ours. The database is dropped at the end.
 
+"Ours" is what the page does: the count (exact, or for a result the planner expects to exceed
+``registry.search.LARGE_RESULTS``, estimated from a sample of the table's pages) and the first 20 rows; then the
+facets (from the same sample when the count was estimated). Estimates are checked against exact counts: the total
+within four standard errors of the sample, each facet's share within four standard errors of a proportion.
+
     python bench/registry.py [--scale small|full] [--keep]
 
 Progress goes to standard error; the last line of standard output is one JSON object.
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import random
 import re
@@ -24,6 +30,7 @@ import statistics
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,14 +241,44 @@ def naive_queryset(query: dict):
 
 
 def results(queryset) -> tuple[int, list]:
-    """The results query of a page: total count and the first 20 rows."""
+    """The naive results query of a page: exact total count and the first 20 rows."""
     return queryset.count(), list(queryset[:20])
+
+
+def page_results(queryset):
+    """The page's results query: the first 20 rows and the count (exact, from the same query, or estimated from a
+    sample for a very large result)."""
+    from resurs.registry.search import organisation_page
+    from resurs.registry.selectors import organisation_rows
+
+    return organisation_page(organisation_rows(queryset), offset=0, limit=20)
+
+
+def by_kind(queries: list[dict], times: list[float], share: float) -> dict[str, float]:
+    """A percentile of ``times`` per kind of query (where the tail comes from)."""
+    kinds: dict[str, list[float]] = {}
+    for query, elapsed in zip(queries, times, strict=True):
+        kinds.setdefault(query["kind"], []).append(elapsed)
+    return {kind: round(percentile(values, share), 1) for kind, values in kinds.items()}
 
 
 def timed(function, *args):
     start = time.perf_counter()
     value = function(*args)
     return (time.perf_counter() - start) * 1000, value
+
+
+def facets_error(ours: dict, naive: dict, estimated_total: int, total: int) -> float:
+    """The largest difference between a facet's share of an estimated result and its exact share, in share
+    points (0.01: one percentage point)."""
+    worst = 0.0
+    for key, column in (("kind", "kind"), ("region", "region"), ("federal_district", "region__federal_district"),
+                        ("field", "fields")):  # fmt: skip
+        exact = {row[column]: row["count"] / max(total, 1) for row in naive[key]}
+        estimated = {row[column]: row["count"] / max(estimated_total, 1) for row in ours[key]}
+        for value in set(exact) | set(estimated):
+            worst = max(worst, abs(estimated.get(value, 0) - exact.get(value, 0)))
+    return worst
 
 
 def facets_equal(ours: dict, naive: dict) -> bool:
@@ -313,29 +350,43 @@ def run(rows: int, query_count: int, rng: random.Random) -> dict:
     # Warm both paths (caches, plans) on a few queries not counted.
     for query in queries[:10]:
         results(naive_queryset(query))
-        results(page_queryset(query))
+        page_results(page_queryset(query))
     ours_ms, naive_ms, facets_ms, naive_facets_ms = [], [], [], []
     checks = {"exact": [0, 0], "typo": [0, 0], "inn": [0, 0]}
     facets_ok = True
+    estimate_errors, facet_errors = [], []
+    estimates_within_bounds = True
     log(f"running {len(queries)} queries (naive, then ours)…")
     for number, query in enumerate(queries, start=1):
-        elapsed, _naive = timed(results, naive_queryset(query))
+        elapsed, (naive_total, _rows) = timed(results, naive_queryset(query))
         naive_ms.append(elapsed)
-        elapsed, (total, top) = timed(results, page_queryset(query))
+        elapsed, (count, top) = timed(page_results, page_queryset(query))
         ours_ms.append(elapsed)
-        if number % NAIVE_FACETS_EVERY == 0:  # the naive facets take seconds each: a sample of the queries
+        # The page counts first and takes its facets from the same count (and sample) afterwards.
+        elapsed, our_facets = timed(partial(organisation_facets, page_queryset(query), count=count))
+        facets_ms.append(elapsed)
+        exact_total = count.value if count.exact else page_queryset(query).count()
+        if not count.exact:
+            # Sampling error bound: four standard errors for the matches the sample held.
+            bound = 4 / math.sqrt(len(count.sample))
+            estimate_errors.append(abs(count.value - exact_total) / exact_total)
+            estimates_within_bounds = estimates_within_bounds and estimate_errors[-1] <= bound
+        if (
+            number % NAIVE_FACETS_EVERY == 0 or not count.exact
+        ):  # the naive facets take seconds each: a sample
             elapsed, naive_facets = timed(organisation_facets_naive, page_queryset(query))
             naive_facets_ms.append(elapsed)
-        elapsed, our_facets = timed(organisation_facets, page_queryset(query))
-        facets_ms.append(elapsed)
-        if number % NAIVE_FACETS_EVERY == 0:
-            facets_ok = facets_ok and facets_equal(our_facets, naive_facets)
+            if count.exact:
+                facets_ok = facets_ok and facets_equal(our_facets, naive_facets)
+            else:
+                facet_errors.append(facets_error(our_facets, naive_facets, count.value, exact_total))
+                estimates_within_bounds = estimates_within_bounds and facet_errors[-1] <= bound / 2
         if query["kind"] in ("exact", "typo"):
             checks[query["kind"]][1] += 1
             checks[query["kind"]][0] += any(org.name == query["expect_name"] for org in top)
         elif query["kind"] == "inn":
             checks["inn"][1] += 1
-            checks["inn"][0] += total == 1 and top[0].inn == query["expect_inn"]
+            checks["inn"][0] += exact_total == 1 and top[0].inn == query["expect_inn"]
         if number % 40 == 0:
             log(
                 f"  {number}: ours p50 {statistics.median(ours_ms):.1f} ms, naive p50 {statistics.median(naive_ms):.1f} ms"
@@ -373,11 +424,19 @@ def run(rows: int, query_count: int, rng: random.Random) -> dict:
         "list_page_p95_ms": round(percentile(page_ms, 0.95), 2),
         "list_page_p50_ms": round(statistics.median(page_ms), 2),
         "list_page_max_queries": max(page_queries),
+        "search_p95_ms_by_kind": by_kind(queries, ours_ms, 0.95),
+        "list_page_p95_ms_by_kind": by_kind(queries, page_ms, 0.95),
         "queries": len(queries),
         "repetitions": 1,
         "recall": recall,
+        "estimated_results": len(estimate_errors),
+        "estimate_max_rel_error": round(max(estimate_errors, default=0.0), 4),
+        "estimate_median_rel_error": round(statistics.median(estimate_errors), 4) if estimate_errors else 0.0,
+        "facet_estimate_max_error_points": round(100 * max(facet_errors, default=0.0), 2),
+        "estimates_within_bounds": estimates_within_bounds,
         "correct": bool(
             facets_ok
+            and estimates_within_bounds
             and constraints_ok
             and recall["inn"] == 1.0
             and recall["exact"] >= 0.95
