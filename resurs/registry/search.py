@@ -114,25 +114,34 @@ def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
     words = search_words(query)
     if not words:
         return queryset.none()
-    tsquery = _tsquery(words)
-    matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
-    if estimated_rows(matches) >= DENSE_RESULTS:
-        return _dense(matches, query, words)
-    if matches.exists():
-        return _ranked(matches, tsquery, query)
+    found = _ordered_matches(queryset, _tsquery(words), query, words)
+    if found is not None:
+        return found
     # Nothing matched: probably a typo. Correct each word to the nearest word that occurs in names, try again.
     corrected = corrected_words(words)
     if corrected != words:
-        tsquery = _tsquery(corrected)
-        matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
-        if matches.exists():
-            return _ranked(matches, tsquery, query)
+        found = _ordered_matches(queryset, _tsquery(corrected), query, corrected)
+        if found is not None:
+            return found
     # Still nothing: any of the (corrected) words, best first.
-    loose = _any_word(corrected)
-    matches = queryset.alias(search=StoredSearchVector()).filter(search=loose)
+    return _ordered_matches(queryset, _any_word(corrected), query, corrected, even_if_empty=True)
+
+
+def _ordered_matches(
+    queryset: QuerySet[Organisation],
+    tsquery: SearchQuery,
+    query: str,
+    words: list[str],
+    *,
+    even_if_empty=False,
+) -> QuerySet[Organisation] | None:
+    """The organisations matching ``tsquery``, best first (None when there are none, unless ``even_if_empty``)."""
+    matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
     if estimated_rows(matches) >= DENSE_RESULTS:
-        return matches.order_by("name", "pk")
-    return _ranked(matches, loose, query)
+        return _dense(matches, query, words)
+    if even_if_empty or matches.exists():
+        return _ranked(matches, tsquery, query)
+    return None
 
 
 def _dense(matches: QuerySet[Organisation], query: str, words: list[str]) -> QuerySet[Organisation]:
@@ -264,8 +273,9 @@ def _estimated_count(queryset: QuerySet[Organisation]) -> ResultCount | None:
 
 
 def _round_estimate(value: float) -> int:
-    """Two significant figures (97,583 → 98,000): the sample does not support more."""
-    digits = max(0, len(str(int(value))) - 2)
+    """Three significant figures (97,583 → 97,600): the sample's error is a few percent, so more figures would
+    claim a precision it does not have, and fewer would add an error of up to 5% of their own."""
+    digits = max(0, len(str(int(value))) - 3)
     return int(round(value, -digits))
 
 
@@ -393,7 +403,7 @@ def organisation_facets(
 
 def _facets(kind_region: list[dict], fields: list[dict], *, estimate: bool = False) -> dict[str, list[dict]]:
     """Kind, region and federal district totals from (kind, region, count) rows, and the field rows, each
-    sorted by count (estimates rounded to two significant figures)."""
+    sorted by count (estimates rounded to three significant figures)."""
     region_rows = {
         region.pk: region
         for region in Region.objects.select_related("federal_district").filter(

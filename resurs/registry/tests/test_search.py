@@ -188,13 +188,13 @@ def test_a_query_the_sample_cannot_take_is_counted_exactly(requires_postgres, sa
     assert count == ResultCount(1) and count.exact
 
 
-def test_estimates_are_rounded_to_two_significant_figures():
+def test_estimates_are_rounded_to_three_significant_figures():
     from resurs.registry.search import _round_estimate
 
     assert [_round_estimate(value) for value in (7, 97.4, 97_583, 5_049.9, 123_456)] == [
         7,
         97,
-        98_000,
-        5_000,
-        120_000,
+        97_600,
+        5_050,
+        123_000,
     ]
