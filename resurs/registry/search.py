@@ -172,7 +172,8 @@ def estimated_rows(queryset: QuerySet) -> float:
 
 def corrected_words(words: list[str]) -> list[str]:
     """Each word replaced by the most similar word that occurs in organisation names (pg_trgm over the
-    ``registry_search_word`` table kept by triggers, migration 0007); short words and numbers stay as typed."""
+    ``registry_search_word`` table kept by triggers, migration 0007; the nearest by trigram distance, found in
+    the order of its GiST index, migration 0010); short words and numbers stay as typed."""
     candidates = [word for word in words if len(word) >= 4 and not any(ch.isdigit() for ch in word)]
     if not candidates:
         return words
@@ -183,7 +184,7 @@ def corrected_words(words: list[str]) -> list[str]:
             FROM unnest(%s::text[]) AS q(word)
             CROSS JOIN LATERAL (
                 SELECT w.word FROM registry_search_word AS w
-                WHERE w.word %% q.word ORDER BY similarity(w.word, q.word) DESC, w.word LIMIT 1
+                WHERE w.word %% q.word ORDER BY w.word <-> q.word, w.word LIMIT 1
             ) AS best
             """,
             [candidates],

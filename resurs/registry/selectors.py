@@ -98,46 +98,22 @@ def facets_for_display(
     (estimated, from the same sample, when ``count`` is an estimate)."""
     raw = organisation_facets(queryset, count=count)
     kinds = dict(OrganisationKind.choices)
+
+    def entry(value, label: str, row: dict) -> dict:
+        return {"value": value, "label": label, "count": row["count"], "estimate": row["estimate"]}
+
     return {
         "estimated": count is not None and not count.exact,
-        "kind": [
-            {
-                "value": row["kind"],
-                "label": kinds.get(row["kind"], row["kind"]),
-                "count": row["count"],
-                "estimate": row["estimate"],
-            }
-            for row in raw["kind"]
-        ],
+        "kind": [entry(row["kind"], kinds.get(row["kind"], row["kind"]), row) for row in raw["kind"]],
         "federal_district": [
-            {
-                "value": row["region__federal_district"],
-                "label": _label(row, "region__federal_district__"),
-                "count": row["count"],
-                "estimate": row["estimate"],
-            }
+            entry(row["region__federal_district"], _label(row, "region__federal_district__"), row)
             for row in raw["federal_district"]
             if row["region__federal_district"]
         ],
         "region": [
-            {
-                "value": row["region"],
-                "label": _label(row, "region__"),
-                "count": row["count"],
-                "estimate": row["estimate"],
-            }
-            for row in raw["region"]
-            if row["region"]
+            entry(row["region"], _label(row, "region__"), row) for row in raw["region"] if row["region"]
         ][:15],
-        "field": [
-            {
-                "value": row["fields"],
-                "label": _label(row, "fields__"),
-                "count": row["count"],
-                "estimate": row["estimate"],
-            }
-            for row in raw["field"]
-        ],
+        "field": [entry(row["fields"], _label(row, "fields__"), row) for row in raw["field"]],
     }
 
 
