@@ -9,6 +9,8 @@ fetch it. ``registry.search`` refers to it by name. On other databases these ope
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from resurs.core.migration_operations import PostgresOnlySQL
+
 SEARCH_VECTOR = """
     setweight(to_tsvector('russian'::regconfig, coalesce(name, '') || ' ' || coalesce(short_name, '')), 'A')
     || setweight(to_tsvector('simple'::regconfig, coalesce(name, '') || ' ' || coalesce(short_name, '')), 'A')
@@ -27,18 +29,6 @@ BACKWARDS = [
     "DROP INDEX IF EXISTS organisation_search_vector",
     "ALTER TABLE registry_organisation DROP COLUMN IF EXISTS search_vector",
 ]
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that applies only on PostgreSQL (SQLite keeps the plain schema and the simple search)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -4,6 +4,8 @@ approach of the PostgreSQL manual, pg_trgm "Text Search Integration"). On other 
 
 from django.db import migrations
 
+from resurs.core.migration_operations import PostgresOnlySQL
+
 WORDS = r"regexp_split_to_table(lower(coalesce(name, '') || ' ' || coalesce(short_name, '')), '[^[:alnum:]]+')"
 
 FORWARDS = [
@@ -39,16 +41,6 @@ BACKWARDS = [
     "DROP FUNCTION IF EXISTS registry_search_words_add()",
     "DROP TABLE IF EXISTS registry_search_word",
 ]
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -3,15 +3,7 @@ insert about sixty index entries and served only a last-resort query. Dropped on
 
 from django.db import migrations
 
-
-class PostgresOnlySQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from resurs.core.migration_operations import PostgresOnlySQL
 
 
 class Migration(migrations.Migration):

@@ -4,15 +4,7 @@ ranking every word sharing a trigram with it: 40–60 ms became 3–5 ms per que
 
 from django.db import migrations
 
-
-class PostgresOnlySQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+from resurs.core.migration_operations import PostgresOnlySQL
 
 
 class Migration(migrations.Migration):

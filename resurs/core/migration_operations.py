@@ -1,0 +1,17 @@
+"""Migration operations shared by the apps."""
+
+from __future__ import annotations
+
+from django.db import migrations
+
+
+class PostgresOnlySQL(migrations.RunSQL):
+    """RunSQL that applies only on PostgreSQL (SQLite keeps the plain schema and the simple fallbacks)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
