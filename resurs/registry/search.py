@@ -31,6 +31,7 @@ from django.contrib.postgres.search import (
 from django.db import connection, connections
 from django.db.models import Case, Count, Expression, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 from resurs.registry.models import Field, Organisation, Region
 
@@ -88,24 +89,33 @@ def organisation_search(queryset: QuerySet[Organisation], query: str) -> QuerySe
     return _fallback_search(queryset, query)
 
 
-def _tsquery(words: list[str]) -> SearchQuery:
+def being_typed(query: str) -> bool:
+    """Whether the last word of ``query`` may still be being typed: the query ends in it. After a closing quote,
+    a full stop or a bracket («…"ЦЕНТР"», a full name pasted) the word is complete."""
+    query = (query or "").strip()
+    return bool(query) and (query[-1].isalnum() or query[-1] == "_")
+
+
+def _tsquery(words: list[str], *, prefix: bool = True) -> SearchQuery:
     """Every word, stemmed ('russian': «газеты» finds «газета»); the last one may also be a prefix still being
-    typed ('simple': «благотвор» finds «благотворительный»). Only the last word is a prefix: a prefix term makes
-    the GIN index collect every word it covers before intersecting, which for common words is the slow part.
+    typed ('simple': «благотвор» finds «благотворительный»). Only the last word is a prefix, and only while it
+    is being typed (``prefix``): a prefix term makes the GIN index collect the posting lists of every word it
+    covers («центр:*» — центра, центральный, центристский…), which for common words is the slow part.
     The words are letters and digits only, so the raw prefix query is safe."""
     *complete, last = words
     query = SearchQuery(last, config="russian", search_type="plain")
-    if len(last) >= PREFIX_MIN_LENGTH:
+    if prefix and len(last) >= PREFIX_MIN_LENGTH:
         query |= SearchQuery(f"{last}:*", config="simple", search_type="raw")
     if complete:
         query = SearchQuery(" ".join(complete), config="russian", search_type="plain") & query
     return query
 
 
-def _any_word(words: list[str]) -> SearchQuery:
-    """Any of the words, stemmed (stop words dropped by the configuration), the last one also as a prefix."""
+def _any_word(words: list[str], *, prefix: bool = True) -> SearchQuery:
+    """Any of the words, stemmed (stop words dropped by the configuration), the last one also as a prefix while
+    it is being typed."""
     query = SearchQuery(" | ".join(words), config="russian", search_type="raw")
-    if len(words[-1]) >= PREFIX_MIN_LENGTH:
+    if prefix and len(words[-1]) >= PREFIX_MIN_LENGTH:
         query |= SearchQuery(f"{words[-1]}:*", config="simple", search_type="raw")
     return query
 
@@ -114,51 +124,74 @@ def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
     words = search_words(query)
     if not words:
         return queryset.none()
-    found = _ordered_matches(queryset, _tsquery(words), query, words)
+    prefix = being_typed(query)
+    # An organisation named exactly as the query (a full name pasted) is found through the index of lower-cased
+    # names in a fraction of a millisecond. It is always a match (even where the words of its name are split
+    # otherwise by the text parser: «СТК-1» holds the token «-1»), so the search has matches without a full-text
+    # scan to prove it. Asked of ``queryset`` alone: with the full-text condition too, the planner would
+    # intersect both indexes and pay the scan anyway.
+    if len(words) > 1 and _named(queryset, query).exists():
+        return _ordered_matches(queryset, _tsquery(words, prefix=prefix), query, named=True)
+    found = _ordered_matches(queryset, _tsquery(words, prefix=prefix), query)
     if found is not None:
         return found
     # Nothing matched: probably a typo. Correct each word to the nearest word that occurs in names, try again.
     corrected = corrected_words(words)
     if corrected != words:
-        found = _ordered_matches(queryset, _tsquery(corrected), query, corrected)
+        found = _ordered_matches(queryset, _tsquery(corrected, prefix=prefix), query)
         if found is not None:
             return found
     # Still nothing: any of the (corrected) words, best first.
-    return _ordered_matches(queryset, _any_word(corrected), query, corrected, even_if_empty=True)
+    return _ordered_matches(queryset, _any_word(corrected, prefix=prefix), query, even_if_empty=True)
 
 
 def _ordered_matches(
     queryset: QuerySet[Organisation],
     tsquery: SearchQuery,
     query: str,
-    words: list[str],
     *,
-    even_if_empty=False,
+    named: bool = False,
+    even_if_empty: bool = False,
 ) -> QuerySet[Organisation] | None:
-    """The organisations matching ``tsquery``, best first (None when there are none, unless ``even_if_empty``)."""
-    matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
+    """The organisations matching ``tsquery`` (and, if some are ``named`` exactly as the query, those too), best
+    first; None when there are none, unless ``even_if_empty``."""
+    condition = Q(search=tsquery)
+    if named:
+        condition |= Q(name_lower=query.lower())
+    matches = queryset.alias(search=StoredSearchVector(), name_lower=Lower("name")).filter(condition)
     if estimated_rows(matches) >= DENSE_RESULTS:
-        return _dense(matches, query, words)
-    if even_if_empty or matches.exists():
+        return _dense(matches, query, named=named)
+    if named or even_if_empty or matches.exists():
         return _ranked(matches, tsquery, query)
     return None
 
 
-def _dense(matches: QuerySet[Organisation], query: str, words: list[str]) -> QuerySet[Organisation]:
+def _named(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
+    """The organisations of ``queryset`` whose name is ``query`` in any letter case."""
+    return queryset.alias(name_lower=Lower("name")).filter(name_lower=query.lower())
+
+
+def _exact_first(query: str) -> Case:
+    return Case(
+        When(Exact(Lower("name"), query.lower()), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+
+
+def _dense(matches: QuerySet[Organisation], query: str, *, named: bool) -> QuerySet[Organisation]:
     """A word found in thousands of names ("организация"): rank cannot tell them apart, and ranking them all is
-    the slow part, so walk the name index instead. When the query is the full name of an organisation, that
-    organisation comes first (a sort of every match, paid only then)."""
-    if len(words) > 1 and matches.alias(name_lower=Lower("name")).filter(name_lower=query.lower()).exists():
-        exact = Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return matches.order_by(exact, "name", "pk")
+    the slow part, so walk the name index instead. When an organisation is ``named`` exactly as the query, it
+    comes first (a sort of every match, paid only then)."""
+    if named:
+        return matches.order_by(_exact_first(query), "name", "pk")
     return matches.order_by("name", "pk")
 
 
 def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery, query: str) -> QuerySet[Organisation]:
     """Best first: an organisation whose name is the query itself, then by rank (names weigh most)."""
     rank = SearchRank(StoredSearchVector(), tsquery, weights=RANK_WEIGHTS, normalization=1)
-    exact = Case(When(name__iexact=query, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return matches.order_by(exact, rank.desc(), "pk")
+    return matches.order_by(_exact_first(query), rank.desc(), "pk")
 
 
 def estimated_rows(queryset: QuerySet) -> float:

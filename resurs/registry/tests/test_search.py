@@ -9,6 +9,7 @@ from resurs.registry.choices import OrganisationKind
 from resurs.registry.models import Field, Organisation
 from resurs.registry.search import (
     ResultCount,
+    being_typed,
     organisation_count,
     organisation_facets,
     organisation_facets_naive,
@@ -139,6 +140,38 @@ def test_postgres_search_treats_only_the_last_word_as_a_prefix(requires_postgres
     assert names(organisation_search(everything, "автономная некоммерческая автош")) == [
         sector["school"].name
     ]
+
+
+@pytest.mark.postgres
+def test_postgres_search_takes_the_last_word_as_complete_after_a_closing_quote(requires_postgres, sector):
+    central = OrganisationFactory(
+        name='АВТОНОМНАЯ НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ "АВТОШКОЛА ВОДИТЕЛЬСКАЯ"', short_name=""
+    )
+    everything = Organisation.objects.all()
+    typing = names(organisation_search(everything, "автономная некоммерческая организация автошкола водит"))
+    assert set(typing) == {sector["school"].name, central.name}
+    pasted = names(
+        organisation_search(everything, 'АВТОНОМНАЯ НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ "АВТОШКОЛА ВОДИТЕЛЬ"')
+    )
+    assert pasted == [sector["school"].name]
+
+
+@pytest.mark.postgres
+def test_postgres_search_finds_an_organisation_by_its_exact_name_whatever_the_parser_makes_of_it(
+    requires_postgres, sector
+):
+    # The text parser reads «СТК-1» as «стк» and the signed number «-1»; the query's words are «стк» and «1».
+    named = OrganisationFactory(name='КРАЕВАЯ ОРГАНИЗАЦИЯ "ЕДИНСТВО СТК-1"', short_name="")
+    OrganisationFactory(name='КРАЕВАЯ ОРГАНИЗАЦИЯ "ЕДИНСТВО СТК"', short_name="")
+    found = names(organisation_search(Organisation.objects.all(), 'краевая организация "единство стк-1"'))
+    assert found[0] == named.name
+
+
+def test_a_word_is_being_typed_until_punctuation_closes_it():
+    assert being_typed("автошкола вод")
+    assert not being_typed('АНО "АВТОШКОЛА"')
+    assert not being_typed("фонд.")
+    assert not being_typed("   ")
 
 
 def test_a_small_result_is_counted_exactly(sector):
