@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,7 +39,7 @@ from resurs.registry.imports.reading import ImportFileError, TableInfo, count_ro
 from resurs.registry.imports.rows import ParsedRow, References, RowRejected, parse_row
 from resurs.registry.models import ImportBatch, ImportMapping, Organisation
 
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 5000
 ANALYZE_AFTER = 10_000
 _COMPARED = (
     "name",
@@ -179,6 +180,23 @@ def import_batch_start(*, batch: ImportBatch, user) -> None:
 # --- running a batch ---------------------------------------------------------------------------------------------
 
 
+Reject = tuple[int, list, list[str]]  # (line, the row's cells, reasons)
+
+
+@dataclass
+class _ChunkOutcome:
+    """What writing one chunk did. Chunks may be written on several threads at once, so each returns its own
+    outcome and the reading thread adds them up, in file order."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+    def reject(self, line: int, row: list, reasons: list[str]) -> None:
+        self.rejects.append((line, row, reasons))
+
+
 @dataclass
 class _Runner:
     batch: ImportBatch
@@ -188,22 +206,38 @@ class _Runner:
     seen_inn: dict[str, int] = field(default_factory=dict)
     writer: csv.writer | None = None
     now: dt.datetime = field(default_factory=timezone.now)
-    rejects: list[tuple[int, list, list[str]]] = field(default_factory=list)
 
-    def reject(self, line: int, row: list, reasons: list[str]) -> None:
-        """Note a rejected row; ``write_rejects`` writes them (in file order) to the rejected-rows file."""
-        self.rejects.append((line, row, reasons))
-
-    def write_rejects(self, rejects: list[tuple[int, list, list[str]]]) -> None:
-        for line, row, reasons in sorted(rejects, key=lambda item: item[0]):
+    def record(self, rejected: list[Reject], outcome: _ChunkOutcome) -> None:
+        """Add a written chunk's outcome to the counts and write its rejected rows (those rejected while reading
+        and while writing, together in file order) to the rejected-rows file. Reading thread only."""
+        self.counts.created += outcome.created
+        self.counts.updated += outcome.updated
+        self.counts.unchanged += outcome.unchanged
+        for line, row, reasons in sorted(rejected + outcome.rejects, key=lambda item: item[0]):
             self.counts.rejected += 1
             self.writer.writerow([line, *[_cell(c) for c in row], " ".join(reasons)])
 
-    def flush(self, chunk: list[tuple[int, list, ParsedRow]]) -> list[tuple[int, list, list[str]]]:
-        """Write one chunk (in its own transaction); returns the rows it rejected."""
-        self.rejects = []
+    def duplicate_in_file(self, line: int, parsed: ParsedRow) -> str:
+        """Why the row repeats an earlier row of the file ('' if it does not). Reading thread only, in file order:
+        the first row with a number is the one imported."""
+        for number, seen in ((parsed.ogrn, self.seen_ogrn), (parsed.inn, self.seen_inn)):
+            if number and number in seen:
+                return _("The same INN/OGRN %(number)s is already in row %(row)d of this file.") % {
+                    "number": number,
+                    "row": seen[number],
+                }
+        if parsed.ogrn:
+            self.seen_ogrn[parsed.ogrn] = line
+        if parsed.inn:
+            self.seen_inn[parsed.inn] = line
+        return ""
+
+    def flush(self, chunk: list[tuple[int, list, ParsedRow]]) -> _ChunkOutcome:
+        """Write one chunk (in its own transaction) and say what it did. Safe to run on several threads at once:
+        it changes nothing shared (no two rows of a file share an INN or OGRN, ``duplicate_in_file`` saw to it)."""
+        outcome = _ChunkOutcome()
         if not chunk:
-            return self.rejects
+            return outcome
         ogrns = {parsed.ogrn for _line, _row, parsed in chunk if parsed.ogrn}
         inns = {parsed.inn for _line, _row, parsed in chunk if parsed.inn}
         existing = list(_registered(ogrns, inns).only("pk", "merged_into", *_COMPARED))
@@ -212,14 +246,10 @@ class _Runner:
         creates: list[tuple[int, list, ParsedRow]] = []
         updates: list[tuple[int, list, Organisation, dict]] = []
         for line, row, parsed in chunk:
-            problem = self._duplicate_in_file(line, parsed)
-            if problem:
-                self.reject(line, row, [problem])
-                continue
             by_o = by_ogrn.get(parsed.ogrn) if parsed.ogrn else None
             by_i = by_inn.get(parsed.inn) if parsed.inn else None
             if by_o and by_i and by_o.pk != by_i.pk:
-                self.reject(
+                outcome.reject(
                     line,
                     row,
                     [
@@ -234,11 +264,11 @@ class _Runner:
                 continue
             conflict = _identifier_conflict(org, parsed)
             if conflict:
-                self.reject(line, row, [conflict])
+                outcome.reject(line, row, [conflict])
                 continue
             if org.merged_into_id:
                 # The record was merged into another: the survivor carries the data now.
-                self.counts.unchanged += 1
+                outcome.unchanged += 1
                 continue
             changes = {
                 key: (getattr(org, key), value)
@@ -248,37 +278,24 @@ class _Runner:
             if changes:
                 updates.append((line, row, org, changes))
             else:
-                self.counts.unchanged += 1
+                outcome.unchanged += 1
         if self.batch.dry_run:
-            self.counts.created += len(creates)
-            self.counts.updated += len(updates)
-            return self.rejects
+            outcome.created += len(creates)
+            outcome.updated += len(updates)
+            return outcome
         try:
             with transaction.atomic():
                 self._write(creates, updates)
         except IntegrityError:
             # A concurrent writer took an INN/OGRN meanwhile: fall back to row by row to reject just that row.
             for item in creates:
-                self._write_one(item, creates=True)
+                self._write_one(item, outcome, creates=True)
             for item in updates:
-                self._write_one(item, creates=False)
+                self._write_one(item, outcome, creates=False)
         else:
-            self.counts.created += len(creates)
-            self.counts.updated += len(updates)
-        return self.rejects
-
-    def _duplicate_in_file(self, line: int, parsed: ParsedRow) -> str:
-        for number, seen in ((parsed.ogrn, self.seen_ogrn), (parsed.inn, self.seen_inn)):
-            if number and number in seen:
-                return _("The same INN/OGRN %(number)s is already in row %(row)d of this file.") % {
-                    "number": number,
-                    "row": seen[number],
-                }
-        if parsed.ogrn:
-            self.seen_ogrn[parsed.ogrn] = line
-        if parsed.inn:
-            self.seen_inn[parsed.inn] = line
-        return ""
+            outcome.created += len(creates)
+            outcome.updated += len(updates)
+        return outcome
 
     def _write(self, creates, updates) -> None:
         if connection.vendor == "postgresql":
@@ -306,7 +323,7 @@ class _Runner:
             )
             _log_updates(self.batch, updates)
 
-    def _write_one(self, item, *, creates: bool) -> None:
+    def _write_one(self, item, outcome: _ChunkOutcome, *, creates: bool) -> None:
         try:
             with transaction.atomic():
                 if creates:
@@ -315,12 +332,12 @@ class _Runner:
                     self._write([], [item])
         except IntegrityError as error:
             line, row = item[0], item[1]
-            self.reject(line, row, [_("The registry refused the row: %(error)s") % {"error": error}])
+            outcome.reject(line, row, [_("The registry refused the row: %(error)s") % {"error": error}])
         else:
             if creates:
-                self.counts.created += 1
+                outcome.created += 1
             else:
-                self.counts.updated += 1
+                outcome.updated += 1
 
 
 def _registered(ogrns: set[str], inns: set[str]):
@@ -455,15 +472,21 @@ def import_batch_run(
         rows = iter_rows(path, info)
         next(rows, None)  # the header
         chunk: list[tuple[int, list, ParsedRow]] = []
-        rejected: list[tuple[int, list, list[str]]] = []
+        rejected: list[Reject] = []
         for line, row in enumerate(rows, start=2):
             runner.counts.total += 1
             raw = {key: _first_value(row, indexes) for key, indexes in positions.items()}
             try:
-                chunk.append((line, row, parse_row(raw, runner.refs)))
+                parsed = parse_row(raw, runner.refs)
             except RowRejected as rejection:
                 rejected.append((line, row, rejection.reasons))
-            if len(chunk) >= chunk_rows:
+            else:
+                repeated = runner.duplicate_in_file(line, parsed)
+                if repeated:
+                    rejected.append((line, row, [repeated]))
+                else:
+                    chunk.append((line, row, parsed))
+            if len(chunk) + len(rejected) >= chunk_rows:
                 writer.submit(chunk, rejected)
                 chunk, rejected = [], []
                 if progress:
@@ -499,38 +522,56 @@ def import_batch_run(
 
 
 PIPELINE_AFTER = 10_000
+WRITERS = 2
+# The GIN index's list of pending entries for the writers' sessions (PostgreSQL's default is 4 MB): merged into
+# the index in fewer, larger batches, which costs less per row; the VACUUM after a bulk load empties it.
+WRITER_GIN_PENDING_LIST_KB = 16 * 1024
 
 
 def _can_pipeline(total_rows: int) -> bool:
-    """Large imports on PostgreSQL, outside a transaction, write on a second connection while the next chunk is
-    read and validated (the database's work and Python's then overlap on two cores). Inside a transaction (tests,
-    callers holding one) the rows must go through the caller's connection, so chunks are written in turn."""
+    """Large imports on PostgreSQL, outside a transaction, write on their own connections while the next chunk
+    is read and validated (the database's work and Python's then overlap). Inside a transaction (tests, callers
+    holding one) the rows must go through the caller's connection, so chunks are written in turn."""
     return (
         connection.vendor == "postgresql" and not connection.in_atomic_block and total_rows >= PIPELINE_AFTER
     )
 
 
+def _writer_session() -> None:
+    """Settings of a writer thread's own connection, for the length of the import: a larger GIN pending list,
+    and commits that do not wait for the write-ahead log to reach the disk (a crash may lose the last chunks
+    written, never half of one; the batch is then not marked done)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('gin_pending_list_limit', %s, false)", [str(WRITER_GIN_PENDING_LIST_KB)]
+        )
+        cursor.execute("SET synchronous_commit TO off")
+
+
 class _ChunkWriter:
-    """Writes chunks through ``runner.flush``, either at once or on one worker thread with at most one chunk
-    waiting (memory stays flat). Rejected rows of a chunk, from validation and from writing, are written to the
-    rejected-rows file together, in file order, when the chunk is done."""
+    """Writes chunks through ``runner.flush``: at once, or on ``WRITERS`` threads with a connection each (the
+    database's work per row, its generated search vector and index entries, is then spread over two server
+    processes), with at most ``WRITERS`` chunks in hand so memory stays flat. Outcomes are recorded in file
+    order: the rejected rows of a chunk, from reading and from writing, go to the rejected-rows file together."""
 
     def __init__(self, runner: _Runner, *, pipelined: bool):
         self.runner = runner
-        self.executor = ThreadPoolExecutor(max_workers=1) if pipelined else None
+        self.executor = (
+            ThreadPoolExecutor(max_workers=WRITERS, initializer=_writer_session) if pipelined else None
+        )
         self.pending: deque[tuple[Future, list]] = deque()
 
     def submit(self, chunk, rejected) -> None:
         if self.executor is None:
-            self.runner.write_rejects(rejected + self.runner.flush(chunk))
+            self.runner.record(rejected, self.runner.flush(chunk))
             return
         self.pending.append((self.executor.submit(self.runner.flush, chunk), rejected))
-        while len(self.pending) > 1:
+        while len(self.pending) > WRITERS:
             self._finish_oldest()
 
     def _finish_oldest(self) -> None:
         future, rejected = self.pending.popleft()
-        self.runner.write_rejects(rejected + future.result())
+        self.runner.record(rejected, future.result())
 
     def __enter__(self):
         return self
@@ -542,7 +583,16 @@ class _ChunkWriter:
             while self.pending:
                 self._finish_oldest()
         finally:
-            self.executor.submit(connections.close_all).result()  # the worker thread's own connection
+            # Each writer thread closes its own connection: every one of them takes one of these calls, since
+            # none returns before all have started.
+            barrier = threading.Barrier(WRITERS)
+
+            def close_own_connection():
+                barrier.wait(timeout=60)
+                connections.close_all()
+
+            for future in [self.executor.submit(close_own_connection) for _ in range(WRITERS)]:
+                future.result()
             self.executor.shutdown()
 
 
