@@ -48,6 +48,12 @@ MIN_SAMPLE_SHARE = 0.005
 MAX_SAMPLE_SHARE = 0.03  # ...reading at most this share of the table's pages
 SAMPLE_SEED = 20_26
 PREFIX_MIN_LENGTH = 3
+# The planner multiplies the frequencies of a query's words as if they were independent; the legal-form words of
+# a full name («частное образовательное учреждение дополнительного профессионального образования») go together,
+# and it expects a quarter of the matches. A query of several words it expects this many matches of or more is
+# counted in a small sample of pages first, so that a large result is not ranked (and counted) match by match.
+PROBE_FROM = 1_000
+PROBE_SHARE = 0.01
 
 
 class StoredSearchVector(Expression):
@@ -159,8 +165,12 @@ def _ordered_matches(
     if named:
         condition |= Q(name_lower=query.lower())
     matches = queryset.alias(search=StoredSearchVector(), name_lower=Lower("name")).filter(condition)
-    if estimated_rows(matches) >= DENSE_RESULTS:
-        return _dense(matches, query, named=named)
+    expected = estimated_rows(matches)
+    if PROBE_FROM <= expected < DENSE_RESULTS and len(search_words(query)) > 1:
+        expected = max(expected, _sampled_matches(matches, PROBE_SHARE))
+    if expected >= DENSE_RESULTS:
+        # Noted on the queryset (an alias, never selected), so that counting it later samples too.
+        return _dense(matches.alias(expected_matches=Value(expected)), query, named=named)
     if named or even_if_empty or matches.exists():
         return _ranked(matches, tsquery, query)
     return None
@@ -171,27 +181,42 @@ def _named(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisatio
     return queryset.alias(name_lower=Lower("name")).filter(name_lower=query.lower())
 
 
-def _exact_first(query: str) -> Case:
-    return Case(
-        When(Exact(Lower("name"), query.lower()), then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
+class NameBefore(Case):
+    """1 for a name that sorts before ``query``, 0 for the others: an ordering term."""
+
+    def __init__(self, query: str):
+        self.query = query
+        super().__init__(When(name__lt=query, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+class ExactNameFirst(Case):
+    """0 for an organisation named ``query`` (in any letter case), 1 for the others: an ordering term."""
+
+    def __init__(self, query: str):
+        self.name_lower = query.lower()
+        super().__init__(
+            When(Exact(Lower("name"), self.name_lower), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
 
 
 def _dense(matches: QuerySet[Organisation], query: str, *, named: bool) -> QuerySet[Organisation]:
     """A word found in thousands of names ("организация"): rank cannot tell them apart, and ranking them all is
-    the slow part, so walk the name index instead. When an organisation is ``named`` exactly as the query, it
-    comes first (a sort of every match, paid only then)."""
+    the slow part, so walk the name index instead. When an organisation is ``named`` exactly as the query (a
+    full name pasted), it comes first, followed by the names after it in alphabetical order and then those
+    before it, like a directory opened at that name: the matches of a full name share its legal-form words and
+    sit around it in name order (a walk from «А» to «НЕКОММЕРЧЕСКОЕ …» would pass 45,000 names first).
+    ``organisation_page`` reads such a page from the indexes (``_pinned_page``), without sorting every match."""
     if named:
-        return matches.order_by(_exact_first(query), "name", "pk")
+        return matches.order_by(ExactNameFirst(query), NameBefore(query), "name", "pk")
     return matches.order_by("name", "pk")
 
 
 def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery, query: str) -> QuerySet[Organisation]:
     """Best first: an organisation whose name is the query itself, then by rank (names weigh most)."""
     rank = SearchRank(StoredSearchVector(), tsquery, weights=RANK_WEIGHTS, normalization=1)
-    return matches.order_by(_exact_first(query), rank.desc(), "pk")
+    return matches.order_by(ExactNameFirst(query), rank.desc(), "pk")
 
 
 def estimated_rows(queryset: QuerySet) -> float:
@@ -267,6 +292,9 @@ def organisation_page(
     matches where possible: a small result is counted by the query that fetches the page (``count(*) OVER ()``;
     ranking reads every match anyway), a large one estimated from a sample (see ``organisation_count``)."""
     count = _estimated_count(queryset)
+    around = _pinned_name(queryset)
+    if around is not None:
+        return count or ResultCount(queryset.count()), _pinned_page(queryset, around, offset, limit)
     if count is not None:
         return count, list(queryset[offset : offset + limit])
     if not _computed_order(queryset):
@@ -276,6 +304,45 @@ def organisation_page(
     if rows:
         return ResultCount(rows[0].result_total), rows
     return ResultCount(queryset.count()), rows  # past the last page, or nothing at all
+
+
+def _pinned_name(queryset: QuerySet) -> str | None:
+    """The query that ``queryset`` is ordered around if it is a pasted full name's large result (see
+    ``_dense``), else None."""
+    order = list(queryset.query.order_by)
+    if (
+        len(order) == 4
+        and isinstance(order[0], ExactNameFirst)
+        and isinstance(order[1], NameBefore)
+        and order[2:] == ["name", "pk"]
+    ):
+        return order[1].query
+    return None
+
+
+def _pinned_page(queryset: QuerySet, query: str, offset: int, limit: int) -> list[Organisation]:
+    """A page of a result ordered around the name ``query`` (see ``_dense``) without sorting every match: the
+    few named so through the index of lower-cased names, then the names from ``query`` on and the names before
+    it, each a walk of the name index."""
+    queryset = queryset.alias(page_name=Lower("name"))
+    others = queryset.exclude(page_name=query.lower())
+    segments = [
+        queryset.filter(page_name=query.lower()),
+        others.filter(name__gte=query),
+        others.filter(name__lt=query),
+    ]
+    rows: list[Organisation] = []
+    for segment in segments:
+        if len(rows) >= limit:
+            break
+        segment = segment.order_by("name", "pk")
+        found = list(segment[offset : offset + limit - len(rows)])
+        if found:
+            rows += found
+            offset = 0
+        elif offset:
+            offset = max(0, offset - segment.count())  # the page starts after this segment
+    return rows
 
 
 def _computed_order(queryset: QuerySet) -> bool:
@@ -288,7 +355,7 @@ def _estimated_count(queryset: QuerySet[Organisation]) -> ResultCount | None:
     """The estimated count of a large result on PostgreSQL; None for a small one (to be counted exactly)."""
     if not _uses_postgres(queryset) or queryset.query.is_empty():
         return None
-    estimate = estimated_rows(queryset)
+    estimate = max(estimated_rows(queryset), _expected_matches(queryset))
     if estimate < LARGE_RESULTS:
         return None
     share = min(MAX_SAMPLE_SHARE, max(MIN_SAMPLE_SHARE, SAMPLE_MATCHES / estimate))
@@ -304,6 +371,44 @@ def _estimated_count(queryset: QuerySet[Organisation]) -> ResultCount | None:
     if value < LARGE_RESULTS:  # the planner overestimated: a small result is counted exactly
         return None
     return ResultCount(_round_estimate(value), exact=False, share=share, scale=scale, sample=tuple(matches))
+
+
+def _expected_matches(queryset: QuerySet) -> float:
+    """How many matches the search expected when it sampled the result (0 if it did not)."""
+    expected = queryset.query.annotations.get("expected_matches")
+    return float(expected.value) if isinstance(expected, Value) else 0.0
+
+
+def _sampled_matches(queryset: QuerySet[Organisation], share: float) -> float:
+    """The matches of ``queryset`` in a random ``share`` of the table's pages, scaled to the whole table (0 when
+    the query's SQL does not have the shape a sample needs)."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    sampled = _with_tablesample(sql, share)
+    if sampled is None:
+        return 0.0
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({sampled}) AS matches", params)
+        (matches,) = cursor.fetchone()
+        cursor.execute(f"SELECT count(*) FROM {table} {_tablesample(share)}")
+        (sampled_rows,) = cursor.fetchone()
+    if not sampled_rows:
+        return 0.0
+    return matches * _table_rows(queryset.db) / sampled_rows
+
+
+def _tablesample(share: float) -> str:
+    # The percentage and seed are numbers formatted here, not user input.
+    return f"TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
+
+
+def _with_tablesample(sql: str, share: float) -> str | None:
+    """``sql`` reading a random ``share`` of the organisation table's pages; None when the table appears more
+    than once (in a subquery too): then there is no one place for the sample."""
+    marker = f" FROM {connection.ops.quote_name(Organisation._meta.db_table)}"
+    if sql.count(marker) != 1:
+        return None
+    return sql.replace(marker, f"{marker} {_tablesample(share)}")
 
 
 def _round_estimate(value: float) -> int:
@@ -351,16 +456,14 @@ def _sample(queryset: QuerySet[Organisation], share: float) -> tuple[list[tuple]
         .values_list("kind", "region_id", "sample_field_ids")
     )
     sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(Organisation._meta.db_table)
-    marker = f" FROM {table}"
-    if sql.count(marker) != 1:  # the table also appears in a subquery: no sample
+    sampled = _with_tablesample(sql, share)
+    if sampled is None:
         return None
-    # The percentage and seed are numbers formatted here, not user input.
-    tablesample = f"TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
+    table = connection.ops.quote_name(Organisation._meta.db_table)
     with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql.replace(marker, f"{marker} {tablesample}"), params)
+        cursor.execute(sampled, params)
         matches = cursor.fetchall()
-        cursor.execute(f"SELECT count(*) FROM {table} {tablesample}")
+        cursor.execute(f"SELECT count(*) FROM {table} {_tablesample(share)}")
         (sampled_rows,) = cursor.fetchone()
     return matches, sampled_rows
 

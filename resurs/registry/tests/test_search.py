@@ -167,6 +167,50 @@ def test_postgres_search_finds_an_organisation_by_its_exact_name_whatever_the_pa
     assert found[0] == named.name
 
 
+@pytest.mark.postgres
+def test_a_large_result_of_a_full_name_opens_at_that_name_and_pages_agree(requires_postgres, monkeypatch):
+    """A pasted full name with thousands of matches: the organisation named so first, then the names from it on,
+    then those before it; every page that ``organisation_page`` reads from the indexes equals that slice."""
+    from resurs.registry import search
+
+    monkeypatch.setattr(search, "DENSE_RESULTS", 1)
+    typed = 'ЧАСТНОЕ УЧРЕЖДЕНИЕ "ЦЕНТР"'
+    for proper in ["АЛЬФА", "БЕТА", "ЦЕНТР", "ЦЕНТР ДЕТСТВА", "ЯСЕНЬ", "ЦВЕТ"]:
+        OrganisationFactory(name=f'ЧАСТНОЕ УЧРЕЖДЕНИЕ "{proper}" ЦЕНТР', short_name="")
+    OrganisationFactory(name="Частное учреждение «Центр»", short_name="")
+    OrganisationFactory(name=typed.lower(), short_name="")  # named so, in another letter case
+    OrganisationFactory(name="АВТОНОМНОЕ ЧАСТНОЕ УЧРЕЖДЕНИЕ ЦЕНТР", short_name="")
+    result = organisation_search(Organisation.objects.all(), typed)
+    assert search._pinned_name(result) == typed
+    ordered = names(result)
+    assert ordered[0] == typed.lower()
+    after = [name for name in ordered[1:] if name >= typed]
+    before = [name for name in ordered[1:] if name < typed]
+    assert ordered[1:] == after + before and after == sorted(after) and before == sorted(before)
+    for offset, limit in [(0, 3), (1, 3), (3, 3), (6, 3), (0, 20), (8, 5), (20, 5)]:
+        _count, rows = search.organisation_page(result, offset=offset, limit=limit)
+        assert [org.name for org in rows] == ordered[offset : offset + limit]
+
+
+@pytest.mark.postgres
+def test_a_query_the_planner_underestimates_is_counted_in_a_sample_first(
+    requires_postgres, monkeypatch, sector
+):
+    from resurs.registry import search
+
+    for number in range(4):
+        OrganisationFactory(name=f"Автошкола «Дорога» {number}", short_name="")
+    monkeypatch.setattr(search, "estimated_rows", lambda queryset: 1)  # the planner expects one match
+    monkeypatch.setattr(search, "PROBE_FROM", 1)
+    monkeypatch.setattr(search, "PROBE_SHARE", 1.0)  # the "sample" is the whole table
+    monkeypatch.setattr(search, "DENSE_RESULTS", 4)
+    result = organisation_search(Organisation.objects.all(), "автошкола дорога")
+    assert list(result.query.order_by) == ["name", "pk"]  # large: walked in name order, not ranked
+    assert search._expected_matches(result) == 4
+    monkeypatch.setattr(search, "DENSE_RESULTS", 5)
+    assert search._expected_matches(organisation_search(Organisation.objects.all(), "автошкола дорога")) == 0
+
+
 def test_a_word_is_being_typed_until_punctuation_closes_it():
     assert being_typed("автошкола вод")
     assert not being_typed('АНО "АВТОШКОЛА"')
