@@ -40,7 +40,11 @@ MAX_WORDS = 8
 # ts_rank weights for D (description), C (city), B (INN/OGRN), A (names): a name match counts ten times a
 # description match.
 RANK_WEIGHTS = [0.1, 0.2, 0.4, 1.0]
+# A result of this many matches or more is walked in name order rather than ranked match by match; for a pasted
+# full name (an organisation named exactly so exists) from fewer: its matches are the organisations of the same
+# legal form, which rank cannot order usefully, and the page opens at the name instead (``_dense``).
 DENSE_RESULTS = 5_000
+DENSE_NAMED_RESULTS = 1_000
 # A result the planner expects to hold this many organisations or more is counted from a sample of pages.
 LARGE_RESULTS = 5_000
 SAMPLE_MATCHES = 2_500  # matches the sample aims for...
@@ -50,9 +54,10 @@ SAMPLE_SEED = 20_26
 PREFIX_MIN_LENGTH = 3
 # The planner multiplies the frequencies of a query's words as if they were independent; the legal-form words of
 # a full name («частное образовательное учреждение дополнительного профессионального образования») go together,
-# and it expects a quarter of the matches. A query of several words it expects this many matches of or more is
-# counted in a small sample of pages first, so that a large result is not ranked (and counted) match by match.
-PROBE_FROM = 1_000
+# and it expects a quarter of the matches. A query of several words it expects at least 1/PROBE_UNDERESTIMATE of
+# the matches that make a result dense is counted in a small sample of pages first, so that a large result is not
+# ranked (and counted) match by match.
+PROBE_UNDERESTIMATE = 4
 PROBE_SHARE = 0.01
 
 
@@ -165,12 +170,14 @@ def _ordered_matches(
     if named:
         condition |= Q(name_lower=query.lower())
     matches = queryset.alias(search=StoredSearchVector(), name_lower=Lower("name")).filter(condition)
+    dense = DENSE_NAMED_RESULTS if named else DENSE_RESULTS
     expected = estimated_rows(matches)
-    if PROBE_FROM <= expected < DENSE_RESULTS and len(search_words(query)) > 1:
+    if dense / PROBE_UNDERESTIMATE <= expected < LARGE_RESULTS and len(search_words(query)) > 1:
         expected = max(expected, _sampled_matches(matches, PROBE_SHARE))
-    if expected >= DENSE_RESULTS:
-        # Noted on the queryset (an alias, never selected), so that counting it later samples too.
-        return _dense(matches.alias(expected_matches=Value(expected)), query, named=named)
+        # Noted on the queryset (an alias, never selected), so that counting it later samples if it is large.
+        matches = matches.alias(expected_matches=Value(expected))
+    if expected >= dense:
+        return _dense(matches, query, named=named)
     if named or even_if_empty or matches.exists():
         return _ranked(matches, tsquery, query)
     return None
@@ -355,7 +362,8 @@ def _estimated_count(queryset: QuerySet[Organisation]) -> ResultCount | None:
     """The estimated count of a large result on PostgreSQL; None for a small one (to be counted exactly)."""
     if not _uses_postgres(queryset) or queryset.query.is_empty():
         return None
-    estimate = max(estimated_rows(queryset), _expected_matches(queryset))
+    # What the search found when it sampled the result, else the planner's estimate.
+    estimate = _expected_matches(queryset) or estimated_rows(queryset)
     if estimate < LARGE_RESULTS:
         return None
     share = min(MAX_SAMPLE_SHARE, max(MIN_SAMPLE_SHARE, SAMPLE_MATCHES / estimate))

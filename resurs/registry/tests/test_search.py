@@ -173,7 +173,7 @@ def test_a_large_result_of_a_full_name_opens_at_that_name_and_pages_agree(requir
     then those before it; every page that ``organisation_page`` reads from the indexes equals that slice."""
     from resurs.registry import search
 
-    monkeypatch.setattr(search, "DENSE_RESULTS", 1)
+    monkeypatch.setattr(search, "DENSE_NAMED_RESULTS", 1)
     typed = 'ЧАСТНОЕ УЧРЕЖДЕНИЕ "ЦЕНТР"'
     for proper in ["АЛЬФА", "БЕТА", "ЦЕНТР", "ЦЕНТР ДЕТСТВА", "ЯСЕНЬ", "ЦВЕТ"]:
         OrganisationFactory(name=f'ЧАСТНОЕ УЧРЕЖДЕНИЕ "{proper}" ЦЕНТР', short_name="")
@@ -200,15 +200,18 @@ def test_a_query_the_planner_underestimates_is_counted_in_a_sample_first(
 
     for number in range(4):
         OrganisationFactory(name=f"Автошкола «Дорога» {number}", short_name="")
-    monkeypatch.setattr(search, "estimated_rows", lambda queryset: 1)  # the planner expects one match
-    monkeypatch.setattr(search, "PROBE_FROM", 1)
+    monkeypatch.setattr(search, "estimated_rows", lambda queryset: 2)  # the planner expects two matches
+    monkeypatch.setattr(search, "PROBE_UNDERESTIMATE", 4)  # probed from 1 (of 4) or 1.25 (of 5) expected on
     monkeypatch.setattr(search, "PROBE_SHARE", 1.0)  # the "sample" is the whole table
     monkeypatch.setattr(search, "DENSE_RESULTS", 4)
     result = organisation_search(Organisation.objects.all(), "автошкола дорога")
     assert list(result.query.order_by) == ["name", "pk"]  # large: walked in name order, not ranked
     assert search._expected_matches(result) == 4
-    monkeypatch.setattr(search, "DENSE_RESULTS", 5)
-    assert search._expected_matches(organisation_search(Organisation.objects.all(), "автошкола дорога")) == 0
+    monkeypatch.setattr(search, "DENSE_RESULTS", 5)  # the sample finds 4: ranked
+    result = organisation_search(Organisation.objects.all(), "автошкола дорога")
+    assert list(result.query.order_by) != ["name", "pk"]
+    assert search._expected_matches(result) == 4  # and counted exactly: fewer than LARGE_RESULTS
+    assert search.organisation_count(result) == ResultCount(4)
 
 
 def test_a_word_is_being_typed_until_punctuation_closes_it():
