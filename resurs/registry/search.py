@@ -394,15 +394,22 @@ def _sampled_matches(queryset: QuerySet[Organisation], share: float) -> float:
     sampled = _with_tablesample(sql, share)
     if sampled is None:
         return 0.0
-    table = connection.ops.quote_name(Organisation._meta.db_table)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({sampled}) AS matches", params)
         (matches,) = cursor.fetchone()
-        cursor.execute(f"SELECT count(*) FROM {table} {_tablesample(share)}")
-        (sampled_rows,) = cursor.fetchone()
+    sampled_rows = _sampled_rows(queryset.db, share)
     if not sampled_rows:
         return 0.0
     return matches * _table_rows(queryset.db) / sampled_rows
+
+
+def _sampled_rows(using: str, share: float) -> int:
+    """How many rows of the organisation table the sample of ``share`` of its pages holds."""
+    table = connection.ops.quote_name(Organisation._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table} {_tablesample(share)}")
+        (rows,) = cursor.fetchone()
+    return rows
 
 
 def _tablesample(share: float) -> str:
@@ -467,13 +474,10 @@ def _sample(queryset: QuerySet[Organisation], share: float) -> tuple[list[tuple]
     sampled = _with_tablesample(sql, share)
     if sampled is None:
         return None
-    table = connection.ops.quote_name(Organisation._meta.db_table)
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sampled, params)
         matches = cursor.fetchall()
-        cursor.execute(f"SELECT count(*) FROM {table} {_tablesample(share)}")
-        (sampled_rows,) = cursor.fetchone()
-    return matches, sampled_rows
+    return matches, _sampled_rows(queryset.db, share)
 
 
 def organisation_facets(
