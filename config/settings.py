@@ -139,6 +139,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
+# Whose public holidays are not working days (consultation deadlines): an ISO country code python-holidays knows.
+WORKING_CALENDAR = env_str("WORKING_CALENDAR", "RU")
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "resurs_language"

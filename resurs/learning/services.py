@@ -4,9 +4,12 @@ feedback, consultations, project evaluations and capacity assessments."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 from decimal import Decimal
 
+import holidays
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -428,13 +431,23 @@ def feedback_submit(*, enrolment: Enrolment, ratings: dict[str, int], comment: s
 # Consultations
 
 
+@functools.cache
+def public_holidays(country: str) -> holidays.HolidayBase:
+    """The public holidays of ``country`` (python-holidays; years are added as they are asked about)."""
+    return holidays.country_holidays(country)
+
+
 def add_working_days(moment: dt.datetime, days: int) -> dt.datetime:
-    """``moment`` plus ``days`` working days (Monday to Friday), keeping the time of day."""
+    """``moment`` plus ``days`` working days, keeping the time of day: Monday to Friday, except the public
+    holidays of ``settings.WORKING_CALENDAR`` (Russia's by default: the New Year holidays, 23 February, 8 March,
+    1 and 9 May, 12 June, 4 November). Days are counted in the centre's time zone."""
+    calendar = public_holidays(settings.WORKING_CALENDAR)
     current = moment
     added = 0
     while added < days:
         current += dt.timedelta(days=1)
-        if current.weekday() < 5:
+        local = timezone.localtime(current) if timezone.is_aware(current) else current
+        if local.weekday() < 5 and local.date() not in calendar:
             added += 1
     return current
 

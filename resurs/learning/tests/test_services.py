@@ -341,6 +341,26 @@ def test_working_days_skip_weekends():
     assert services.add_working_days(friday, 2) == dt.datetime(2026, 12, 1, 15, 0)
 
 
+def test_working_days_skip_public_holidays():
+    # 4 November (National Unity Day) is a Wednesday in 2026. 31 December 2026 is a day off moved there by the
+    # government's decree from 4 January; the New Year holidays run from 1 to 8 January, then a weekend.
+    assert services.add_working_days(dt.datetime(2026, 11, 3, 10, 0), 2) == dt.datetime(2026, 11, 6, 10, 0)
+    assert services.add_working_days(dt.datetime(2026, 12, 30, 10, 0), 2) == dt.datetime(2027, 1, 12, 10, 0)
+
+
+def test_working_days_are_counted_in_the_centres_time_zone(settings):
+    settings.TIME_ZONE = "Europe/Moscow"
+    # Friday 22:30 UTC is Saturday 01:30 in Moscow: the two working days are Monday and Tuesday in Moscow, so the
+    # deadline is Tuesday 01:30 there (Monday 22:30 UTC). Counted in UTC it would have been a day later.
+    friday_night = dt.datetime(2026, 11, 27, 22, 30, tzinfo=dt.UTC)
+    assert services.add_working_days(friday_night, 2) == dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC)
+
+
+def test_the_working_calendar_is_a_setting(settings):
+    settings.WORKING_CALENDAR = "DE"  # 4 November is an ordinary Wednesday in Germany
+    assert services.add_working_days(dt.datetime(2026, 11, 3, 10, 0), 2) == dt.datetime(2026, 11, 5, 10, 0)
+
+
 # --- project evaluation through the criteria component -------------------------------------------------------
 
 
