@@ -6,6 +6,8 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The suite runs in parallel: one worker per core (pytest-xdist).
+TEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE := config.settings
 
 .PHONY: openapi install run serve migrate demo messages makemessages test lint format bench worker check-deploy clean
@@ -45,7 +47,7 @@ worker: install
 
 test: messages
 	@bash scripts/ensure-chromium
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""Benchmark of expert assignment, fairness, infeasibility diagnosis and calibration (see ../shared/BENCH.md).
+"""Benchmark of expert assignment, fairness, infeasibility diagnosis and calibration (see docs/benchmarks.md).
 
     python bench/assignment.py [--scale small|full]
 

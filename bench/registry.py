@@ -350,7 +350,7 @@ def run(rows: int, query_count: int, rng: random.Random, *, reuse: bool = False)
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench-registry-"))
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    sample = load_sample(Path(settings.SHARED_DATA_DIR))
+    sample = load_sample(Path(settings.DATA_DIR))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "organisations.csv"
         log(f"generating {rows} organisations from {len(sample)} real ones…")

@@ -1,4 +1,4 @@
-"""The deadline spike: many applicants submit complete applications at once (see ../shared/BENCH.md).
+"""The deadline spike: many applicants submit complete applications at once (see docs/benchmarks.md).
 
     python bench/submission_spike.py [--scale small|full]
 

@@ -14,7 +14,8 @@ from config.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RESURS_VAR_DIR", str(BASE_DIR / "var")))
-SHARED_DATA_DIR = Path(env_str("RESURS_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
+# Public data the demo, the tests and the benchmarks read (see data/PROVENANCE.md): inside the repository.
+DATA_DIR = BASE_DIR / "data"
 
 DEBUG = env_bool("DEBUG", default=True)
 # matplotlib builds its font cache once per config folder: keep it where the app can write and reuse it.

@@ -64,7 +64,7 @@ FALLBACK_TITLES = [
 
 def _pgf_rows() -> list[tuple[str, str, str, str]]:
     """(number, title, region, direction), one per project of the 2025 contests."""
-    path = Path(settings.SHARED_DATA_DIR) / PGF_FILE
+    path = Path(settings.DATA_DIR) / PGF_FILE
     if not path.exists():
         return []
     from openpyxl import load_workbook
@@ -537,7 +537,7 @@ def _answers(title: str, lines: list[dict], call: Call, rng) -> dict:
 def _import_history(ctx: DemoContext, hub, staff) -> None:
     from resurs.grants.history import history_import
 
-    base = Path(settings.SHARED_DATA_DIR) / "grants_history"
+    base = Path(settings.DATA_DIR) / "grants_history"
     files = [
         (
             "inop_2008.csv",

@@ -17,7 +17,7 @@ from resurs.registry.validators import validate_inn, validate_ogrn
 
 
 class FederalDistrict(BilingualNameMixin, TimeStampedModel):
-    """A federal district of Russia (source: regions reference, ../shared/data/regions)."""
+    """A federal district of Russia (source: the regions reference in resurs/registry/reference/regions.csv)."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)

@@ -40,7 +40,7 @@ TARGETS: tuple[Target, ...] = (
 TARGET_KEYS = tuple(target.key for target in TARGETS)
 IDENTIFIER_KEYS = ("inn", "ogrn")
 
-# The columns of official-registry extracts (EGRUL via openngo.ru), as in ../shared/data/registry_sample/.
+# The columns of official-registry extracts (EGRUL via openngo.ru), as in data/registry_sample/.
 EGRUL_MAPPING_NAME = "EGRUL extract (openngo.ru)"
 EGRUL_COLUMNS: dict[str, list[str]] = {
     "name": ["full_name", "short_name", "name_x"],

@@ -274,9 +274,7 @@ def test_egrul_extract_columns_use_the_builtin_mapping_and_float_identifiers():
 
 
 def test_real_registry_sample_imports_every_row_or_rejects_it_with_a_reason():
-    path = Path(settings.SHARED_DATA_DIR) / "registry_sample" / "ngo_egrul_2022_jul.csv"
-    if not path.exists():
-        pytest.skip(f"the real EGRUL sample is not at {path}")
+    path = Path(settings.DATA_DIR) / "registry_sample" / "ngo_egrul_2022_jul.csv"
     with time_machine.travel(TODAY):
         batch, counts = run_import(path.read_bytes(), name=path.name)
     assert counts.total == 3999
