@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.choices import Role
@@ -50,6 +51,8 @@ def build(ctx: DemoContext) -> None:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        # The demo's administrator vouches for the addresses (sign-in requires a verified one).
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         for role, centre in roles:
             RoleAssignment.objects.create(user=user, role=role, centre=centre)
         return user
