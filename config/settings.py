@@ -140,6 +140,7 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
 ACCOUNT_ADAPTER = "resurs.accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "resurs.accounts.forms.SignupForm"}
+ACCOUNT_USER_DISPLAY = "resurs.accounts.adapters.user_display"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = [
     "email*",

@@ -32,6 +32,11 @@ def installation_site() -> InstallationSite:
     return InstallationSite(name=site_name(), domain=urlsplit(settings.SITE_URL).netloc)
 
 
+def user_display(user) -> str:
+    """How allauth's pages and e-mails name a person: their full name, else the username."""
+    return str(user)
+
+
 class AccountAdapter(DefaultAccountAdapter):
     # --- e-mail: in the recipient's language, with the installation's name ---------------------------------
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

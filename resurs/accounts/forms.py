@@ -2,7 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.choices import Role
@@ -13,8 +13,8 @@ from resurs.accounts.services import account_signup_complete
 class SignupForm(AllauthSignupForm):
     """Self sign-up for NGO representatives: name, e-mail, password, and consent to personal-data processing."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=pgettext_lazy("person", "First name"), max_length=150)
+    last_name = forms.CharField(label=pgettext_lazy("person", "Last name"), max_length=150)
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data"),
         error_messages={
