@@ -72,5 +72,5 @@ def signin_history(user: User, *, limit: int = 30):
         LogEntry.objects.get_for_object(user)
         .filter(additional_data__event__in=SIGNIN_EVENTS)
         .select_related("actor")
-        .order_by("-timestamp")[:limit]
+        .order_by("-timestamp", "-pk")[:limit]
     )

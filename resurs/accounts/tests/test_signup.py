@@ -48,7 +48,9 @@ def test_signup_without_consent_is_refused_and_keeps_the_input(client):
     assert response.status_code == 200
     assert not User.objects.filter(email="irina@fond-rodnik.ru").exists()
     form = response.context["form"]
-    assert form.errors["consent"] == ["Чтобы создать учётную запись, дайте согласие на обработку персональных данных."]
+    assert form.errors["consent"] == [
+        "Чтобы создать учётную запись, дайте согласие на обработку персональных данных."
+    ]
     assert 'value="irina@fond-rodnik.ru"' in response.content.decode()
     assert mail.outbox == []
 
@@ -103,7 +105,9 @@ def test_signup_verify_login_and_request_to_represent(client, personas):
         "Директор",
     )
     assert user.pk not in set(
-        Representation.objects.filter(status=Representation.Status.CONFIRMED).values_list("user_id", flat=True)
+        Representation.objects.filter(status=Representation.Status.CONFIRMED).values_list(
+            "user_id", flat=True
+        )
     )
 
 
