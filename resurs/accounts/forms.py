@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.urls import reverse
@@ -8,6 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from resurs.accounts.choices import Role
 from resurs.accounts.models import ApiToken, Representation, RoleAssignment, User
 from resurs.accounts.services import account_signup_complete
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form with a label that says what to type (allauth's says only "Login")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or e-mail")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
 
 
 class SignupForm(AllauthSignupForm):
