@@ -19,6 +19,7 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = _("Username or e-mail")
         self.fields["login"].widget.attrs.pop("placeholder", None)
         self.fields["password"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""  # the page links "Forgot your password?" beside the button
 
 
 class SignupForm(AllauthSignupForm):
@@ -36,6 +37,8 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)  # the labels say it
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["consent"].help_text = format_html(
@@ -50,10 +53,11 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """Name and language. The e-mail address changes on allauth's page, which verifies the new one first."""
+
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "preferred_language"]
-        labels = {"email": _("E-mail address")}
+        fields = ["first_name", "last_name", "preferred_language"]
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -184,3 +184,16 @@ def login_unlock(*, user: User, actor, request) -> None:
     for key in login_lock_keys(user):
         clear(request, action="login_failed", key=key)
     audit_event(actor=actor, obj=user, action="login_unlocked")
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor) -> int:
+    """Remove every second factor of ``user`` (lost phone and recovery codes): an administrator's action. A user
+    whose role requires two factors must set one up again at the next sign-in. Returns how many were removed."""
+    from allauth.mfa.models import Authenticator
+
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    audit_event(
+        actor=actor, obj=user, action="mfa_removed", data={"by_administrator": True, "count": removed}
+    )
+    return removed

@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/", views.user_list, name="user-list"),
     path("users/<int:pk>/", views.user_detail, name="user-detail"),
     path("users/<int:pk>/unlock/", views.user_unlock, name="user-unlock"),
+    path("users/<int:pk>/two-factor/reset/", views.user_two_factor_reset, name="user-two-factor-reset"),
     path("users/<int:pk>/roles/<int:assignment_pk>/revoke/", views.role_revoke_view, name="role-revoke"),
     path("representations/<int:pk>/status/", views.representation_status, name="representation-status"),
 ]

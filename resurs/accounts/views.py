@@ -35,6 +35,7 @@ from resurs.accounts.services import (
     representation_set_status,
     role_grant,
     role_revoke,
+    two_factor_reset,
 )
 
 
@@ -190,6 +191,17 @@ def user_unlock(request, pk: int):
     target = _get_user_or_404(pk)
     login_unlock(user=target, actor=request.user, request=request)
     messages.success(request, _("Sign-in to this account is unlocked."))
+    return redirect("accounts:user-detail", pk=target.pk)
+
+
+@require_POST
+def user_two_factor_reset(request, pk: int):
+    """Turn off a user's two-factor sign-in (they lost the phone and the recovery codes)."""
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    target = _get_user_or_404(pk)
+    two_factor_reset(user=target, actor=request.user)
+    messages.success(request, _("Two-factor sign-in is turned off for this user."))
     return redirect("accounts:user-detail", pk=target.pk)
 
 

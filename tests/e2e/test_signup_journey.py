@@ -107,7 +107,7 @@ def test_staff_must_set_up_two_factor_sign_in(page, personas, settings):
     page.get_by_label("Имя пользователя или e-mail").fill(staff.username)
     page.get_by_label("Пароль").fill(STAFF_PASSWORD)
     page.get_by_test_id("login-form").get_by_role("button", name="Войти").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Двухфакторная аутентификация")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Двухфакторный вход")
     page.locator("input[name=code]").fill(codes[0])
     page.locator("main form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/desk/$"))

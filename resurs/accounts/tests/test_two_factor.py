@@ -152,3 +152,20 @@ def test_a_misspelt_role_is_a_configuration_error(settings):
     settings.MFA_REQUIRED_ROLES = ["staff", "stuff"]
     errors = [error for error in run_checks() if error.id == "resurs.accounts.E001"]
     assert [error.msg for error in errors] == ["MFA_REQUIRED_ROLES names unknown roles: stuff"]
+
+
+def test_administrator_turns_off_a_lost_factor(
+    client, personas, client_for, django_capture_on_commit_callbacks
+):
+    sign_in(client, personas.expert)
+    enrol(client, django_capture_on_commit_callbacks)
+    for persona in ("staff", "manager", "expert", "ngo_rep", "outsider"):
+        other = client_for(getattr(personas, persona))
+        url = reverse("accounts:user-two-factor-reset", args=[personas.expert.pk])
+        assert other.post(url).status_code == 403
+    assert Authenticator.objects.filter(user=personas.expert).count() == 2
+    admin = client_for(personas.admin)
+    response = admin.post(reverse("accounts:user-two-factor-reset", args=[personas.expert.pk]))
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=personas.expert).exists()
+    assert events(personas.expert)[0] == "mfa_removed"
