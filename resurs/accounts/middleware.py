@@ -6,19 +6,22 @@ from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from resurs.accounts.access import two_factor_required
 
+API_PREFIX = "/api/"
+
 
 class TwoFactorRequiredMiddleware:
     """A signed-in user whose role requires two factors and who has no authenticator yet is sent to set one up
     and reaches nothing else: only the two-factor pages, re-authentication, sign-out, the language switch and
-    static files. The API is not blocked: its personal tokens are a separate credential, created by a user who
-    has passed this gate (see docs/decisions/0008-accounts-allauth-mfa.md)."""
+    static files. The API with a personal token is not blocked: a token is a separate credential, created by a
+    user who has passed this gate (see docs/decisions/0008-accounts-allauth-mfa.md); the API through the browser
+    session is, with a JSON 403."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -32,11 +35,14 @@ class TwoFactorRequiredMiddleware:
             reverse("set_language"),
             reverse("health"),
             settings.STATIC_URL,
-            "/api/",
         )
 
     def __call__(self, request):
         if self._must_enrol(request):
+            if request.path_info.startswith(API_PREFIX):
+                return JsonResponse(
+                    {"detail": _("Your role requires two-factor sign-in: set it up first.")}, status=403
+                )
             messages.warning(
                 request,
                 _(
@@ -56,6 +62,8 @@ class TwoFactorRequiredMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path_info.startswith(self.open_prefixes):
             return False
+        if request.path_info.startswith(API_PREFIX) and request.headers.get("Authorization"):
+            return False  # a personal token, not the session, authenticates the call
         if not two_factor_required(user):
             return False
         from allauth.mfa.utils import is_mfa_enabled

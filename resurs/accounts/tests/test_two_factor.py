@@ -140,6 +140,11 @@ def test_the_api_with_a_token_is_not_blocked(client, personas, settings):
     response = client.get("/api/v1/accounts/me", HTTP_AUTHORIZATION=f"Bearer {clear}")
     assert response.status_code == 200 and response.json()["username"] == personas.staff.username
     assert ApiToken.objects.filter(user=personas.staff).count() == 1
+    # The browser session of a password-only sign-in does not reach the API.
+    sign_in(client, personas.staff)
+    response = client.get("/api/v1/accounts/me")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Для вашей роли нужен двухфакторный вход: сначала подключите его."}
 
 
 def test_none_required_in_the_demo_settings(client, personas, settings):
