@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from resurs.grants import formschema
 from resurs.grants.choices import ApplicationStatus, DecisionOutcome, FieldKind
 from resurs.grants.models import Call, FormField
-from resurs.registry.forms import OrganisationRegisterForm  # noqa: F401 (the registry owns it; used here too)
 from resurs.registry.models import LegalForm, Region
 
 
