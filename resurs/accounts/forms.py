@@ -39,6 +39,7 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)  # the labels say it
+        self.fields["email"].label = _("E-mail address")
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["consent"].help_text = format_html(

@@ -32,7 +32,7 @@ def test_signup_verify_and_ask_to_represent(page, personas, mailoutbox):
     expect(page.get_by_role("heading", level=1)).to_have_text("Создать учётную запись")
     page.get_by_label("Фамилия").fill("Петрова")
     page.get_by_label("Имя", exact=True).fill("Ирина")
-    page.get_by_label("Адрес электронной почты").fill("irina@fond-rodnik.ru")
+    page.get_by_label("Адрес эл. почты").fill("irina@fond-rodnik.ru")
     page.locator("input[name=password1]").fill(PASSWORD)
     page.locator("input[name=password2]").fill(PASSWORD)
     # Without consent nothing is created; the error is beside the checkbox and the typed name stays.
