@@ -109,6 +109,16 @@ def _isolated_side_effects(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Sign-in rate limits live in the cache: each test starts with none (many tests sign in from 127.0.0.1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI a skipped browser or PostgreSQL test is a failure: those suites must really run there."""

@@ -121,11 +121,70 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Inline by default; in production TASK_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
 
-# --- Accounts ---------------------------------------------------------------------------------------------
+# --- Accounts: django-allauth (see docs/decisions/0008-accounts-allauth-mfa.md) ----------------------------
+# Sign-in by username or e-mail, self sign-up with a verified e-mail, two factors (TOTP and recovery codes), rate
+# limits on sign-in, sign-up and password reset. Our templates come first (resurs.accounts precedes allauth).
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa", "health_check"]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    # A role that needs two factors reaches nothing but enrolment until an authenticator is set up.
+    "resurs.accounts.middleware.TwoFactorRequiredMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
+ACCOUNT_ADAPTER = "resurs.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "resurs.accounts.forms.LoginForm", "signup": "resurs.accounts.forms.SignupForm"}
+ACCOUNT_USER_DISPLAY = "resurs.accounts.adapters.user_display"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = [
+    "email*",
+    "password1*",
+    "password2*",
+]  # the username is made from the name and e-mail
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a new one is verified before it replaces the old
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_PREVENT_ENUMERATION = True
+# Where a newly signed-up representative goes after the first sign-in: find their organisation and ask to act
+# for it (a URL name; the registry owns the page).
+ACCOUNT_ONBOARDING_URL = "registry:represent"
+# Rate limits (allauth's format: amount/period/per; kept in Django's cache, so CACHES decides whether several
+# processes share them). Five wrong passwords for one account lock it for 15 minutes (or until an administrator
+# unlocks it); token creation has its own limit.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/15m/key",
+    "signup": "10/h/ip",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "api_token_create": "10/h/user",
+}
+# Behind reverse proxies that append X-Forwarded-For, how many of them to trust (1 behind one nginx): the per-IP
+# limits then count the client's address, not the proxy's. 0 (default) trusts no header.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+MFA_ADAPTER = "resurs.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_RECOVERY_CODE_COUNT = 10
+# Roles whose users must have a second factor. Default: the roles that decide on money and read personal data,
+# in production; none in DEBUG (the demo stays easy to try). Comma-separated role values; "none" for none.
+MFA_REQUIRED_ROLES = [
+    role
+    for role in env_list(
+        "MFA_REQUIRED_ROLES", [] if DEBUG else ["admin", "staff", "programme_manager", "expert"]
+    )
+    if role != "none"
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -223,3 +282,23 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Operations: /health/ and error reporting --------------------------------------------------------------
+# /health/ fails when this many queued background tasks have waited longer than this many minutes.
+HEALTH_TASK_BACKLOG_MINUTES = env_int("HEALTH_TASK_BACKLOG_MINUTES", 15)
+HEALTH_TASK_BACKLOG_LIMIT = env_int("HEALTH_TASK_BACKLOG_LIMIT", 1)
+# Optional error reporting (Sentry or a compatible service such as GlitchTip): off unless SENTRY_DSN is set. No
+# personal data is sent (no cookies, user ids, IP addresses or request bodies). The 500 page says "we have been
+# notified" only when it is set.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN and not TESTING:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production"),
+        release=env_str("SENTRY_RELEASE") or None,
+        traces_sample_rate=env_int("SENTRY_TRACES_PER_MILLE", 0) / 1000,
+        send_default_pii=False,
+        max_request_body_size="never",
+    )

@@ -6,12 +6,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from resurs.core.health import HealthView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("resurs.accounts.urls")),
+    # allauth: sign-up, e-mail verification, password reset, two factors (/accounts/2fa/)
+    path("accounts/", include("allauth.urls")),
+    # for load balancers: database, cache, storage and the task backlog (anonymous, no personal data)
+    path("health/", HealthView.as_view(), name="health"),
     path("registry/", include("resurs.registry.urls")),
     path("grants/", include("resurs.grants.urls")),
     path("reviews/", include("resurs.reviews.urls")),
@@ -23,5 +28,8 @@ urlpatterns = [
     path("notifications/", include("resurs.notifications.urls")),
     path("", include("resurs.core.urls")),
 ]
+# The 500 page says whether the error has been reported (only when SENTRY_DSN is set).
+handler500 = "resurs.core.views.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -92,3 +92,15 @@ def role_required(*roles: str):
 
 
 staff_required = role_required(*MANAGING_ROLES)
+
+
+def two_factor_required(user) -> bool:
+    """The user holds a role that must sign in with two factors (settings.MFA_REQUIRED_ROLES)."""
+    from django.conf import settings
+
+    required = set(settings.MFA_REQUIRED_ROLES)
+    if not required or not getattr(user, "is_authenticated", False):
+        return False
+    if Role.ADMIN in required and is_admin(user):
+        return True
+    return any(role in required for role, _ in _assignments(user))

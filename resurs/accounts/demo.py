@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.choices import Role
@@ -50,6 +51,8 @@ def build(ctx: DemoContext) -> None:
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
+        # The demo's administrator vouches for the addresses (sign-in requires a verified one).
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         for role, centre in roles:
             RoleAssignment.objects.create(user=user, role=role, centre=centre)
         return user
@@ -67,6 +70,28 @@ def build(ctx: DemoContext) -> None:
         Representation.objects.create(user=partner, organisation=business, position="Менеджер по КСО")
     if other:
         make("staff2", people[8], [(Role.STAFF, other)])
+    _self_signed_up_representative(ngo_candidates=Organisation.objects.filter(kind=OrganisationKind.NGO))
     ctx.data["hub"] = hub
     ctx.data["ngo_user"] = ngo_user
     ctx.data["ngo_organisation"] = ngo
+
+
+def _self_signed_up_representative(*, ngo_candidates) -> None:
+    """Someone from an NGO who signed up on their own (consent recorded, address verified) and asked to represent
+    their organisation: the request waits for staff on the users page."""
+    from resurs.accounts.services import account_signup_complete, representation_request
+
+    organisation = ngo_candidates.exclude(representations__isnull=False).order_by("pk")[5:6].first()
+    if organisation is None:
+        return
+    user = User(
+        username="irina.petrova",
+        email="irina.petrova@demo.resurs.local",
+        first_name="Ирина",
+        last_name="Петрова",
+    )
+    user.set_unusable_password()  # not a demo login: it shows a request waiting for confirmation
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    account_signup_complete(user=user, language="ru")
+    representation_request(user=user, organisation=organisation, position="Руководитель проектов")

@@ -28,6 +28,14 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=[("ru", "Русский"), ("en", "English")], default="ru"
     )
+    # Consent to the processing of personal data given when the person signed up themselves (152-FZ): when, and
+    # which version of the policy text they agreed to. Accounts created by an administrator leave these empty.
+    personal_data_consent_at = models.DateTimeField(
+        _("consent to personal-data processing given"), null=True, blank=True
+    )
+    personal_data_consent_version = models.CharField(
+        _("version of the personal-data policy"), max_length=32, blank=True
+    )
 
     objects = UserManager()
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resurs.accounts.choices import CENTRE_ROLES, Role
 from resurs.accounts.models import ApiToken, Representation, RoleAssignment, User
 from resurs.core.audit import audit_event
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -128,3 +133,67 @@ def representation_request(*, user: User, organisation, position: str = "") -> R
         actor=user, obj=user, action="representation_requested", data={"organisation": organisation.pk}
     )
     return current
+
+
+# --- Signing up and signing in ------------------------------------------------------------------------------
+
+# The version of the personal-data policy (accounts/privacy_policy.html) a person agrees to when signing up.
+PERSONAL_DATA_POLICY_VERSION = "2026-01"
+
+
+@transaction.atomic
+def account_signup_complete(*, user: User, language: str) -> User:
+    """A person has signed up themselves (an NGO representative): record their consent to the processing of
+    personal data with its time and the policy version, remember their language (e-mails follow it) and give them
+    the NGO representative's role. Which organisation they act for is a separate request staff confirm."""
+    current = User.objects.select_for_update().get(pk=user.pk)
+    current.personal_data_consent_at = timezone.now()
+    current.personal_data_consent_version = PERSONAL_DATA_POLICY_VERSION
+    current.preferred_language = language if language in {"ru", "en"} else "ru"
+    current.save(
+        update_fields=["personal_data_consent_at", "personal_data_consent_version", "preferred_language"]
+    )
+    RoleAssignment.objects.get_or_create(user=current, role=Role.NGO_REPRESENTATIVE, centre=None)
+    audit_event(
+        actor=current,
+        obj=current,
+        action="signup",
+        data={"consent_version": PERSONAL_DATA_POLICY_VERSION, "language": current.preferred_language},
+    )
+    user.personal_data_consent_at = current.personal_data_consent_at
+    user.personal_data_consent_version = current.personal_data_consent_version
+    user.preferred_language = current.preferred_language
+    return current
+
+
+def signin_record(*, user: User | None, event: str, actor=None, data: dict | None = None) -> None:
+    """Put a sign-in event (login, login_failed, login_locked, mfa_...) in ``user``'s audit trail. Attempts at
+    logins that name no account have nobody to attach to and are only logged."""
+    if user is None:
+        logger.info("sign-in event %s for an unknown login", event)
+        return
+    audit_event(actor=actor, obj=user, action=event, data=data)
+
+
+def login_unlock(*, user: User, actor, request) -> None:
+    """Clear the failed-sign-in count that locks ``user``'s account (an administrator's "unlock" button)."""
+    from allauth.core.ratelimit import clear
+
+    from resurs.accounts.selectors import login_lock_keys
+
+    for key in login_lock_keys(user):
+        clear(request, action="login_failed", key=key)
+    audit_event(actor=actor, obj=user, action="login_unlocked")
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor) -> int:
+    """Remove every second factor of ``user`` (lost phone and recovery codes): an administrator's action. A user
+    whose role requires two factors must set one up again at the next sign-in. Returns how many were removed."""
+    from allauth.mfa.models import Authenticator
+
+    removed, _ = Authenticator.objects.filter(user=user).delete()
+    audit_event(
+        actor=actor, obj=user, action="mfa_removed", data={"by_administrator": True, "count": removed}
+    )
+    return removed

@@ -1,11 +1,12 @@
-"""Sign-in, sign-out, password reset (Django's auth views), the profile, personal API tokens, and the
-administrators' pages for users, roles and representations."""
+"""The profile, personal API tokens, the personal-data policy, and the administrators' pages for users, roles,
+representations and sign-in locks. Signing in and up, password reset and two factors are allauth's views."""
 
 from __future__ import annotations
 
+from allauth.core.ratelimit import consume
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,11 +14,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from resurs.accounts.access import is_admin
+from resurs.accounts.access import is_admin, two_factor_required
 from resurs.accounts.forms import (
     ApiTokenForm,
     ProfileForm,
@@ -26,33 +26,16 @@ from resurs.accounts.forms import (
     UserFilterForm,
 )
 from resurs.accounts.models import Representation, RoleAssignment, User
+from resurs.accounts.selectors import login_locked_until, signin_history
 from resurs.accounts.services import (
+    PERSONAL_DATA_POLICY_VERSION,
     api_token_create,
     api_token_revoke,
+    login_unlock,
     representation_set_status,
     role_grant,
     role_revoke,
-)
-
-LoginView = auth_views.LoginView.as_view(
-    template_name="accounts/login.html", redirect_authenticated_user=True
-)
-LogoutView = auth_views.LogoutView.as_view()
-PasswordResetView = auth_views.PasswordResetView.as_view(
-    template_name="accounts/password_reset.html",
-    email_template_name="accounts/email/password_reset.txt",
-    subject_template_name="accounts/email/password_reset_subject.txt",
-    success_url=reverse_lazy("accounts:password-reset-done"),
-)
-PasswordResetDoneView = auth_views.PasswordResetDoneView.as_view(
-    template_name="accounts/password_reset_done.html"
-)
-PasswordResetConfirmView = auth_views.PasswordResetConfirmView.as_view(
-    template_name="accounts/password_reset_confirm.html",
-    success_url=reverse_lazy("accounts:password-reset-complete"),
-)
-PasswordResetCompleteView = auth_views.PasswordResetCompleteView.as_view(
-    template_name="accounts/password_reset_complete.html"
+    two_factor_reset,
 )
 
 
@@ -67,6 +50,8 @@ def profile(request):
         return response
     context = {
         "form": form,
+        "two_factor_enabled": is_mfa_enabled(request.user),
+        "two_factor_required": two_factor_required(request.user),
         "token_form": ApiTokenForm(),
         "tokens": request.user.api_tokens.all(),
         "roles": request.user.role_assignments.select_related("centre__organisation"),
@@ -80,6 +65,11 @@ def profile(request):
 @require_POST
 def token_create(request):
     form = ApiTokenForm(request.POST)
+    if not consume(request, action="api_token_create", user=request.user):
+        messages.error(
+            request, _("You have created too many tokens in the last hour. Try again later or reuse a token.")
+        )
+        return redirect("accounts:profile")
     if not form.is_valid():
         messages.error(request, _("Give the token a name."))
         return redirect("accounts:profile")
@@ -88,6 +78,11 @@ def token_create(request):
         request, _("Your new token (copy it now, it is shown only once): %(token)s") % {"token": clear}
     )
     return redirect("accounts:profile")
+
+
+def privacy_policy(request):
+    """The personal-data policy a person agrees to when signing up (public: it is read before signing up)."""
+    return render(request, "accounts/privacy_policy.html", {"version": PERSONAL_DATA_POLICY_VERSION})
 
 
 @login_required
@@ -179,10 +174,35 @@ def user_detail(request, pk: int):
             "roles": target.role_assignments.select_related("centre__organisation"),
             "representations": target.representations.select_related("organisation"),
             "statuses": Representation.Status.choices,
+            "locked_until": login_locked_until(target, request),
+            "signins": signin_history(target),
+            "two_factor_enabled": is_mfa_enabled(target),
             "crumbs": [(_("Users and roles"), "/accounts/users/"), (str(target), None)],
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def user_unlock(request, pk: int):
+    """Clear the failed sign-ins that lock a user's account."""
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    target = _get_user_or_404(pk)
+    login_unlock(user=target, actor=request.user, request=request)
+    messages.success(request, _("Sign-in to this account is unlocked."))
+    return redirect("accounts:user-detail", pk=target.pk)
+
+
+@require_POST
+def user_two_factor_reset(request, pk: int):
+    """Turn off a user's two-factor sign-in (they lost the phone and the recovery codes)."""
+    if (denied := _require_admin(request)) is not None:
+        return denied
+    target = _get_user_or_404(pk)
+    two_factor_reset(user=target, actor=request.user)
+    messages.success(request, _("Two-factor sign-in is turned off for this user."))
+    return redirect("accounts:user-detail", pk=target.pk)
 
 
 @require_POST

@@ -37,6 +37,7 @@ from resurs.cooperation.models import AdviceAttachment, GovernanceSeat, Partners
 from resurs.core import charts
 from resurs.core.audit import audit_history
 from resurs.core.htmx import render_page
+from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response
 from resurs.registry.access import get_organisation_for_user, get_person_for_user
 from resurs.registry.choices import OrganisationKind
@@ -556,8 +557,8 @@ def membership_end(request, pk: int):
             messages.success(request, _("The membership is ended."))
     else:
         messages.error(request, _("Enter the date the membership ended."))
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/cooperation/") and "//" not in next_url:
+    next_url = safe_next(request)
+    if next_url.startswith("/cooperation/"):
         return redirect(next_url)
     return redirect("cooperation:organisation", pk=tie.organisation_id)
 

@@ -25,3 +25,14 @@ def job_status(request, uuid):
     if job is None:
         raise Http404
     return render(request, "includes/job_status.html", {"job": job})
+
+
+def server_error(request):
+    """The 500 page. It promises that someone knows only when errors are reported (SENTRY_DSN); it renders
+    without the base layout or the database, which may be what failed."""
+    from django.conf import settings
+    from django.http import HttpResponseServerError
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"error_reported": bool(settings.SENTRY_DSN)}))

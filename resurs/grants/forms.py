@@ -172,21 +172,6 @@ class FormFieldForm(forms.ModelForm):
         pass
 
 
-class OrganisationRegisterForm(forms.Form):
-    """A new organisation for the registry, registered by an applicant (validated by the registry's service)."""
-
-    name = forms.CharField(label=_("Full name"), max_length=500)
-    short_name = forms.CharField(label=_("Short name"), max_length=300, required=False)
-    inn = forms.CharField(label=_("INN"), max_length=12)
-    ogrn = forms.CharField(label=_("OGRN"), max_length=15, required=False)
-    legal_form = forms.ModelChoiceField(
-        label=_("Legal form"), queryset=LegalForm.objects.all(), required=False
-    )
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
-    founded_on = forms.DateField(label=_("Founding date"), required=False, widget=DateInput())
-    position = forms.CharField(label=_("Your position"), max_length=200, required=False)
-
-
 class ScreenForm(forms.Form):
     verdict = forms.TypedChoiceField(
         label=_("Verdict"),

@@ -486,11 +486,9 @@ def applicant_organisation_register(*, actor, data: dict):
     The registry validates the organisation (INN/OGRN check digits, duplicates); the representation waits for an
     administrator's confirmation, after which the applicant may apply for it.
     """
-    from resurs.accounts.services import representation_request
-    from resurs.registry.services import organisation_create
+    from resurs.registry.services import organisation_register_as_representative
 
-    organisation = organisation_create(actor=actor, data=data)
-    representation_request(user=actor, organisation=organisation, position=data.get("position", ""))
+    organisation = organisation_register_as_representative(actor=actor, data=data)
     audit_event(actor=actor, obj=organisation, action="grants_applicant_registered_organisation")
     return organisation
 

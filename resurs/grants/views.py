@@ -49,7 +49,6 @@ from resurs.grants.forms import (
     DirectionForm,
     FormFieldForm,
     HistoryImportForm,
-    OrganisationRegisterForm,
     PipelineFilter,
     ProgrammeForm,
     ReviewReportForm,
@@ -59,6 +58,7 @@ from resurs.grants.forms import (
     application_data_from_post,
 )
 from resurs.grants.models import Attachment, Call, FormField, HistoricalGrant, Programme, Tranche
+from resurs.registry.forms import OrganisationRegisterForm
 from resurs.registry.models import Centre, Organisation
 
 

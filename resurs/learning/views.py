@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from resurs.accounts.access import can_manage_centre_work, is_admin, represented_organisation_ids
 from resurs.core.htmx import render_page
+from resurs.core.redirects import safe_next
 from resurs.learning import access, selectors, services
 from resurs.learning.choices import (
     AssessmentKind,
@@ -380,7 +381,7 @@ def enrolment_decide(request, pk):
             _message_errors(request, error)
         else:
             messages.success(request, _("The decision has been saved."))
-    return redirect(request.POST.get("next") or enrolment.session.get_absolute_url())
+    return redirect(safe_next(request, enrolment.session.get_absolute_url()))
 
 
 @login_required

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resurs.registry.choices import TieRole
-from resurs.registry.models import Field, Organisation, Person, Tie
+from resurs.registry.models import Field, LegalForm, Organisation, Person, Region, Tie
 from resurs.registry.selectors import person_search
 from resurs.registry.services import (
     PROPOSABLE_FIELDS,
@@ -189,4 +189,31 @@ class ProposalForm(forms.ModelForm):
 class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the proposer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OrganisationRegisterForm(forms.Form):
+    """A new organisation for the registry, added by a person who represents it (validated by the registry's
+    service); used after sign-up and from a call's page."""
+
+    name = forms.CharField(label=_("Full name"), max_length=500)
+    short_name = forms.CharField(label=_("Short name"), max_length=300, required=False)
+    inn = forms.CharField(label=_("INN"), max_length=12)
+    ogrn = forms.CharField(label=_("OGRN"), max_length=15, required=False)
+    legal_form = forms.ModelChoiceField(
+        label=_("Legal form"), queryset=LegalForm.objects.all(), required=False
+    )
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
+    founded_on = forms.DateField(label=_("Founding date"), required=False, widget=DATE)
+    position = forms.CharField(label=_("Your position"), max_length=200, required=False)
+
+
+class RepresentationSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Your organisation"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, INN or OGRN"), "autocomplete": "off"}
+        ),
     )

@@ -136,6 +136,11 @@ def represented_organisations(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=represented_organisation_ids(user)).select_related("region")
 
 
+def representations_of(user):
+    """The user's representations (any status) with their organisations."""
+    return user.representations.select_related("organisation__region").order_by("-created_at")
+
+
 def representation_of(user, organisation: Organisation):
     """The user's representation of ``organisation`` (any status), or None."""
     return user.representations.filter(organisation=organisation).first()

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resurs.accounts.services import user_deactivate
+from resurs.accounts.services import representation_request, user_deactivate
 from resurs.core.audit import audit_event
 from resurs.notifications.services import email_send
 from resurs.registry.choices import ProposalStatus
@@ -68,6 +68,15 @@ def _acting_as(actor):
 
 
 # --- Organisations ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def organisation_register_as_representative(*, actor, data: dict[str, Any]) -> Organisation:
+    """A person adds an organisation that is not in the registry yet and asks to represent it; the registry
+    validates it (INN/OGRN check digits, duplicates) and staff confirm the representation."""
+    organisation = organisation_create(actor=actor, data=data)
+    representation_request(user=actor, organisation=organisation, position=data.get("position", ""))
+    return organisation
 
 
 def duplicate_organisation(*, field: str, value: str, exclude_pk: int | None = None) -> Organisation | None:

@@ -20,6 +20,8 @@ urlpatterns = [
     path("people/<int:pk>/erase/", views.person_erase, name="person-erase"),
     path("proposals/", views.proposal_list, name="proposal-list"),
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
+    path("represent/", views.represent, name="represent"),
+    path("represent/new/", views.represent_new, name="represent-new"),
     path("my-data/", views.my_data, name="my-data"),
     path("my-data/erase/", views.my_data_erase, name="my-data-erase"),
     path("", include("resurs.registry.urls_scale")),

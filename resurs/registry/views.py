@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from resurs.accounts.services import representation_request as representation_re
 from resurs.core.audit import audit_history
 from resurs.core.htmx import render_page
 from resurs.core.pagination import CountedPaginator, page_number
+from resurs.core.redirects import safe_next
 from resurs.core.sections import collect as collect_sections
 from resurs.core.tabular import table_response
 from resurs.registry import selectors, services
@@ -42,16 +44,19 @@ from resurs.registry.filters import organisation_filter
 from resurs.registry.forms import (
     ConsentForm,
     OrganisationForm,
+    OrganisationRegisterForm,
     PersonForm,
     ProposalForm,
+    RepresentationSearchForm,
     ReviewForm,
     TieEndForm,
     TieForm,
 )
 from resurs.registry.models import Field, Organisation
-from resurs.registry.search import organisation_page
+from resurs.registry.search import organisation_page, organisation_search
 
 PAGE_SIZE = 25
+REPRESENT_RESULTS = 10
 
 
 def _require_editor(user) -> None:
@@ -212,7 +217,65 @@ def representation_request(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Your request has been sent: an administrator will confirm it."))
-    return redirect(organisation)
+    return redirect(safe_next(request, organisation))
+
+
+@login_required
+def represent(request):
+    """After signing up: find your organisation in the registry (name, INN or OGRN) and ask to represent it, or
+    add it if it is not there. ``next`` is where the person was going (shown as "continue")."""
+    form = RepresentationSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results, count = [], None
+    if query:
+        queryset = selectors.organisation_rows(organisation_search(selectors.organisation_list(), query))
+        count, results = organisation_page(queryset, offset=0, limit=REPRESENT_RESULTS)
+    mine = {rep.organisation_id: rep for rep in selectors.representations_of(request.user)}
+    return render(
+        request,
+        "registry/represent.html",
+        {
+            "form": form,
+            "query": query,
+            "results": [(organisation, mine.get(organisation.pk)) for organisation in results],
+            "result_count": count,
+            "representations": list(mine.values()),
+            "next": safe_next(request),
+            "crumbs": _crumbs((_("Your organisation"), None)),
+        },
+    )
+
+
+@login_required
+def represent_new(request):
+    """Add an organisation that is not in the registry yet and ask to represent it."""
+    form = OrganisationRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_register_as_representative(
+                actor=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added to the registry. The centre will confirm you as its representative.")
+                % {"name": organisation},
+            )
+            return redirect(safe_next(request, "registry:represent"))
+    return render(
+        request,
+        "registry/represent_new.html",
+        {
+            "form": form,
+            "next": safe_next(request),
+            "crumbs": _crumbs(
+                (_("Your organisation"), reverse("registry:represent")), (_("New organisation"), None)
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from resurs.core.htmx import render_page
 from resurs.core.pdf import pdf_response
+from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response, xlsx_response
 from resurs.registry.models import Centre, Organisation
 from resurs.research import access, selectors, services
@@ -446,7 +447,7 @@ def nomination_list(request, pk):
 
 
 def _back(request, nomination):
-    target = request.POST.get("next", "")
+    target = safe_next(request)
     if target.startswith("/research/"):
         return redirect(target)
     return redirect("research:respondent-detail", nomination.respondent_id)

@@ -78,9 +78,9 @@ def login(page):
 
     def do_login(user, password: str = PASSWORD):
         page.goto("/accounts/login/")
-        page.fill("input[name=username]", user.username)
+        page.fill("input[name=login]", user.username)
         page.fill("input[name=password]", password)
-        page.click("main button[type=submit]")
+        page.click("[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state("networkidle")
         return page
 

@@ -25,6 +25,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             self.save(update_fields=["password"])
 
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        """Accounts made by an administrator have a verified address (``verified_email=False`` for one that
+        must still verify it, as after self sign-up)."""
+        if create and self.email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=extracted is not False, primary=True
+            )
+
 
 def user_with_role(role: str, centre=None, **kwargs) -> User:
     user = UserFactory(**kwargs)

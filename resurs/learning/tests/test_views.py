@@ -479,3 +479,17 @@ def test_pages_read_in_both_languages(world, personas, client_for):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Download the certificate (PDF)" in english and "Accepted" in english
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/phish", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_enrolment_decision_refuses_an_open_redirect(world, personas, client_for, target):
+    pending = Enrolment.objects.create(
+        session=world["upcoming"], user=personas.outsider, status=EnrolmentStatus.APPLIED
+    )
+    url = reverse("learning:enrolment-decide", args=[pending.pk])
+    response = client_for(personas.staff).post(url, {"action": "accept", "next": target})
+    assert response.status_code == 302 and response["Location"] == world["upcoming"].get_absolute_url()
+    response = client_for(personas.staff).post(url, {"action": "accept", "next": "/learning/"})
+    assert response["Location"] == "/learning/"
