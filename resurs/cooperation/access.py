@@ -67,11 +67,24 @@ def get_partnership_for_user(user, pk: int, *, need: str = "view") -> Partnershi
     return _need(user, obj, need)
 
 
+def can_see_partnership_documents(user, partnership: Partnership) -> bool:
+    """Agreements and letters are the parties' papers: the recording centre's staff, the two organisations'
+    representatives and administrators (staff of other centres see the partnership, not its documents)."""
+    return (
+        is_admin(user)
+        or partnership.centre_id in centre_ids_for(user)
+        or bool(
+            {partnership.organisation_a_id, partnership.organisation_b_id}
+            & represented_organisation_ids(user)
+        )
+    )
+
+
 def get_partnership_document_for_user(user, partnership_pk: int, pk: int) -> PartnershipDocument:
-    """A document of a partnership: whoever may see the partnership."""
+    """A document of a partnership, for those who may see its documents (404 for everyone else)."""
     partnership = get_partnership_for_user(user, partnership_pk)
     document = partnership.documents.filter(pk=pk).first()
-    if document is None:
+    if document is None or not can_see_partnership_documents(user, partnership):
         raise Http404
     return document
 

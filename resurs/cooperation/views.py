@@ -36,6 +36,7 @@ from resurs.core.audit import audit_history
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.tabular import table_response
+from resurs.core.uploads import upload_limit
 from resurs.registry.access import get_organisation_for_user, get_person_for_user
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.models import Centre, Organisation, Person, Region
@@ -280,7 +281,7 @@ def partnership_detail(request, pk: int):
             (_("Partnerships"), reverse("cooperation:partnership-list")), (partnership.title, "")
         ),
         "partnership": partnership,
-        "documents": partnership.documents.all(),
+        "documents": _documents(request.user, partnership),
         "can_change": can_change,
         "document_form": DocumentForm() if can_change else None,
         "history": audit_history(partnership, limit=20) if can_change else [],
@@ -324,6 +325,7 @@ def partnership_delete(request, pk: int):
     return redirect("cooperation:partnership-list")
 
 
+@upload_limit(20)
 @require_POST
 @login_required
 def partnership_document_add(request, pk: int):
@@ -345,12 +347,16 @@ def partnership_document_add(request, pk: int):
             (_("Partnerships"), reverse("cooperation:partnership-list")), (partnership.title, "")
         ),
         "partnership": partnership,
-        "documents": partnership.documents.all(),
+        "documents": _documents(request.user, partnership),
         "can_change": True,
         "document_form": form,
         "history": [],
     }
     return render_page(request, "cooperation/partnership_detail.html", context, status=400)
+
+
+def _documents(user, partnership):
+    return partnership.documents.all() if access.can_see_partnership_documents(user, partnership) else []
 
 
 def partnership_document_download(request, pk: int, document_pk: int):
@@ -697,6 +703,7 @@ def advice_close(request, pk: int):
     return _advice_step(request, pk, services.advice_request_close, _("The request is closed."))
 
 
+@upload_limit(20)
 @require_POST
 @login_required
 def advice_attachment_add(request, pk: int):

@@ -123,7 +123,9 @@ def content_type_for(filename: str) -> str:
 
 
 def _is_s3(storage) -> bool:
-    return type(storage).__module__.startswith("storages.backends.s3")
+    return storage.__class__.__module__.startswith(
+        "storages.backends.s3"
+    )  # __class__: through the LazyObject
 
 
 def private_file_response(field_file: FieldFile, filename: str, *, public: bool = False) -> HttpResponse:

@@ -384,7 +384,6 @@ def attachment_delete(request, pk: int, attachment_id: int):
     return redirect("grants:application-edit", pk=pk)
 
 
-@login_required
 def attachment_download(request, pk: int, attachment_id: int):
     attachment = get_attachment_for_user(request.user, pk, attachment_id)
     return private_file_response(attachment.file, attachment.original_name)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from resurs.accounts.access import can_manage_centre_work, is_admin, represented_organisation_ids
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
+from resurs.core.uploads import upload_limit
 from resurs.learning import access, selectors, services
 from resurs.learning.choices import (
     AssessmentKind,
@@ -497,6 +498,7 @@ def consultation_list(request):
     )
 
 
+@upload_limit(20)
 @login_required
 def consultation_request(request):
     organisations = _represented(request.user)
@@ -660,6 +662,7 @@ def project_list(request):
     )
 
 
+@upload_limit(20)
 @login_required
 def project_submit(request):
     organisations = _represented(request.user)

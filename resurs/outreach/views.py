@@ -23,6 +23,7 @@ from resurs.accounts.access import (
 from resurs.core.charts import stacked_bar_chart
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
+from resurs.core.uploads import upload_limit
 from resurs.outreach import selectors, services
 from resurs.outreach.access import (
     can_manage,
@@ -155,6 +156,7 @@ def _publication_save(request, form, publication=None):
     )
 
 
+@upload_limit(20)
 @staff_required
 def publication_create(request):
     form = PublicationForm(
@@ -184,6 +186,7 @@ def publication_create(request):
     )
 
 
+@upload_limit(20)
 @login_required
 def publication_edit(request, pk: int):
     publication = get_publication_for_user(request.user, pk, need="manage")

@@ -18,6 +18,7 @@ from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.pdf import pdf_response
 from resurs.core.tabular import table_response, xlsx_response
+from resurs.core.uploads import upload_limit
 from resurs.registry.models import Centre, Organisation
 from resurs.research import access, selectors, services
 from resurs.research.choices import NominationStatus, RespondentCategory
@@ -264,6 +265,7 @@ def respondent_detail(request, pk):
     )
 
 
+@upload_limit(5)
 @login_required
 def interview_create(request, pk):
     respondent = access.get_respondent_for_user(request.user, pk)

@@ -26,7 +26,9 @@ def test_title_in_russian_is_required(personas):
 
 
 def test_pdf_size_and_type_are_checked(personas):
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (PUBLICATION_PDF.max_bytes - 4), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * (PUBLICATION_PDF.max_bytes - 4), content_type="application/pdf"
+    )
     with pytest.raises(ValidationError) as exc:
         services.publication_save(centre=personas.centre, actor=personas.staff, title_ru="Доклад", pdf=big)
     assert "20" in str(exc.value)
