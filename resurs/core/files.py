@@ -25,7 +25,6 @@ import datetime as dt
 import mimetypes
 import shutil
 import tempfile
-import unicodedata
 import uuid
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -100,16 +99,14 @@ def random_name(prefix: str, filename: str, *, year: int | None = None) -> str:
 
 
 def content_disposition(filename: str, *, attachment: bool = True) -> str:
-    """``attachment; filename="…"; filename*=UTF-8''…`` (RFC 6266 with RFC 5987 for names beyond ASCII)."""
+    """``attachment; filename="…"; filename*=UTF-8''…``: the name as given, by RFC 5987 when it is not plain
+    ASCII (Cyrillic), with ``file.<ext>`` for the rare client that reads only ``filename``."""
     kind = "attachment" if attachment else "inline"
-    filename = filename.replace("\r", " ").replace("\n", " ").strip() or "file"
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    fallback = "".join(c if 0x20 <= ord(c) < 0x7F and c not in '"\\;' else "_" for c in fallback)
-    stem, dot, extension = fallback.rpartition(".")
-    if not stem.strip("_ ."):
-        fallback = f"file.{extension}" if dot and extension else "file"
-    if fallback == filename:
-        return f'{kind}; filename="{fallback}"'
+    filename = " ".join(filename.split()) or "file"
+    if all(0x20 <= ord(c) < 0x7F for c in filename) and not any(c in filename for c in '"\\;'):
+        return f'{kind}; filename="{filename}"'
+    extension = PurePosixPath(filename).suffix.lower()
+    fallback = f"file{extension}" if extension in _KEPT_EXTENSIONS else "file"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
