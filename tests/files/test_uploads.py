@@ -159,3 +159,14 @@ def test_names_with_folders_long_names_and_cyrillic(personas, client_for):
     assert _consultation(client, long_name, PDF, centre=personas.centre).status_code == 302
     kept = ConsultationAttachment.objects.latest("pk").name
     assert len(kept) == 255 and kept.endswith(".pdf") and kept.startswith("Годовой отчёт Годовой")
+
+
+def test_the_refusal_speaks_the_persons_language(personas, client_for):
+    response = _consultation(
+        client_for(personas.ngo_rep), "устав.pdf", HTML_WITH_SCRIPT, centre=personas.centre, language="ru"
+    )
+    assert _error(response) == (
+        "«устав.pdf» — не файл PDF: это веб-страница или изображение со скриптами (HTML, SVG). Такие файлы не "
+        "принимаются. Сохраните документ как PDF, DOCX, ODT, DOC, RTF, XLSX, ODS, XLS, TXT, PNG, JPEG и загрузите "
+        "снова."
+    )
