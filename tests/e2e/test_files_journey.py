@@ -41,9 +41,7 @@ def test_an_attachment_reaches_staff_and_no_one_else(page, personas, login, tmp_
         ],
     )
     page.click("button[form=upload-letters]")
-    expect(page.locator(".messages")).to_contain_text(
-        "«письмо.pdf» — не файл PDF: это веб-страница"
-    )
+    expect(page.locator(".messages")).to_contain_text("«письмо.pdf» — не файл PDF: это веб-страница")
     page.set_input_files(
         "#file-letters",
         files=[{"name": "Письмо поддержки.pdf", "mimeType": "application/pdf", "buffer": PDF}],
