@@ -306,8 +306,26 @@ def _too_large(name: str, limit: int, size: int | None = None) -> ValidationErro
     return ValidationError(message + " " + _("Compress it or split it into parts."), code="too_large")
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """A file input that shows the current file by the name its owner gave (``current_name``), not by a URL:
+    private files have none (Django's own widget would ask the storage for one and fail)."""
+
+    template_name = "core/widgets/private_file_input.html"
+    current_name = ""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "name", ""))
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["current_name"] = self.current_name
+        return context
+
+
 class SafeFileField(forms.FileField):
     """The upload field of every form: says what it accepts and checks it with :func:`check_upload`."""
+
+    widget = PrivateFileInput
 
     def __init__(self, *, policy: UploadPolicy, **kwargs):
         self.policy = policy

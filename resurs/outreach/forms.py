@@ -154,8 +154,8 @@ class PublicationForm(CentreChoiceMixin, forms.ModelForm):
             label=self.fields["pdf"].label,
             required=False,
             policy=PUBLICATION_PDF,
-            widget=forms.ClearableFileInput,
         )
+        self.fields["pdf"].widget.current_name = self.instance.pdf_name if self.instance.pk else ""
 
     def clean(self):
         data = super().clean()

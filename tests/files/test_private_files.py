@@ -324,7 +324,7 @@ def test_public_objects_files_reach_everyone(file_storage, personas, client_for)
         content, disposition = _body(response, file_storage)
         assert content == PDF and disposition.startswith("attachment; ")
     page = _get(client_for, None, publication.get_absolute_url()).content.decode()
-    assert f'href="{publication.pdf_url}"' in page and "/media/" not in page
+    assert f'href="{publication.pdf_url}"' in page and 'href="/media/' not in page
 
 
 def test_registry_rejected_rows_are_for_staff(file_storage, personas, client_for):
@@ -339,3 +339,21 @@ def test_registry_rejected_rows_are_for_staff(file_storage, personas, client_for
     assert _get(client_for, personas.ngo_rep, url).status_code in (403, 404)
     anonymous = _get(client_for, None, url)
     assert anonymous.status_code in (302, 403, 404) and CSV not in anonymous.content
+
+
+def test_a_form_shows_the_current_file_by_its_given_name(personas, client_for):
+    """Editing a publication that has a PDF: the form names the file as uploaded and links nowhere public."""
+    from resurs.outreach import services
+
+    publication = services.publication_save(
+        centre=personas.centre,
+        actor=personas.staff,
+        title_ru="Доклад",
+        pdf=SimpleUploadedFile("Доклад.pdf", PDF),
+    )
+    response = _get(client_for, personas.staff, f"/outreach/publications/{publication.pk}/edit/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Доклад.pdf" in page and 'name="pdf-clear"' in page
+    assert publication.pdf.name not in page
+    assert 'href="/media/' not in page
