@@ -105,6 +105,17 @@ def requires_postgres():
 @pytest.fixture(autouse=True)
 def _isolated_side_effects(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Private files (resurs/core/files.py) on local disk in a folder of the test's own; tests/files.py runs the
+    # file tests on S3 too.
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+    settings.PRIVATE_FILES_ACCEL_PREFIX = ""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

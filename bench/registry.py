@@ -349,6 +349,14 @@ def run(rows: int, query_count: int, rng: random.Random, *, reuse: bool = False)
     from resurs.registry.search import organisation_facets, organisation_facets_naive
 
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="bench-registry-"))
+    # The import stores its file in the private storage (resurs/core/files.py): a temporary folder here too.
+    from django.test.utils import override_settings
+
+    private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(settings.MEDIA_ROOT / "private")},
+    }
+    override_settings(STORAGES={**settings.STORAGES, "private": private}).enable()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     sample = load_sample(Path(settings.DATA_DIR))
     with tempfile.TemporaryDirectory() as folder:

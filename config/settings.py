@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, which reads the form: cuts off an oversized upload and reports it beside its field.
+    "resurs.core.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -226,6 +228,55 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# --- Private files and uploads (resurs/core/files.py, resurs/core/uploads.py, docs/decisions/0007) ---------
+# Every uploaded file lives in STORAGES["private"], never served by URL: handed out only by views that
+# authorise, through nginx's X-Accel-Redirect (PRIVATE_FILES_ACCEL_PREFIX) or S3 presigned URLs.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()):
+    raise ImproperlyConfigured(
+        "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT, which may be served publicly."
+    )
+PRIVATE_FILES_ACCEL_PREFIX = env_str("PRIVATE_FILES_ACCEL_PREFIX", "")  # e.g. /_private/ (see README)
+PRIVATE_FILES_URL_SECONDS = env_int("PRIVATE_FILES_URL_SECONDS", 60)  # life of an S3 presigned URL
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "local")
+if STORAGE_BACKEND == "local":
+    STORAGES["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
+    }
+elif STORAGE_BACKEND == "s3":
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET (and usually S3_ENDPOINT_URL, keys).")
+    S3_OPTIONS = {
+        "bucket_name": env_str("S3_BUCKET"),
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": PRIVATE_FILES_URL_SECONDS,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "location": "public"},
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**S3_OPTIONS, "location": "private"},
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be local or s3, not {STORAGE_BACKEND!r}")
+# The first handler stops reading an upload past MAX_UPLOAD_MB (or a view's smaller upload_limit).
+FILE_UPLOAD_HANDLERS = [
+    "resurs.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- E-mail -----------------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

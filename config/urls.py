@@ -1,7 +1,5 @@
 """URL wiring: every app mounts its own urls.py under a namespace; the API lives under /api/."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -30,6 +28,5 @@ urlpatterns = [
 ]
 # The 500 page says whether the error has been reported (only when SENTRY_DSN is set).
 handler500 = "resurs.core.views.server_error"
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ here, not even in DEBUG: uploaded files are private and leave only through authorising views
+# (resurs/core/files.py).

@@ -23,7 +23,14 @@ from resurs.accounts.access import (
 )
 from resurs.accounts.choices import Role
 from resurs.cooperation import selectors
-from resurs.cooperation.models import AdviceRequest, AdvisoryBody, CorporateVolunteering, Partnership
+from resurs.cooperation.models import (
+    AdviceAttachment,
+    AdviceRequest,
+    AdvisoryBody,
+    CorporateVolunteering,
+    Partnership,
+    PartnershipDocument,
+)
 from resurs.registry.models import Tie
 
 
@@ -60,6 +67,28 @@ def get_partnership_for_user(user, pk: int, *, need: str = "view") -> Partnershi
     return _need(user, obj, need)
 
 
+def can_see_partnership_documents(user, partnership: Partnership) -> bool:
+    """Agreements and letters are the parties' papers: the recording centre's staff, the two organisations'
+    representatives and administrators (staff of other centres see the partnership, not its documents)."""
+    return (
+        is_admin(user)
+        or partnership.centre_id in centre_ids_for(user)
+        or bool(
+            {partnership.organisation_a_id, partnership.organisation_b_id}
+            & represented_organisation_ids(user)
+        )
+    )
+
+
+def get_partnership_document_for_user(user, partnership_pk: int, pk: int) -> PartnershipDocument:
+    """A document of a partnership, for those who may see its documents (404 for everyone else)."""
+    partnership = get_partnership_for_user(user, partnership_pk)
+    document = partnership.documents.filter(pk=pk).first()
+    if document is None or not can_see_partnership_documents(user, partnership):
+        raise Http404
+    return document
+
+
 def get_volunteering_for_user(user, pk: int, *, need: str = "view") -> CorporateVolunteering:
     if not selectors.can_see_all_cooperation(user):
         raise Http404
@@ -83,6 +112,15 @@ def get_advice_request_for_user(user, pk: int, *, need: str = "view") -> AdviceR
     if obj is None:
         raise Http404
     return _need(user, obj, need)
+
+
+def get_advice_attachment_for_user(user, request_pk: int, pk: int) -> AdviceAttachment:
+    """A file of a request for advice: whoever may see the request."""
+    advice = get_advice_request_for_user(user, request_pk)
+    attachment = advice.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def get_membership_for_user(user, pk: int, *, need: str = "view") -> Tie:

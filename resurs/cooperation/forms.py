@@ -10,8 +10,9 @@ from django.utils.translation import pgettext_lazy
 
 from resurs.accounts.access import centre_ids_for, is_admin
 from resurs.cooperation.choices import AdvisoryKind, AdvisoryLevel, PartnershipType
-from resurs.cooperation.validators import ALLOWED_EXTENSIONS, validate_document
+from resurs.cooperation.validators import DOCUMENT_POLICY
 from resurs.cooperation.widgets import SearchSelect
+from resurs.core.uploads import SafeFileField
 from resurs.registry.choices import OrganisationKind, TieRole
 from resurs.registry.models import Centre, Organisation, Person
 
@@ -89,12 +90,7 @@ class PartnershipForm(CentreChoiceMixin, forms.Form):
 
 class DocumentForm(forms.Form):
     title = forms.CharField(max_length=300, label=pgettext_lazy("name", "Title"), required=False)
-    file = forms.FileField(
-        label=_("File"),
-        validators=[validate_document],
-        help_text=_("PDF, office documents or images, up to 20 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
-    )
+    file = SafeFileField(label=_("File"), policy=DOCUMENT_POLICY)
 
 
 class VolunteeringForm(CentreChoiceMixin, forms.Form):

@@ -20,6 +20,7 @@ from resurs.cooperation.choices import (
     Sector,
 )
 from resurs.cooperation.validators import validate_document
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import TimeStampedModel
 
 
@@ -110,7 +111,7 @@ class Partnership(TimeStampedModel):
         return self.is_active_on(timezone.localdate())
 
 
-def _document_path(instance, filename: str) -> str:
+def _document_path(instance, filename: str) -> str:  # the layout before private files (migration 0001)
     return f"cooperation/partnerships/{instance.partnership_id}/{filename}"
 
 
@@ -121,7 +122,13 @@ class PartnershipDocument(TimeStampedModel):
         Partnership, on_delete=models.CASCADE, related_name="documents", verbose_name=_("partnership")
     )
     title = models.CharField(pgettext_lazy("name", "title"), max_length=300)
-    file = models.FileField(_("file"), upload_to=_document_path, validators=[validate_document])
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("cooperation/partnerships"),
+        storage=private_storage,
+        validators=[validate_document],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -338,7 +345,7 @@ class AdviceRequest(TimeStampedModel):
         return (self.due_on - timezone.localdate()).days
 
 
-def _attachment_path(instance, filename: str) -> str:
+def _attachment_path(instance, filename: str) -> str:  # the layout before private files (migration 0001)
     return f"cooperation/advice/{instance.request_id}/{filename}"
 
 
@@ -349,7 +356,13 @@ class AdviceAttachment(TimeStampedModel):
         AdviceRequest, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("request")
     )
     title = models.CharField(pgettext_lazy("name", "title"), max_length=300)
-    file = models.FileField(_("file"), upload_to=_attachment_path, validators=[validate_document])
+    file = models.FileField(
+        _("file"),
+        upload_to=RandomName("cooperation/advice"),
+        storage=private_storage,
+        validators=[validate_document],
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

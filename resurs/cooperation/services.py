@@ -166,6 +166,7 @@ def partnership_document_add(*, partnership: Partnership, actor, title: str, fil
         partnership=partnership,
         title=title or getattr(file, "name", ""),
         file=file,
+        original_name=getattr(file, "name", "")[:255],
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _clean(document)
@@ -481,6 +482,7 @@ def advice_attachment_add(*, request: AdviceRequest, actor, title: str, file) ->
         request=request,
         title=title or getattr(file, "name", ""),
         file=file,
+        original_name=getattr(file, "name", "")[:255],
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _clean(attachment)

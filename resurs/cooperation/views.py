@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,12 +30,14 @@ from resurs.cooperation.forms import (
     VolunteeringForm,
     apply_errors,
 )
-from resurs.cooperation.models import AdviceAttachment, GovernanceSeat, Partnership, PartnershipDocument
+from resurs.cooperation.models import GovernanceSeat, Partnership
 from resurs.core import charts
 from resurs.core.audit import audit_history
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response
+from resurs.core.uploads import upload_limit
 from resurs.registry.access import get_organisation_for_user, get_person_for_user
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.models import Centre, Organisation, Person, Region
@@ -283,7 +282,7 @@ def partnership_detail(request, pk: int):
             (_("Partnerships"), reverse("cooperation:partnership-list")), (partnership.title, "")
         ),
         "partnership": partnership,
-        "documents": partnership.documents.all(),
+        "documents": _documents(request.user, partnership),
         "can_change": can_change,
         "document_form": DocumentForm() if can_change else None,
         "history": audit_history(partnership, limit=20) if can_change else [],
@@ -327,6 +326,7 @@ def partnership_delete(request, pk: int):
     return redirect("cooperation:partnership-list")
 
 
+@upload_limit(20)
 @require_POST
 @login_required
 def partnership_document_add(request, pk: int):
@@ -348,7 +348,7 @@ def partnership_document_add(request, pk: int):
             (_("Partnerships"), reverse("cooperation:partnership-list")), (partnership.title, "")
         ),
         "partnership": partnership,
-        "documents": partnership.documents.all(),
+        "documents": _documents(request.user, partnership),
         "can_change": True,
         "document_form": form,
         "history": [],
@@ -356,19 +356,13 @@ def partnership_document_add(request, pk: int):
     return render_page(request, "cooperation/partnership_detail.html", context, status=400)
 
 
-def _file_response(field_file) -> FileResponse:
-    name = Path(field_file.name).name
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return FileResponse(field_file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+def _documents(user, partnership):
+    return partnership.documents.all() if access.can_see_partnership_documents(user, partnership) else []
 
 
-@login_required
 def partnership_document_download(request, pk: int, document_pk: int):
-    partnership = access.get_partnership_for_user(request.user, pk)
-    document = PartnershipDocument.objects.filter(partnership=partnership, pk=document_pk).first()
-    if document is None:
-        raise Http404
-    return _file_response(document.file)
+    document = access.get_partnership_document_for_user(request.user, pk, document_pk)
+    return private_file_response(document.file, document.original_name or document.title)
 
 
 # --- Corporate volunteering -----------------------------------------------------------------------------------
@@ -710,6 +704,7 @@ def advice_close(request, pk: int):
     return _advice_step(request, pk, services.advice_request_close, _("The request is closed."))
 
 
+@upload_limit(20)
 @require_POST
 @login_required
 def advice_attachment_add(request, pk: int):
@@ -731,13 +726,9 @@ def advice_attachment_add(request, pk: int):
     )
 
 
-@login_required
 def advice_attachment_download(request, pk: int, attachment_pk: int):
-    advice = access.get_advice_request_for_user(request.user, pk)
-    attachment = AdviceAttachment.objects.filter(request=advice, pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
-    return _file_response(attachment.file)
+    attachment = access.get_advice_attachment_for_user(request.user, pk, attachment_pk)
+    return private_file_response(attachment.file, attachment.original_name or attachment.title)
 
 
 # --- Search for the choosers of the forms --------------------------------------------------------------------

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.files import RandomName, private_storage
+
 
 class TimeStampedModel(models.Model):
     """Every Resurs row knows when it was created and last changed."""
@@ -60,7 +62,8 @@ class Job(TimeStampedModel):
     message = models.TextField(_("message"), blank=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    file = models.FileField(_("file"), upload_to="jobs/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=RandomName("jobs"), storage=private_storage, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("desk/", views.dashboard, name="dashboard"),
     path("jobs/<uuid:uuid>/", views.job_status, name="job-status"),
+    path("jobs/<uuid:uuid>/file/", views.job_file, name="job-file"),
 ]

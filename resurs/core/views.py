@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from resurs.core.files import private_file_response
 from resurs.core.models import Job
 from resurs.core.sections import collect
 
@@ -19,12 +20,25 @@ def dashboard(request):
     return render(request, "core/dashboard.html", {"sections": collect("desk", request)})
 
 
-@login_required
-def job_status(request, uuid):
-    job = Job.objects.filter(uuid=uuid, owner=request.user).first()
+def get_job_for_user(user, uuid) -> Job:
+    """A job is its owner's alone (404 for everyone else)."""
+    job = Job.objects.filter(uuid=uuid, owner_id=user.pk).first() if user.is_authenticated else None
     if job is None:
         raise Http404
-    return render(request, "includes/job_status.html", {"job": job})
+    return job
+
+
+@login_required
+def job_status(request, uuid):
+    return render(request, "includes/job_status.html", {"job": get_job_for_user(request.user, uuid)})
+
+
+def job_file(request, uuid):
+    """The file a finished job made (an export, a report), for its owner."""
+    job = get_job_for_user(request.user, uuid)
+    if not job.file:
+        raise Http404
+    return private_file_response(job.file, job.file_name or job.file.name.rsplit("/", 1)[-1])
 
 
 def server_error(request):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from resurs.accounts.access import can_manage_centre_work
-from resurs.events.models import Event, Registration
+from resurs.events.models import Event, Material, Registration
 from resurs.events.selectors import event_list_visible
 
 
@@ -22,6 +22,15 @@ def get_event_for_user(user, pk: int, *, need: str = "view") -> Event:
     if need == "manage" and not can_manage_event(user, event):
         raise PermissionDenied
     return event
+
+
+def get_material_for_user(user, event_pk: int, pk: int) -> Material:
+    """A material of an event the user may see (404 otherwise)."""
+    event = get_event_for_user(user, event_pk)
+    material = event.materials.filter(pk=pk).first()
+    if material is None:
+        raise Http404
+    return material
 
 
 def get_registration_for_manager(user, event: Event, pk: int) -> Registration:

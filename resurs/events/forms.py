@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.uploads import HANDOUTS, SafeFileField
 from resurs.events.models import Event, Material, Session
 from resurs.events.widgets import RegistryPicker
 from resurs.registry.models import Centre, Organisation, Person
@@ -173,9 +174,13 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["title", "kind", "file", "url"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"] = SafeFileField(label=self.fields["file"].label, required=False, policy=HANDOUTS)
+
     def clean(self):
         data = super().clean()
-        if not data.get("file") and not data.get("url"):
+        if not data.get("file") and not data.get("url") and "file" not in self.errors:
             self.add_error("file", _("Attach a file or give a link."))
         return data
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import TimeStampedModel
 from resurs.events.choices import EventKind, EventStatus, MaterialKind, RegistrationStatus
 
@@ -214,7 +215,10 @@ class Material(TimeStampedModel):
         _("kind"), max_length=16, choices=MaterialKind.choices, default=MaterialKind.OTHER
     )
     title = models.CharField(_("title"), max_length=300)
-    file = models.FileField(_("file"), upload_to="events/materials/%Y/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to=RandomName("events/materials"), storage=private_storage, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     url = models.URLField(_("link"), max_length=500, blank=True)
 
     class Meta:
@@ -230,4 +234,7 @@ class Material(TimeStampedModel):
 
     @property
     def href(self) -> str:
-        return self.file.url if self.file else self.url
+        """A file through its door (the event's visibility decides), else the link."""
+        if self.file:
+            return reverse("events:material-file", args=[self.event_id, self.pk])
+        return self.url

@@ -141,7 +141,14 @@ def session_delete(*, session: Session) -> None:
 
 @transaction.atomic
 def material_add(*, event: Event, title: str, kind: str, file=None, url: str = "") -> Material:
-    material = Material(event=event, title=title, kind=kind, file=file or "", url=url)
+    material = Material(
+        event=event,
+        title=title,
+        kind=kind,
+        file=file or "",
+        original_name=file.name[:255] if file else "",
+        url=url,
+    )
     if not file and not url:
         raise ValidationError({"file": _("Attach a file or give a link.")})
     material.full_clean()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/sessions/", views.session_add, name="session-add"),
     path("<int:pk>/sessions/<int:session_pk>/delete/", views.session_delete, name="session-delete"),
     path("<int:pk>/materials/", views.event_materials, name="event-materials"),
+    path("<int:pk>/materials/<int:material_pk>/", views.material_file, name="material-file"),
     path("<int:pk>/check-in/", views.event_checkin, name="event-checkin"),
     path(
         "<int:pk>/check-in/<int:registration_pk>/", views.registration_check_in, name="registration-check-in"

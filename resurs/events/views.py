@@ -22,9 +22,15 @@ from resurs.accounts.access import (
     is_centre_staff,
     staff_required,
 )
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.events import selectors, services
-from resurs.events.access import can_manage_event, get_event_for_user, get_registration_for_manager
+from resurs.events.access import (
+    can_manage_event,
+    get_event_for_user,
+    get_material_for_user,
+    get_registration_for_manager,
+)
 from resurs.events.calendars import calendar_for
 from resurs.events.filters import EventFilter
 from resurs.events.forms import EventForm, MaterialForm, OutcomesForm, RegistrationForm, SessionForm
@@ -408,3 +414,11 @@ def registration_cancel_by_staff(request, pk: int, registration_pk: int):
     services.registration_cancel(registration=registration)
     messages.success(request, _("The registration has been cancelled."))
     return redirect("events:event-checkin", pk=event.pk)
+
+
+def material_file(request, pk: int, material_pk: int):
+    """A material's file for whoever may see the event (published events: everyone)."""
+    material = get_material_for_user(request.user, pk, material_pk)
+    if not material.file:
+        raise Http404
+    return private_file_response(material.file, material.original_name or material.title)

@@ -9,7 +9,7 @@ from django.http import Http404
 from resurs.accounts.access import can_manage_centre_work, is_centre_staff, represented_organisation_ids
 from resurs.accounts.choices import Role
 from resurs.grants.choices import ApplicationStatus, CallStatus
-from resurs.grants.models import Application, Call, GranteeReport
+from resurs.grants.models import Application, Attachment, Call, GranteeReport
 
 
 def can_manage_call(user, call: Call) -> bool:
@@ -92,6 +92,16 @@ def get_application_for_user(user, pk: int, *, need: str = "view") -> Applicatio
     if not allowed:
         raise PermissionDenied
     return application
+
+
+def get_attachment_for_user(user, application_pk: int, pk: int, *, need: str = "view") -> Attachment:
+    """A file attached to an application: whoever may see (``need="edit"``: change) the application."""
+    application = get_application_for_user(user, application_pk, need=need)
+    attachment = Attachment.objects.filter(application=application, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    attachment.application = application
+    return attachment
 
 
 def get_report_for_user(user, pk: int, *, need: str = "view") -> GranteeReport:

@@ -449,6 +449,7 @@ def build(ctx: DemoContext) -> None:
         },
     )
 
+    _attach_demo_files(draft, review_call, ngo_user)
     _import_history(ctx, hub, staff)
     ctx.data["grant_calls"] = {"open": open_call, "review": review_call, "results": results_call}
     ctx.log(
@@ -566,3 +567,39 @@ def _import_history(ctx: DemoContext, hub, staff) -> None:
             competition=competition,
             year=year,
         )
+
+
+def _attach_demo_files(draft, review_call, ngo_user) -> None:
+    """Letters of support on the demo NGO's draft and on a few applications under review, so that staff can
+    open them and anyone can see that others cannot (private files, docs/decisions/0007)."""
+    from django.core.files.base import ContentFile
+
+    from resurs.core.demo_files import demo_pdf, demo_upload
+    from resurs.grants.models import Application, Attachment
+
+    letter = demo_pdf(
+        "Письмо поддержки",
+        [
+            "Администрация района поддерживает проект и готова предоставить помещение для занятий.",
+            "Глава администрации района",
+        ],
+    )
+    services.attachment_add(
+        application=draft,
+        actor=ngo_user,
+        field_key="letters",
+        upload=demo_upload("Письмо поддержки администрации района.pdf", letter),
+    )
+    for application in Application.objects.filter(call=review_call).select_related("organisation")[:5]:
+        name = f"Письмо поддержки — {application.organisation.short_name or application.organisation.name}"[
+            :120
+        ]
+        attachment = Attachment(
+            application=application,
+            field_key="letters",
+            original_name=f"{name}.pdf",
+            size=len(letter),
+            uploaded_by=application.applicant,
+        )
+        attachment.file.save(attachment.original_name, ContentFile(letter), save=False)
+        attachment.save()

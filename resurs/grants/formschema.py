@@ -11,9 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from resurs.core.uploads import DOCUMENTS, KIND_BY_EXTENSION, UploadPolicy, check_upload
 from resurs.grants.choices import FieldKind
 
 CENT = Decimal("0.01")
@@ -271,22 +273,28 @@ def _check_plan(result: Checked, key: str, value, *, required: bool) -> list[dic
     return kept
 
 
-def check_file(spec: dict, *, name: str, size: int) -> list[str]:
-    """Errors for an uploaded file against a file field's allowed types and size."""
-    errors = []
-    allowed = spec.get("file_types") or []
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if allowed and extension not in allowed:
-        errors.append(
-            _("Files of type “%(ext)s” are not accepted here. Allowed: %(allowed)s.")
-            % {"ext": extension or "?", "allowed": ", ".join(allowed)}
+def upload_policy(spec: dict) -> UploadPolicy:
+    """The upload policy of a file field: the project's file kinds among the types staff listed."""
+    kinds = tuple(
+        dict.fromkeys(
+            KIND_BY_EXTENSION[f".{t}"] for t in spec.get("file_types") or [] if f".{t}" in KIND_BY_EXTENSION
         )
-    limit = int(spec.get("max_file_mb") or 10)
-    if size > limit * 1024 * 1024:
-        errors.append(_("The file is larger than %(limit)d MB.") % {"limit": limit})
-    if size == 0:
-        errors.append(_("The file is empty."))
-    return errors
+    )
+    return UploadPolicy(kinds or DOCUMENTS.kinds, int(spec.get("max_file_mb") or 10))
+
+
+def unknown_file_types(text: str) -> list[str]:
+    """The types in a file field's list that Resurs never accepts from applicants (html, svg, exe...)."""
+    return [t for t in _extensions(text) if f".{t}" not in KIND_BY_EXTENSION]
+
+
+def check_file(spec: dict, upload) -> list[str]:
+    """Errors for an uploaded file against a file field's allowed types and size (checked by content)."""
+    try:
+        check_upload(upload, upload_policy(spec))
+    except ValidationError as error:
+        return list(error.messages)
+    return []
 
 
 def text_answers(schema: dict, answers: dict) -> list[str]:

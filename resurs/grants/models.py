@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 from resurs.grants.choices import (
     ApplicationStatus,
@@ -413,7 +414,7 @@ class Attachment(TimeStampedModel):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     field_key = models.CharField(max_length=64)
-    file = models.FileField(_("file"), upload_to="grants/attachments/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=RandomName("grants/attachments"), storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=255)
     size = models.PositiveIntegerField(_("size, bytes"))
     uploaded_by = models.ForeignKey(

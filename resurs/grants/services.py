@@ -18,6 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from resurs.core.audit import audit_event
+from resurs.core.uploads import KIND_BY_EXTENSION
 from resurs.grants import formschema
 from resurs.grants.choices import (
     ApplicationStatus,
@@ -311,6 +312,14 @@ def _field_errors(form_field: FormField) -> dict[str, list[str]]:
         errors["choices"] = [_("A choice needs at least two options.")]
     if form_field.kind == FieldKind.FILE and not formschema._extensions(form_field.file_types):
         errors["file_types"] = [_("List the allowed file types, e.g. pdf, docx.")]
+    elif form_field.kind == FieldKind.FILE and formschema.unknown_file_types(form_field.file_types):
+        errors["file_types"] = [
+            _("Applicants cannot upload files of type %(types)s. Resurs accepts: %(accepted)s.")
+            % {
+                "types": ", ".join(formschema.unknown_file_types(form_field.file_types)),
+                "accepted": ", ".join(e.lstrip(".") for e in KIND_BY_EXTENSION),
+            }
+        ]
     if form_field.kind == FieldKind.FILE and not 1 <= form_field.max_file_mb <= 50:
         errors["max_file_mb"] = [_("The size limit must be between 1 and 50 MB.")]
     if form_field.kind == FieldKind.TEXT and form_field.max_length is not None and form_field.max_length < 1:
@@ -673,7 +682,7 @@ def attachment_add(*, application: Application, actor, field_key: str, upload) -
     )
     if spec is None:
         raise GrantsError({field_key: [_("This form has no such file field.")]})
-    problems = formschema.check_file(spec, name=upload.name, size=upload.size)
+    problems = formschema.check_file(spec, upload)
     if problems:
         raise GrantsError({field_key: problems})
     attachment = Attachment(

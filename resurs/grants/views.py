@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from resurs.accounts.access import (
     staff_required,
 )
 from resurs.core import charts
+from resurs.core.files import private_file_response
 from resurs.core.htmx import hx_redirect, render_page
 from resurs.core.pdf import pdf_response
 from resurs.core.tabular import table_response
@@ -36,6 +37,7 @@ from resurs.grants.access import (
     can_screen_application,
     can_withdraw_application,
     get_application_for_user,
+    get_attachment_for_user,
     get_call_for_user,
     get_report_for_user,
     is_applicant_side,
@@ -57,7 +59,7 @@ from resurs.grants.forms import (
     add_service_errors,
     application_data_from_post,
 )
-from resurs.grants.models import Attachment, Call, FormField, HistoricalGrant, Programme, Tranche
+from resurs.grants.models import Call, FormField, HistoricalGrant, Programme, Tranche
 from resurs.registry.forms import OrganisationRegisterForm
 from resurs.registry.models import Centre, Organisation
 
@@ -374,23 +376,17 @@ def attachment_upload(request, pk: int):
     return redirect(reverse("grants:application-edit", args=[application.pk]) + f"#field-{field_key}")
 
 
-def _attachment(request, pk: int, attachment_id: int, *, need: str) -> Attachment:
-    application = get_application_for_user(request.user, pk, need=need)
-    return get_object_or_404(Attachment, pk=attachment_id, application=application)
-
-
 @login_required
 @require_POST
 def attachment_delete(request, pk: int, attachment_id: int):
-    attachment = _attachment(request, pk, attachment_id, need="edit")
+    attachment = get_attachment_for_user(request.user, pk, attachment_id, need="edit")
     services.attachment_remove(attachment=attachment, actor=request.user)
     return redirect("grants:application-edit", pk=pk)
 
 
-@login_required
 def attachment_download(request, pk: int, attachment_id: int):
-    attachment = _attachment(request, pk, attachment_id, need="view")
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    attachment = get_attachment_for_user(request.user, pk, attachment_id)
+    return private_file_response(attachment.file, attachment.original_name)
 
 
 @login_required

@@ -19,12 +19,15 @@ from resurs.accounts.access import (
     represented_organisation_ids,
 )
 from resurs.accounts.choices import MANAGING_ROLES, Role
+from resurs.learning.choices import EnrolmentStatus
 from resurs.learning.models import (
     Assessment,
     Certificate,
     Consultation,
+    ConsultationAttachment,
     Course,
     Enrolment,
+    Material,
     Programme,
     ProjectReview,
     Session,
@@ -80,6 +83,23 @@ def can_mark_attendance(user, session: Session) -> bool:
 
 def can_see_roster(user, session: Session) -> bool:
     return can_mark_attendance(user, session)
+
+
+def can_see_materials(user, session: Session) -> bool:
+    """Handouts are for the accepted participants, the trainer and the centre's staff."""
+    return can_mark_attendance(user, session) or (
+        user.is_authenticated
+        and session.enrolments.filter(user=user, status=EnrolmentStatus.ACCEPTED).exists()
+    )
+
+
+def get_material_for_user(user, session_pk: int, pk: int) -> Material:
+    """A session's handout (a file or a link): 404 unless the user may see the session's materials."""
+    session = get_session_for_user(user, session_pk)
+    material = session.materials.filter(pk=pk).first()
+    if material is None or not can_see_materials(user, session):
+        raise Http404
+    return material
 
 
 # --- enrolments --------------------------------------------------------------------------------------------
@@ -160,6 +180,15 @@ def get_consultation_for_user(user, pk: int) -> Consultation:
     if consultation is None:
         raise Http404
     return consultation
+
+
+def get_consultation_attachment_for_user(user, consultation_pk: int, pk: int) -> ConsultationAttachment:
+    """A file attached to a question: whoever may see the consultation."""
+    consultation = get_consultation_for_user(user, consultation_pk)
+    attachment = consultation.attachments.filter(pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def can_triage_consultation(user, consultation: Consultation) -> bool:

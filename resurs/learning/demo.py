@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from resurs.core.demo import DemoContext
+from resurs.core.demo_files import demo_docx, demo_pdf, demo_upload
 from resurs.learning.choices import (
     AssessmentKind,
     AssessmentStatus,
@@ -29,6 +30,7 @@ from resurs.learning.models import (
     Attendance,
     Certificate,
     Consultation,
+    ConsultationAttachment,
     Course,
     Enrolment,
     Feedback,
@@ -723,6 +725,17 @@ def build(ctx: DemoContext) -> None:
                 "района; волонтёры-студенты как наставники; итоговая конференция."
             ),
             budget=Decimal("1480000.00"),
+            document=demo_upload(
+                "Описание проекта «Школа активного долголетия».pdf",
+                demo_pdf(
+                    "Школа активного долголетия",
+                    [
+                        "Цель: 120 пожилых жителей района освоят цифровые сервисы и защитят себя от мошенников.",
+                        "Задачи: 24 занятия, 30 волонтёров-студентов, итоговая конференция.",
+                        "Бюджет: 1 480 000 ₽, из них софинансирование 220 000 ₽.",
+                    ],
+                ),
+            ),
         )
         project_review_assign(review=review, evaluator=users["trainer"], actor=staff)
         project_evaluation(review)
@@ -753,8 +766,38 @@ def build(ctx: DemoContext) -> None:
             title="Инклюзивная мастерская",
             summary="Мастерская керамики для молодых людей с ментальными особенностями.",
             budget=Decimal("620000.00"),
+            document=demo_upload(
+                "Инклюзивная мастерская — заявка.docx",
+                demo_docx(
+                    "Инклюзивная мастерская",
+                    [
+                        "Мастерская керамики для молодых людей с ментальными особенностями.",
+                        "Срок: 12 месяцев.",
+                    ],
+                ),
+            ),
         )
+    _consultation_files(ngo_user)
     ctx.log(
         f"learning: {len(courses)} courses, {len(sessions)} sessions, {len(enrolments)} enrolments, "
         f"{len(certificates)} certificates, {len(consultations)} consultations"
     )
+
+
+def _consultation_files(ngo_user) -> None:
+    """The demo NGO attached its charter and a draft contract to its questions (private files)."""
+    from django.core.files.base import ContentFile
+
+    if ngo_user is None:
+        return
+    files = [
+        ("Устав организации (проект изменений).docx", demo_docx, "Устав АНО (проект изменений)"),
+        ("Договор пожертвования — черновик.pdf", demo_pdf, "Договор пожертвования"),
+    ]
+    consultations = Consultation.objects.filter(requested_by=ngo_user).order_by("-centre__is_hub", "pk")[
+        : len(files)
+    ]
+    for consultation, (name, make, title) in zip(consultations, files, strict=False):
+        attachment = ConsultationAttachment(consultation=consultation, name=name)
+        attachment.file.save(name, ContentFile(make(title, [consultation.question[:500]])), save=False)
+        attachment.save()

@@ -8,11 +8,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from resurs.core.uploads import DOCUMENTS, HANDOUTS, SafeFileField, UploadPolicy
 from resurs.learning.choices import AssessmentKind, Topic
 from resurs.learning.models import Area, Course, Feedback, Instrument, Programme, Session
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RATING_CHOICES = [(i, str(i)) for i in range(1, 6)]
+
+
+# A project description: a text document (or its PDF), up to 20 MB.
+PROJECT_DOCUMENTS = UploadPolicy(("pdf", "docx", "odt", "doc", "rtf"), 20)
 
 
 class CentreChoiceMixin:
@@ -113,11 +118,11 @@ class SessionForm(forms.ModelForm):
 class MaterialForm(forms.Form):
     title = forms.CharField(label=pgettext_lazy("learning", "Title"), max_length=300)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
-    file = forms.FileField(label=_("File"), required=False)
+    file = SafeFileField(label=_("File"), required=False, policy=HANDOUTS)
 
     def clean(self):
         data = super().clean()
-        if not data.get("url") and not data.get("file"):
+        if not data.get("url") and not data.get("file") and "file" not in self.errors:
             raise forms.ValidationError(_("Give a link or attach a file."))
         return data
 
@@ -173,9 +178,7 @@ class ConsultationRequestForm(forms.Form):
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
     question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 6}))
-    files = forms.FileField(label=_("Attachment"), required=False)
-
-    MAX_FILE_MB = 20
+    files = SafeFileField(label=_("Attachment"), required=False, policy=DOCUMENTS)
 
     def __init__(self, *args, centres, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,12 +186,6 @@ class ConsultationRequestForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         if organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
-
-    def clean_files(self):
-        upload = self.cleaned_data.get("files")
-        if upload and upload.size > self.MAX_FILE_MB * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": self.MAX_FILE_MB})
-        return upload
 
 
 class AssignForm(forms.Form):
@@ -223,7 +220,7 @@ class ProjectReviewForm(forms.Form):
     title = forms.CharField(label=_("Project title"), max_length=300)
     summary = forms.CharField(label=_("Project summary"), widget=forms.Textarea(attrs={"rows": 6}))
     budget = forms.DecimalField(label=_("Budget, roubles"), required=False, min_value=0, max_digits=14)
-    document = forms.FileField(label=_("Project document"), required=False)
+    document = SafeFileField(label=_("Project document"), required=False, policy=PROJECT_DOCUMENTS)
 
     def __init__(self, *args, centres, organisations, **kwargs):
         super().__init__(*args, **kwargs)

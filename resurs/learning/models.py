@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 from resurs.learning.choices import (
     ACTIVE_ENROLMENT,
@@ -191,7 +192,10 @@ class Material(TimeStampedModel):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="materials")
     title = models.CharField(pgettext_lazy("learning", "title"), max_length=300)
-    file = models.FileField(_("file"), upload_to="learning/materials/%Y/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to=RandomName("learning/materials"), storage=private_storage, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
     url = models.URLField(_("link"), blank=True)
 
     class Meta:
@@ -421,7 +425,9 @@ class ConsultationAttachment(TimeStampedModel):
     """A file the NGO attached to its question."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="learning/consultations/%Y/")
+    file = models.FileField(
+        _("file"), upload_to=RandomName("learning/consultations"), storage=private_storage
+    )
     name = models.CharField(pgettext_lazy("learning", "name"), max_length=300)
 
     class Meta:
@@ -451,7 +457,10 @@ class ProjectReview(TimeStampedModel):
     title = models.CharField(_("project title"), max_length=300)
     summary = models.TextField(_("project summary"))
     budget = models.DecimalField(_("budget, roubles"), max_digits=14, decimal_places=2, null=True, blank=True)
-    document = models.FileField(_("project document"), upload_to="learning/projects/%Y/", blank=True)
+    document = models.FileField(
+        _("project document"), upload_to=RandomName("learning/projects"), storage=private_storage, blank=True
+    )
+    document_name = models.CharField(_("document file name"), max_length=255, blank=True)
     scheme = models.ForeignKey(
         "criteria.Scheme", on_delete=models.PROTECT, related_name="+", verbose_name=_("criteria scheme")
     )

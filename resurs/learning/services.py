@@ -108,7 +108,9 @@ def session_save(*, session: Session, actor, days: list[dt.date] | None = None) 
 
 @transaction.atomic
 def material_add(*, session: Session, title: str, file=None, url: str = "") -> Material:
-    material = Material(session=session, title=title, file=file or "", url=url)
+    material = Material(
+        session=session, title=title, file=file or "", original_name=file.name[:255] if file else "", url=url
+    )
     if not file and not url:
         raise ValidationError({"url": [_("Give a link or attach a file.")]})
     material.full_clean()
@@ -671,6 +673,7 @@ def project_review_submit(
         summary=summary,
         budget=budget,
         document=document or "",
+        document_name=document.name[:255] if document else "",
         scheme=project_scheme_for(centre),
     )
     review.full_clean()

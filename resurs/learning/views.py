@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from resurs.accounts.access import can_manage_centre_work, is_admin, represented_organisation_ids
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.redirects import safe_next
+from resurs.core.uploads import upload_limit
 from resurs.learning import access, selectors, services
 from resurs.learning.choices import (
     AssessmentKind,
@@ -496,6 +499,7 @@ def consultation_list(request):
     )
 
 
+@upload_limit(20)
 @login_required
 def consultation_request(request):
     organisations = _represented(request.user)
@@ -659,6 +663,7 @@ def project_list(request):
     )
 
 
+@upload_limit(20)
 @login_required
 def project_submit(request):
     organisations = _represented(request.user)
@@ -765,6 +770,28 @@ def project_detail(request, pk):
         {"review": review, "assign_form": assign_form, "form": eval_form, "evaluation": evaluation},
         status=400 if request.method == "POST" else 200,
     )
+
+
+# --- Files: each through its object's door (anonymous and outsiders get 404) ----------------------------------
+
+
+def material_file(request, pk, material_pk):
+    material = access.get_material_for_user(request.user, pk, material_pk)
+    if not material.file:
+        raise Http404
+    return private_file_response(material.file, material.original_name or material.title)
+
+
+def consultation_attachment(request, pk, attachment_pk):
+    attachment = access.get_consultation_attachment_for_user(request.user, pk, attachment_pk)
+    return private_file_response(attachment.file, attachment.name)
+
+
+def project_document(request, pk):
+    review = access.get_project_review_for_user(request.user, pk)
+    if not review.document:
+        raise Http404
+    return private_file_response(review.document, review.document_name or review.title)
 
 
 @login_required

@@ -46,7 +46,7 @@ class PublicationOut(Schema):
 
     @staticmethod
     def resolve_pdf_url(obj) -> str | None:
-        return obj.pdf.url if obj.pdf else None
+        return obj.pdf_url or None
 
 
 class PublicationDetailOut(PublicationOut):

@@ -43,6 +43,6 @@ def publications_atom(publications: Iterable[Publication], *, self_url: str) -> 
         for author in authors or [{"name": str(publication.centre)}]:
             entry.author(author)
         if publication.pdf:
-            entry.link(href=f"{base}{publication.pdf.url}", rel="enclosure", type="application/pdf")
+            entry.link(href=f"{base}{publication.pdf_url}", rel="enclosure", type="application/pdf")
     feed.updated(latest or timezone.now())
     return feed.atom_str(pretty=True)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.uploads import SafeFileField
 from resurs.events.widgets import RegistryPicker
 from resurs.grants.selectors import direction_list
 from resurs.outreach.models import MediaContact, PressAnnouncement, Publication, SocialChallenge, Topic
-from resurs.outreach.validators import validate_pdf
+from resurs.outreach.validators import PUBLICATION_PDF
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.models import Field, Organisation, Person, Region
 
@@ -142,7 +142,6 @@ class PublicationForm(CentreChoiceMixin, forms.ModelForm):
             "published_on": forms.DateInput(attrs={"type": "date"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 10}),
-            "pdf": forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
         error_messages = {
             "title_ru": {"required": _("A title in Russian (the default language) is required.")}
@@ -151,12 +150,12 @@ class PublicationForm(CentreChoiceMixin, forms.ModelForm):
     def __init__(self, *args, centres=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_centre(centres)
-
-    def clean_pdf(self):
-        pdf = self.cleaned_data.get("pdf")
-        if isinstance(pdf, UploadedFile):
-            validate_pdf(pdf)
-        return pdf
+        self.fields["pdf"] = SafeFileField(
+            label=self.fields["pdf"].label,
+            required=False,
+            policy=PUBLICATION_PDF,
+        )
+        self.fields["pdf"].widget.current_name = self.instance.pdf_name if self.instance.pk else ""
 
     def clean(self):
         data = super().clean()

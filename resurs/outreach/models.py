@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 from resurs.outreach.choices import (
     AnnouncementStatus,
@@ -260,7 +261,7 @@ class SocialChallenge(BilingualTitleMixin, TimeStampedModel):
         return [line.strip() for line in self.grant_directions.splitlines() if line.strip()]
 
 
-def publication_upload_to(instance, filename: str) -> str:
+def publication_upload_to(instance, filename: str) -> str:  # the layout before private files (migration 0001)
     return f"outreach/publications/{instance.published_on.year if instance.published_on else 'undated'}/{filename}"
 
 
@@ -295,7 +296,10 @@ class Publication(BilingualTitleMixin, TimeStampedModel):
         related_name="publications",
         verbose_name=_("authors (organisations)"),
     )
-    pdf = models.FileField(_("PDF"), upload_to=publication_upload_to, blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to=RandomName("outreach/publications"), storage=private_storage, blank=True
+    )
+    pdf_name = models.CharField(_("PDF file name"), max_length=255, blank=True)
     # The print catalogue (kind=print).
     print_format = models.CharField(_("format"), max_length=16, choices=PrintFormat.choices, blank=True)
     year = models.PositiveSmallIntegerField(
@@ -329,6 +333,11 @@ class Publication(BilingualTitleMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:publication-detail", args=[self.pk])
+
+    @property
+    def pdf_url(self) -> str:
+        """The PDF through its door (published: everyone; drafts: the centre's staff)."""
+        return reverse("outreach:publication-pdf", args=[self.pk]) if self.pdf else ""
 
     @property
     def is_print(self) -> bool:

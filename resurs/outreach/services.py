@@ -232,6 +232,9 @@ def publication_save(
     pdf = fields.get("pdf")
     if isinstance(pdf, UploadedFile):
         validate_pdf(pdf)
+        publication.pdf_name = pdf.name[:255]
+    elif "pdf" in fields and not pdf:
+        publication.pdf_name = ""
     if publication.kind == PublicationKind.PRINT and publication.year and publication.published_on is None:
         publication.published_on = dt.date(publication.year, 1, 1)
     if publication.is_published and publication.published_on is None:

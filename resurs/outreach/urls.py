@@ -10,6 +10,7 @@ urlpatterns = [
     path("publications/new/", views.publication_create, name="publication-create"),
     path("publications/<int:pk>/", views.publication_detail, name="publication-detail"),
     path("publications/<int:pk>/edit/", views.publication_edit, name="publication-edit"),
+    path("publications/<int:pk>/pdf/", views.publication_pdf, name="publication-pdf"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("challenges/", views.challenge_list, name="challenge-list"),
     path("challenges/new/", views.challenge_create, name="challenge-create"),

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,7 +21,9 @@ from resurs.accounts.access import (
     staff_required,
 )
 from resurs.core.charts import stacked_bar_chart
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
+from resurs.core.uploads import upload_limit
 from resurs.outreach import selectors, services
 from resurs.outreach.access import (
     can_manage,
@@ -154,6 +156,7 @@ def _publication_save(request, form, publication=None):
     )
 
 
+@upload_limit(20)
 @staff_required
 def publication_create(request):
     form = PublicationForm(
@@ -183,6 +186,7 @@ def publication_create(request):
     )
 
 
+@upload_limit(20)
 @login_required
 def publication_edit(request, pk: int):
     publication = get_publication_for_user(request.user, pk, need="manage")
@@ -554,3 +558,12 @@ def unsubscribe(request, token: str):
         services.media_contact_unsubscribe(contact=contact)
         done = True
     return render(request, "outreach/unsubscribe.html", {"contact": contact, "done": done})
+
+
+def publication_pdf(request, pk: int):
+    """The PDF of a publication through the publication's own door."""
+    publication = get_publication_for_user(request.user, pk)
+    if not publication.pdf:
+        raise Http404
+    name = publication.pdf_name or f"{publication.title}.pdf"
+    return private_file_response(publication.pdf, name, public=publication.is_published)

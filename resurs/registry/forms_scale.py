@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.uploads import SafeFileField, UploadPolicy
 from resurs.registry.imports.mapping import TARGETS
 from resurs.registry.models import ImportMapping, Organisation
 
-ACCEPTED_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+# Organisation files: CSV (or TXT/TSV) and Excel workbooks, up to MAX_UPLOAD_MB.
+IMPORT_FILES = UploadPolicy(("csv", "txt", "tsv", "xlsx", "xlsm"))
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        allow_empty_file=True,  # the import says "The file is empty." itself
+    file = SafeFileField(
         label=_("File"),
         help_text=_("CSV (UTF-8 or Windows-1251, any delimiter) or XLSX, up to %(limit)s MB.")
         % {"limit": settings.MAX_UPLOAD_MB},
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
+        policy=IMPORT_FILES,
     )
     mapping = forms.ModelChoiceField(
         queryset=ImportMapping.objects.all(),
@@ -28,26 +27,6 @@ class ImportUploadForm(forms.Form):
         label=_("Saved column mapping"),
         empty_label=_("Guess from the column headers"),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(
-                _(
-                    "Resurs imports CSV and XLSX files; “%(name)s” is neither. Save it as CSV or XLSX and try again."
-                ),
-                params={"name": upload.name},
-                code="format",
-            )
-        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(
-                _(
-                    "The file is %(size)s MB; the largest file Resurs accepts is %(limit)s MB. Split it into parts."
-                ),
-                params={"size": f"{upload.size / 1024 / 1024:.0f}", "limit": settings.MAX_UPLOAD_MB},
-                code="size",
-            )
-        return upload
 
 
 class ImportMappingForm(forms.Form):

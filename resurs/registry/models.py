@@ -3,6 +3,8 @@ centres, people and the ties between people and organisations."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 from resurs.registry.choices import OrganisationKind, OrganisationStatus, ProposalStatus, TieRole
 from resurs.registry.validators import validate_inn, validate_ogrn
@@ -413,7 +416,9 @@ class ImportBatch(TimeStampedModel):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    file = models.FileField(_("file"), upload_to="registry/imports/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to=RandomName("registry/imports"), storage=private_storage, blank=True
+    )
     file_name = models.CharField(_("file name"), max_length=300)
     file_size = models.PositiveBigIntegerField(_("file size, bytes"), default=0)
     file_format = models.CharField(_("format"), max_length=8, default="csv")
@@ -436,7 +441,9 @@ class ImportBatch(TimeStampedModel):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
-    rejected_file = models.FileField(_("rejected rows"), upload_to="registry/imports/%Y/%m/", blank=True)
+    rejected_file = models.FileField(
+        _("rejected rows"), upload_to=RandomName("registry/imports"), storage=private_storage, blank=True
+    )
     message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -456,6 +463,11 @@ class ImportBatch(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
+
+    @property
+    def rejected_file_name(self) -> str:
+        """The name the rejected-rows file is downloaded under."""
+        return f"{Path(self.file_name).stem}-rejected.csv"
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"

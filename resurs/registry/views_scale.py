@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from resurs.accounts.access import staff_required
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.registry.dedup import (
     MAX_REGION_FOR_SIMILARITY,
@@ -34,8 +34,6 @@ from resurs.registry.imports.service import (
 )
 from resurs.registry.models import ImportBatch, Organisation, Region
 
-UPLOAD_SLACK_BYTES = 1024 * 1024  # multipart overhead on top of the file itself
-
 
 def get_import_batch_for_user(user, pk: int) -> ImportBatch:
     """Import batches are registry history shared by all staff (the decorator already checked the role)."""
@@ -53,29 +51,22 @@ def _crumbs(*extra):
 def import_list(request):
     builtin_mapping_ensure()
     form = ImportUploadForm()
-    refused = ""
     if request.method == "POST":
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > settings.MAX_UPLOAD_MB * 1024 * 1024 + UPLOAD_SLACK_BYTES:
-            # Refuse before Django reads a huge body.
-            refused = _(
-                "The file is %(size)s MB; the largest file Resurs accepts is %(limit)s MB. Split it into parts."
-            ) % {"size": f"{length / 1024 / 1024:.0f}", "limit": settings.MAX_UPLOAD_MB}
-        else:
-            form = ImportUploadForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                try:
-                    batch = import_batch_create(upload=upload, file_name=upload.name, user=request.user)
-                except ImportFileError as error:
-                    form.add_error("file", str(error))
-                else:
-                    mapping = form.cleaned_data.get("mapping")
-                    if mapping is not None:
-                        batch.mapping = mapping
-                        batch.columns = columns_for_headers(mapping.columns, batch.headers) or batch.columns
-                        batch.save(update_fields=["mapping", "columns", "updated_at"])
-                    return redirect("registry:import-mapping", pk=batch.pk)
+        # An oversized file was cut off while it was read (resurs.core.uploads); the form says so.
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = import_batch_create(upload=upload, file_name=upload.name, user=request.user)
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                mapping = form.cleaned_data.get("mapping")
+                if mapping is not None:
+                    batch.mapping = mapping
+                    batch.columns = columns_for_headers(mapping.columns, batch.headers) or batch.columns
+                    batch.save(update_fields=["mapping", "columns", "updated_at"])
+                return redirect("registry:import-mapping", pk=batch.pk)
     batches = Paginator(ImportBatch.objects.select_related("created_by", "mapping"), 25).get_page(
         request.GET.get("page")
     )
@@ -84,12 +75,11 @@ def import_list(request):
         "registry/scale/import_list.html",
         {
             "form": form,
-            "refused": refused,
             "page_obj": batches,
             "batches": batches.object_list,
             "crumbs": _crumbs((_("Import"), None)),
         },
-        status=400 if form.errors or refused else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -156,12 +146,7 @@ def import_rejected(request, pk: int):
     batch = get_import_batch_for_user(request.user, pk)
     if not batch.rejected_file:
         raise Http404
-    return FileResponse(
-        batch.rejected_file.open("rb"),
-        as_attachment=True,
-        filename=batch.rejected_file.name.rsplit("/", 1)[-1],
-        content_type="text/csv; charset=utf-8",
-    )
+    return private_file_response(batch.rejected_file, batch.rejected_file_name)
 
 
 @staff_required

@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 
 from resurs.core.demo import DemoContext
+from resurs.core.demo_files import demo_upload
 from resurs.registry import services as registry_services
 from resurs.registry.choices import OrganisationKind, TieRole
 from resurs.registry.models import Centre, Organisation, Person, Region, Tie
@@ -179,6 +180,12 @@ def build(ctx: DemoContext) -> None:
             ),
             consent=True,
             transcript=text,
+            # The first interviews arrive as files, as a recorder's software saves them (Windows-1251).
+            upload=demo_upload(
+                f"Интервью {respondent.code or index + 1}.txt", text.encode("cp1251", "replace")
+            )
+            if index < 3
+            else None,
         )
         sentences = [text[s:e] for s, e in sentence_spans(text)]
         for rank, org in enumerate(chosen, start=1):

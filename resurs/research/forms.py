@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.uploads import SafeFileField, UploadPolicy
 from resurs.registry.models import Centre, Organisation, Region
 from resurs.research.choices import ImpactArea, InterviewMode, MemberRole, RespondentCategory
 from resurs.research.matching import best_match
@@ -25,6 +26,10 @@ def find_organisation(value: str) -> Organisation | None:
     if len(exact) == 1:
         return exact[0]
     return best_match(value)
+
+
+TRANSCRIPT_FILES = UploadPolicy(("txt",), 5)
+IMPORT_FILES = UploadPolicy(("csv", "xlsx", "txt"), 10)
 
 
 class StudyForm(forms.ModelForm):
@@ -136,10 +141,11 @@ class InterviewForm(forms.Form):
     transcript = forms.CharField(
         label=_("Transcript"), widget=forms.Textarea(attrs={"rows": 12}), required=False
     )
-    transcript_file = forms.FileField(
+    transcript_file = SafeFileField(
         label=_("…or a transcript file"),
         required=False,
-        help_text=_("Plain text (.txt) in any common encoding."),
+        help_text=_("Plain text (.txt) in any common encoding, up to 5 MB."),
+        policy=TRANSCRIPT_FILES,
     )
 
     def clean(self):
@@ -207,12 +213,4 @@ class NominationForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
-        if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
+    file = SafeFileField(label=_("CSV or XLSX file"), policy=IMPORT_FILES)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from resurs.core.files import RandomName, private_storage
 from resurs.core.models import TimeStampedModel
 from resurs.research.choices import (
     ImpactArea,
@@ -154,7 +155,13 @@ class Interview(TimeStampedModel):
     )
     consent = models.BooleanField(_("consent to recording and analysis"), default=False)
     transcript = models.TextField(_("transcript"), blank=True)
-    transcript_file = models.FileField(_("transcript file"), upload_to="research/transcripts/%Y/", blank=True)
+    transcript_file = models.FileField(
+        _("transcript file"),
+        upload_to=RandomName("research/transcripts"),
+        storage=private_storage,
+        blank=True,
+    )
+    transcript_file_name = models.CharField(_("transcript file name"), max_length=255, blank=True)
     source_encoding = models.CharField(_("encoding of the file"), max_length=32, blank=True)
 
     class Meta:

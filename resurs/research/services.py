@@ -226,6 +226,7 @@ def interview_create(
         interview.transcript = text
         interview.source_encoding = encoding
         interview.transcript_file.save(upload.name, ContentFile(text.encode("utf-8")), save=False)
+        interview.transcript_file_name = upload.name[:255]
     else:
         interview.transcript = transcript.replace("\r\n", "\n").replace("\r", "\n")
     interview.full_clean()

@@ -26,6 +26,11 @@ urlpatterns = [
     path("respondents/<int:pk>/interviews/new/", views.interview_create, name="interview-create"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview-detail"),
     path("interviews/<int:pk>/transcript/", views.transcript_edit, name="transcript-edit"),
+    path(
+        "interviews/<int:pk>/transcript/file/",
+        views.interview_transcript_file,
+        name="interview-transcript-file",
+    ),
     path("interviews/<int:pk>/segments/", views.segment_create, name="segment-create"),
     path("interviews/<int:pk>/candidates/", views.interview_candidates, name="interview-candidates"),
     path("segments/<int:pk>/delete/", views.segment_delete, name="segment-delete"),

@@ -14,10 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.pdf import pdf_response
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response, xlsx_response
+from resurs.core.uploads import upload_limit
 from resurs.registry.models import Centre, Organisation
 from resurs.research import access, selectors, services
 from resurs.research.choices import NominationStatus, RespondentCategory
@@ -264,6 +266,7 @@ def respondent_detail(request, pk):
     )
 
 
+@upload_limit(5)
 @login_required
 def interview_create(request, pk):
     respondent = access.get_respondent_for_user(request.user, pk)
@@ -326,6 +329,16 @@ def _coding_context(request, interview, form=None):
         "chunks": _transcript_chunks(interview.transcript, mine),
         "segment_form": form or SegmentForm(study=study),
     }
+
+
+def interview_transcript_file(request, pk):
+    """The uploaded transcript (as stored: converted to UTF-8), for the members of the study only."""
+    interview = access.get_interview_for_user(request.user, pk)
+    if not interview.transcript_file:
+        raise Http404
+    return private_file_response(
+        interview.transcript_file, interview.transcript_file_name or f"{interview}.txt"
+    )
 
 
 @login_required

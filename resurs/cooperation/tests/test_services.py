@@ -123,7 +123,7 @@ def test_document_type_and_size_are_checked(world):
             title="",
             file=SimpleUploadedFile("fake.pdf", b"hello", content_type="x"),
         )
-    assert "does not look like" in str(error.value)
+    assert "is not a PDF file" in str(error.value)
     assert p.documents.count() == 1
 
 

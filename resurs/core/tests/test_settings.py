@@ -61,3 +61,38 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_object_storage_is_configured_from_the_environment(tmp_path):
+    result = _manage("check", STORAGE_BACKEND="s3", S3_BUCKET="")
+    assert result.returncode != 0 and "STORAGE_BACKEND=s3 needs S3_BUCKET" in result.stderr
+    secret = tmp_path / "s3-secret"
+    secret.write_text("from-a-file\n")
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; p = settings.STORAGES['private']; "
+        "print(p['BACKEND'], p['OPTIONS']['location'], p['OPTIONS']['bucket_name'], "
+        "p['OPTIONS']['endpoint_url'], p['OPTIONS']['secret_key'], p['OPTIONS']['querystring_expire'])",
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="resurs-files",
+        S3_ENDPOINT_URL="https://storage.yandexcloud.net",
+        S3_REGION="ru-central1",
+        S3_ACCESS_KEY_ID="key",
+        S3_SECRET_ACCESS_KEY_FILE=str(secret),
+        PRIVATE_FILES_URL_SECONDS="30",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "storages.backends.s3.S3Storage",
+        "private",
+        "resurs-files",
+        "https://storage.yandexcloud.net",
+        "from-a-file",
+        "30",
+    ]
+
+
+def test_private_files_may_not_live_under_the_public_media_root(tmp_path):
+    result = _manage("check", MEDIA_ROOT=str(tmp_path), PRIVATE_MEDIA_ROOT=str(tmp_path / "private"))
+    assert result.returncode != 0 and "PRIVATE_MEDIA_ROOT must not be inside MEDIA_ROOT" in result.stderr

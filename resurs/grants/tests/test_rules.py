@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from resurs.grants import formschema, services
@@ -237,8 +238,16 @@ def test_answers_check_each_kind():
         "f": ["Attach a file."],
     }
     spec = formschema.fields_of(schema)[4]
-    assert formschema.check_file(spec, name="scan.PDF", size=100) == []
-    assert formschema.check_file(spec, name="scan.docx", size=2 * 1024 * 1024) == [
-        "Files of type “docx” are not accepted here. Allowed: pdf.",
-        "The file is larger than 1 MB.",
+    pdf = SimpleUploadedFile("scan.PDF", b"%PDF-1.4\n%%EOF\n")
+    assert formschema.check_file(spec, pdf) == []
+    assert formschema.check_file(spec, SimpleUploadedFile("scan.docx", b"PK\x03\x04")) == [
+        "Files of type “.docx” are not accepted here. Accepted: PDF."
+    ]
+    assert formschema.check_file(spec, SimpleUploadedFile("scan.pdf", b"%PDF-" + b"0" * 2 * 1024 * 1024)) == [
+        "The file “scan.pdf” is 2.0\xa0MB; the limit here is 1.0\xa0MB. Compress it or split it into parts."
+    ]
+    page = SimpleUploadedFile("scan.pdf", b"<html><script>alert(1)</script></html>")
+    assert formschema.check_file(spec, page) == [
+        "“scan.pdf” is not a PDF file: it is a web page or an image with scripts (HTML, SVG). Such files are "
+        "not accepted. Save the document as PDF and upload it again."
     ]

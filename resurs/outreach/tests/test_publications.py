@@ -9,7 +9,7 @@ from resurs.outreach import services
 from resurs.outreach.models import Publication
 from resurs.outreach.selectors import publication_search
 from resurs.outreach.tests.factories import PublicationFactory
-from resurs.outreach.validators import MAX_PDF_BYTES
+from resurs.outreach.validators import PUBLICATION_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,9 @@ def test_title_in_russian_is_required(personas):
 
 
 def test_pdf_size_and_type_are_checked(personas):
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (MAX_PDF_BYTES - 4), content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * (PUBLICATION_PDF.max_bytes - 4), content_type="application/pdf"
+    )
     with pytest.raises(ValidationError) as exc:
         services.publication_save(centre=personas.centre, actor=personas.staff, title_ru="Доклад", pdf=big)
     assert "20" in str(exc.value)
@@ -39,6 +41,7 @@ def test_pdf_size_and_type_are_checked(personas):
         centre=personas.centre, actor=personas.staff, title_ru="Доклад", pdf=ok, is_published=True
     )
     assert publication.pdf.name.endswith(".pdf") and publication.published_on is not None
+    assert publication.pdf_name == "report.pdf" and publication.pdf.name.startswith("outreach/publications/")
 
 
 def test_print_edition_is_dated_by_year(personas):

@@ -13,7 +13,7 @@ from resurs.outreach.tests.factories import (
     PublicationFactory,
     TopicFactory,
 )
-from resurs.outreach.validators import MAX_PDF_BYTES
+from resurs.outreach.validators import PUBLICATION_PDF
 from resurs.registry.tests.factories import OrganisationFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,9 @@ def test_permissions_for_every_page(client_for, personas, name):
 
 def test_publication_form_errors_keep_input(client_for, personas):
     client = client_for(personas.staff)
-    big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * MAX_PDF_BYTES, content_type="application/pdf")
+    big = SimpleUploadedFile(
+        "big.pdf", b"%PDF-" + b"0" * PUBLICATION_PDF.max_bytes, content_type="application/pdf"
+    )
     response = client.post(
         "/outreach/publications/new/",
         {

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from resurs.core.files import local_path
 from resurs.core.tabular import safe_cell
 from resurs.registry.imports.mapping import (
     EGRUL_COLUMNS,
@@ -119,7 +120,8 @@ def import_batch_create(*, upload, file_name: str, user=None, enforce_size_limit
     batch = ImportBatch(file_name=Path(file_name).name[:300], file_size=size, created_by=user)
     batch.file.save(Path(file_name).name, upload, save=False)
     try:
-        info = inspect(batch.file.path, name=file_name)
+        with local_path(batch.file) as path:
+            info = inspect(path, name=file_name)
     except ImportFileError:
         batch.file.delete(save=False)
         raise
@@ -133,7 +135,8 @@ def import_batch_create(*, upload, file_name: str, user=None, enforce_size_limit
 
 
 def import_batch_preview(batch: ImportBatch, *, rows: int = 5) -> list[list[str]]:
-    return inspect(batch.file.path, name=batch.file_name, preview_rows=rows).preview
+    with local_path(batch.file) as path:
+        return inspect(path, name=batch.file_name, preview_rows=rows).preview
 
 
 @transaction.atomic
@@ -450,13 +453,19 @@ def import_batch_run(
     chunk_rows: int = CHUNK_ROWS,
 ) -> ImportCounts:
     """Import every row of ``batch`` with its column mapping; record counts and the rejected-rows file."""
+    with local_path(batch.file) as path:
+        return _import_batch_run(batch, path, progress=progress, chunk_rows=chunk_rows)
+
+
+def _import_batch_run(
+    batch: ImportBatch, path: Path, *, progress: Callable[[int, int], None] | None, chunk_rows: int
+) -> ImportCounts:
     batch.status = ImportBatch.Status.RUNNING
     batch.started_at = timezone.now()
     batch.save(update_fields=["status", "started_at", "updated_at"])
     info = TableInfo(
         batch.file_format, headers=batch.headers, encoding=batch.encoding, delimiter=batch.delimiter
     )
-    path = Path(batch.file.path)
     total = count_rows(path, info)
     positions = {
         key: [batch.headers.index(column) for column in columns if column in batch.headers]

@@ -134,19 +134,20 @@ def test_mapping_without_identifier_column_is_refused_beside_the_field(personas,
 def test_bad_files_get_clear_messages_and_leave_nothing(personas, client_for, settings):
     client = client_for(personas.staff)
     cases = [
-        (b"", "orgs.csv", "The file is empty"),
+        (b"", "orgs.csv", "The file “orgs.csv” is empty (0 bytes)"),
         (csv_bytes([]), "orgs.csv", "no organisations below it"),
         ("名前,INN\n東京,1\n".encode("utf-16-le"), "orgs.csv", "encoding could not be recognised"),
-        (b"%PDF-1.4", "orgs.pdf", "neither"),
+        (b"%PDF-1.4", "orgs.pdf", "Files of type “.pdf” are not accepted here"),
+        (b"<html><script>alert(1)</script>", "orgs.csv", "it is a web page"),
     ]
     for content, name, message in cases:
         response = upload(client, content, name)
         assert response.status_code == 400, name
         assert message in str(response.context["form"].errors), (message, response.context["form"].errors)
     settings.MAX_UPLOAD_MB = 1
-    response = upload(client, b"x" * (3 * 1024 * 1024))  # refused from its Content-Length
+    response = upload(client, b"x" * (3 * 1024 * 1024))  # cut off at 1 MB while it is read
     assert response.status_code == 400
-    assert "the largest file Resurs accepts is 1 MB" in response.content.decode()
+    assert "is larger than 1.0\xa0MB, the limit here" in str(response.context["form"].errors)
     assert ImportBatch.objects.count() == 0
 
 

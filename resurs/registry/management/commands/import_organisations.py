@@ -78,4 +78,4 @@ class Command(BaseCommand):
             f"{counts.unchanged} unchanged, {counts.rejected} rejected (batch #{batch.pk})."
         )
         if batch.rejected_file:
-            self.stdout.write(f"Rejected rows with reasons: {batch.rejected_file.path}")
+            self.stdout.write(f"Rejected rows with reasons: {batch.rejected_file.name} (private storage)")
