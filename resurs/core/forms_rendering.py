@@ -39,7 +39,7 @@ class FieldRenderer(BootstrapFieldRenderer):
 
 
 def file_hint(attrs: dict) -> str:
-    """"Accepted: PDF, DOCX. Up to 20 MB." from a file input's ``accept`` and ``data-max-mb`` attributes
+    """ "Accepted: PDF, DOCX. Up to 20 MB." from a file input's ``accept`` and ``data-max-mb`` attributes
     (HTML-escaped: help text is rendered as HTML)."""
     parts = []
     kinds = _accepted_kinds(attrs.get("accept", ""))

@@ -10,7 +10,6 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from resurs.core.brand import brand_palette
-
 from resurs.core.models import Job
 from resurs.core.sections import collect
 

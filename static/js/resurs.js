@@ -47,3 +47,11 @@ document.addEventListener("keydown", (event) => {
     }
   }
 });
+
+// <button data-history-back>: a "Cancel" that returns to the page the person came from.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-history-back]")) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
