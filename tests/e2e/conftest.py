@@ -56,9 +56,33 @@ def _warm_up_the_application():
     import resurs.core.charts  # noqa: F401
 
 
+# --- Content-Security-Policy: a journey fails when the browser refuses anything on a page it visits ----------
+# The login and password-reset templates are being replaced by django-allauth's (issue 14, another branch); while
+# the old ones still carry an inline style attribute, that one refusal on those pages is expected. The exemption
+# ends by itself when the templates change.
+_PENDING_TEMPLATES = Path(__file__).resolve().parents[2] / "resurs" / "accounts" / "templates" / "accounts"
+_PENDING_PAGES = tuple(
+    prefix
+    for prefix, name in (
+        ("/accounts/login/", "login.html"),
+        ("/accounts/password-reset/", "password_reset.html"),
+    )
+    if (_PENDING_TEMPLATES / name).exists() and 'style="' in (_PENDING_TEMPLATES / name).read_text()
+)
+
+
+def _is_csp_violation(message) -> bool:
+    if message.type != "error" or "Content Security Policy" not in message.text:
+        return False
+    url = (message.location or {}).get("url", "")
+    pending = any(prefix in url for prefix in _PENDING_PAGES) and "inline style" in message.text
+    return not pending
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db, settings):
-    """A fresh browser page (Russian locale, the product's default) pointing at the live server."""
+    """A fresh browser page (Russian locale, the product's default) pointing at the live server. The test fails
+    if the browser reports a Content-Security-Policy violation on any page it opened."""
     from resurs.registry.reference import ensure_reference_data
 
     ensure_reference_data()
@@ -67,8 +91,13 @@ def page(browser, live_server, transactional_db, settings):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console", lambda message: violations.append(message.text) if _is_csp_violation(message) else None
+    )
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
