@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.test import override_settings
+from django.utils import translation
 
 from resurs.core.brand import DEFAULT_BRAND_COLOR, brand_palette, contrast_ratio, validated_brand_color
 from resurs.core.charts import bar_chart, line_chart, stacked_bar_chart, without_inline_styles
@@ -122,8 +123,10 @@ def test_fields_have_their_label_and_sensible_widths():
 
 
 def test_a_file_field_says_what_it_accepts():
-    html = _render(SampleForm())
-    assert "The signed report. Accepted: PDF, XLS, images. Up to 20 MB." in html
+    with translation.override("en"):
+        assert "The signed report. Accepted: PDF, XLS, images. Up to 20 MB." in _render(SampleForm())
+    with translation.override("ru"):
+        assert "The signed report. Принимаются: PDF, XLS, изображения. До 20 МБ." in _render(SampleForm())
 
 
 def test_only_the_field_with_an_error_is_marked():
