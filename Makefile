@@ -28,7 +28,7 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 makemessages: install
-	cd resurs && for app in */; do (cd $$app && ../../$(BIN)/django-admin makemessages -l ru -l en --no-obsolete --no-wrap -v0 2>/dev/null || true); done
+	cd resurs && for app in */; do (cd $$app && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/django-admin makemessages -l ru -l en --no-obsolete --no-wrap -v0 2>/dev/null || true); done
 	$(BIN)/python manage.py makemessages -l ru -l en --no-obsolete --no-wrap --ignore=.venv --ignore=node_modules --ignore=resurs -v0
 
 migrate: install

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from resurs.core.brand import DEFAULT_BRAND_COLOR, validated_brand_color
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("RESURS_VAR_DIR", str(BASE_DIR / "var")))
@@ -319,7 +320,58 @@ AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 # --- Resurs -----------------------------------------------------------------------------------------------
 RESURS_NAME = env_str("RESURS_NAME", "")  # empty: the name of the hub centre in the registry
+# The brand colour of the header, buttons and links; white text must read on it (checked: WCAG AA, 4.5:1).
+RESURS_BRAND_COLOR = validated_brand_color(env_str("RESURS_BRAND_COLOR", DEFAULT_BRAND_COLOR))
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Design system and Content-Security-Policy (docs/decisions/0004, 0005) -----------------------------------
+# Bootstrap 5 forms through django-bootstrap5; ninja serves its API docs from static files, not a CDN.
+INSTALLED_APPS += ["django_bootstrap5", "csp", "ninja"]
+STATICFILES_DIRS += [
+    ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+]
+BOOTSTRAP5 = {
+    "set_placeholder": False,
+    "required_css_class": "required",
+    "field_renderers": {"default": "resurs.core.forms_rendering.FieldRenderer"},
+}
+# Every response says where its scripts, styles and images may come from: this origin only, no inline code.
+MIDDLEWARE[1:1] = [
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws select arrows and check marks as data: SVG
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Powerful browser features nobody here needs are switched off for the site and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

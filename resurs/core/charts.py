@@ -4,7 +4,9 @@ and read well in both languages. Each function returns an SVG string ready for `
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -31,7 +33,86 @@ def _to_svg(fig) -> str:
     plt.close(fig)
     svg = buffer.getvalue()
     start = svg.find("<svg")
-    return svg[start:] if start >= 0 else svg
+    return without_inline_styles(svg[start:] if start >= 0 else svg)
+
+
+# --- Inline SVG under the Content-Security-Policy (docs/decisions/0005) ---------------------------------------
+# matplotlib writes style="fill: …; stroke: …" and a <style> block; a page whose policy says style-src 'self'
+# refuses both. The same properties as SVG presentation attributes are not styles, so the chart looks the same.
+PRESENTATION_ATTRIBUTES = frozenset(
+    [
+        "alignment-baseline",
+        "baseline-shift",
+        "clip-path",
+        "clip-rule",
+        "color",
+        "dominant-baseline",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "filter",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "letter-spacing",
+        "marker-end",
+        "marker-mid",
+        "marker-start",
+        "mask",
+        "opacity",
+        "paint-order",
+        "shape-rendering",
+        "stop-color",
+        "stop-opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "text-decoration",
+        "text-rendering",
+        "visibility",
+        "word-spacing",
+        "writing-mode",
+    ]
+)
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>")
+
+
+def _declarations(css: str) -> list[tuple[str, str]]:
+    pairs = []
+    for declaration in css.split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip() and value.strip():
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _as_attributes(pairs: list[tuple[str, str]]) -> str:
+    unknown = [name for name, _ in pairs if name not in PRESENTATION_ATTRIBUTES]
+    if unknown:
+        raise ValueError(f"no SVG presentation attribute for {unknown}")
+    return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in pairs)
+
+
+def without_inline_styles(svg: str) -> str:
+    """The SVG with every style attribute turned into presentation attributes, and matplotlib's document-wide
+    ``<style>*{…}</style>`` moved onto the root element (the properties are inherited)."""
+    root_attributes = ""
+    if match := _STYLE_ELEMENT.search(svg):
+        root_attributes = _as_attributes(_declarations(match.group(1)))
+        svg = svg[: match.start()] + svg[match.end() :]
+    svg = _STYLE_ATTRIBUTE.sub(lambda m: _as_attributes(_declarations(html.unescape(m.group(1)))), svg)
+    if root_attributes:
+        svg = svg.replace("<svg", "<svg" + root_attributes, 1)
+    return svg
 
 
 def bar_chart(

@@ -8,4 +8,5 @@ urlpatterns = [
     path("desk/", views.dashboard, name="dashboard"),
     path("jobs/<uuid:uuid>/", views.job_status, name="job-status"),
     path("jobs/<uuid:uuid>/file/", views.job_file, name="job-file"),
+    path("brand.css", views.brand_css, name="brand-css"),
 ]

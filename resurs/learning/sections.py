@@ -36,7 +36,7 @@ def desk(request) -> list[dict]:
                         "label": e.session.course.title,
                         "note": e.session.starts_on.strftime("%d.%m.%Y"),
                         "badge": e.get_status_display(),
-                        "badge_class": "ok" if e.completed_at else "",
+                        "badge_class": "text-bg-success" if e.completed_at else "text-bg-light border",
                     }
                     for e in enrolments
                 ],
@@ -58,7 +58,7 @@ def desk(request) -> list[dict]:
                         "label": f"{e.user} → {e.session.course.title}",
                         "note": e.session.starts_on.strftime("%d.%m.%Y"),
                         "badge": e.get_status_display(),
-                        "badge_class": "warn",
+                        "badge_class": "text-bg-warning",
                     }
                     for e in pending
                 ],
@@ -80,7 +80,7 @@ def desk(request) -> list[dict]:
                         "label": c.subject,
                         "note": c.get_status_display(),
                         "badge": _("overdue") if c.is_overdue else "",
-                        "badge_class": "err",
+                        "badge_class": "text-bg-danger",
                     }
                     for c in queue
                 ],

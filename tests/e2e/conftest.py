@@ -56,9 +56,17 @@ def _warm_up_the_application():
     import resurs.core.charts  # noqa: F401
 
 
+# --- Content-Security-Policy: a journey fails when the browser refuses anything on a page it visits ----------
+
+
+def _is_csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db, settings):
-    """A fresh browser page (Russian locale, the product's default) pointing at the live server."""
+    """A fresh browser page (Russian locale, the product's default) pointing at the live server. The test fails
+    if the browser reports a Content-Security-Policy violation on any page it opened."""
     from resurs.registry.reference import ensure_reference_data
 
     ensure_reference_data()
@@ -67,8 +75,13 @@ def page(browser, live_server, transactional_db, settings):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    violations: list[str] = []
+    page.on(
+        "console", lambda message: violations.append(message.text) if _is_csp_violation(message) else None
+    )
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture

@@ -23,6 +23,13 @@ def query_replace(context, **changes) -> str:
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_set(context, key: str, value) -> str:
+    """The current query string with one parameter, named by a variable, set and the page reset (for download
+    links built from a list of formats)."""
+    return query_replace(context, **{key: value, "page": None})
+
+
 def format_money(value, *, decimals: int = 0) -> str:
     """Roubles as a reader expects them: "1 234 567 ₽" in Russian, "RUB 1,234,567" in English."""
     if value in (None, ""):

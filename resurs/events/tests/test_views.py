@@ -46,7 +46,7 @@ def test_public_list_query_count_does_not_grow(client, personas, django_assert_m
     with django_assert_max_num_queries(8):
         response = client.get("/events/")
     assert response.status_code == 200
-    assert response.content.decode().count('class="badge"') >= 15
+    assert response.content.decode().count('class="badge ') >= 15
 
 
 def test_manage_list_query_count(client_for, personas, django_assert_max_num_queries):
@@ -176,7 +176,7 @@ def test_registering_twice_shows_a_clear_message(client_for, personas):
     assert client.post(reverse("events:event-register", args=[event.pk]), data).status_code == 302
     response = client.post(reverse("events:event-register", args=[event.pk]), data, follow=True)
     registration = Registration.objects.get(event=event)
-    assert 'class="message warning"' in response.content.decode()
+    assert 'class="alert alert-warning"' in response.content.decode()
     assert registration.code in response.content.decode()
     assert Registration.objects.filter(event=event).count() == 1
 

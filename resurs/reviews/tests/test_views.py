@@ -97,7 +97,8 @@ def test_scoring_from_the_page_keeps_the_draft_on_bad_input(personas, client_for
     response = client.post(reverse("reviews:review", args=[mine.pk]), data)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "has-error" in body
+    assert f'id="id_score_{criteria[0].code}_error"' in body  # the error beside the score out of scale
+    assert "is-invalid" in body
     evaluation = services.evaluation_of(mine)
     assert evaluation.status == Evaluation.Status.DRAFT
     assert evaluation.scores.count() == len(criteria) - 1

@@ -29,6 +29,19 @@
     }
   }
 
+  // Coded passages carry their code's colour as data-code-color (no inline styles under the CSP); tint them here,
+  // and again whenever htmx swaps the coding panel in.
+  function paint(root) {
+    root.querySelectorAll("[data-code-color]").forEach((mark) => {
+      const color = mark.dataset.codeColor;
+      if (!/^#[0-9a-fA-F]{6}$/.test(color)) return;
+      mark.style.backgroundColor = color + "33";
+      mark.style.borderBottomColor = color;
+    });
+  }
+  paint(document);
+  document.addEventListener("htmx:load", (event) => paint(event.target));
+
   document.addEventListener("selectionchange", update);
   document.addEventListener("mouseup", update);
   document.addEventListener("keyup", update);
