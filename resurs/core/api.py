@@ -29,7 +29,7 @@ from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestValidationError
 from ninja.pagination import LimitOffsetPagination as NinjaLimitOffsetPagination
-from pydantic import AfterValidator, StringConstraints, model_validator
+from pydantic import AfterValidator, StringConstraints, ValidationInfo, field_validator
 
 from resurs.core.filters import EARLIEST_YEAR, LATEST_YEAR
 
@@ -123,12 +123,12 @@ def Year(earliest: int = EARLIEST_YEAR, latest: int = LATEST_YEAR) -> Any:
 class FilterIn(Schema):
     """The query filters of a list. An empty parameter means no filter, as an HTML form sends it."""
 
-    @model_validator(mode="before")
+    @field_validator("*", mode="before")
     @classmethod
-    def _empty_means_absent(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {key: value for key, value in data.items() if value not in ("", None)}
-        return data
+    def _empty_means_absent(cls, value: Any, info: ValidationInfo) -> Any:
+        if value == "":
+            return cls.model_fields[info.field_name].get_default(call_default_factory=True)
+        return value
 
 
 def filtered(filterset):
