@@ -3,8 +3,9 @@
 * ``ResursAPI``: the NinjaAPI that every refusal leaves as JSON in one shape (``ErrorOut``): a bad parameter or
   body is a 422 naming each field, a missing or hidden object a 404, a forbidden action a 403, a missing login
   a 401, an unreadable body a 400 — never an HTML page or a 500. Its schema declares those responses.
-* Parameter types with the bounds of the database behind them: ``Id`` (a positive bigint), ``Text`` (a length
-  limit, no NUL), ``choice`` (a TextChoices as an enum), ``Year``, ``Slug``.
+* Parameter types with the bounds of the database behind them: ``Id`` and ``StrictId`` (a positive bigint),
+  ``Text`` and ``ColumnText`` (a length limit, no NUL), ``choice`` (a TextChoices as an enum), ``Year``,
+  ``Date``, ``Slug``, ``JsonObject``.
 * ``FilterIn``, the base of every list's query filters, and ``LimitOffsetPagination`` with bounded limit/offset.
 """
 
@@ -35,14 +36,12 @@ from resurs.core.filters import EARLIEST_YEAR, LATEST_YEAR
 
 # --- Bounds -------------------------------------------------------------------------------------------------
 
-BIGINT_MAX = (
-    2**63 - 1
-)  # every primary key is a bigint (BigAutoField); a larger id must not reach the database
+# Every primary key is a bigint (BigAutoField): a larger id must not reach the database.
+BIGINT_MAX = 2**63 - 1
 MAX_LIMIT = 200  # rows in one page of a limit/offset list
 MAX_PAGE_SIZE = 100  # rows in one page of a numbered list
-MAX_POSITION = (
-    2**31 - 1
-)  # the largest offset or page number asked for: far past any list, far below an overflow
+# The largest offset or page number one may ask for: far past any list, far below an overflow.
+MAX_POSITION = 2**31 - 1
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2100, 12, 31)  # dates that a person may enter
 LONG_TEXT = 100_000  # characters of free text (a TextField) in one field: some fifty pages
 SEARCH_TEXT = 200  # characters of a search query
@@ -55,9 +54,6 @@ Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 StrictId = Annotated[int, Field(strict=True, ge=1, le=BIGINT_MAX)]
 """A database id in a JSON body: a JSON integer, never ``true`` or ``"5"`` (pydantic would coerce both)."""
-
-StrictBool = Annotated[bool, Field(strict=True)]
-"""A boolean in a JSON body: ``true`` or ``false``, never 1 or ``"yes"``."""
 
 Date = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 """A calendar date in a JSON body, within the years a person may enter."""
@@ -205,6 +201,8 @@ def _invalid_data(api, request, exc: ValidationError):
 def _http_error(api, request, exc: HttpError):
     if isinstance(exc, AuthenticationError):
         return error_response(api, request, 401, _("Sign in or send a valid API token."))
+    if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):  # django-ninja's words
+        return _bad_request(api, request, exc)
     return error_response(api, request, exc.status_code, exc.message)
 
 
@@ -236,7 +234,7 @@ class ResursAPI(NinjaAPI):
     django-ninja's and Django's exceptions), and the schema declares, for every operation, the refusals that the
     API itself may give: 401 when the operation needs a signed-in caller (403 for a missing CSRF token on a
     browser session's write), 404 when it has a path parameter, 422 when it takes parameters or a body, 400 when
-    the body cannot be read. Refusals of the operation's own logic (400, 403, 409) are declared on it."""
+    the body cannot be read. Refusals of the operation's own logic (400, 403) are declared on it."""
 
     def set_default_exception_handlers(self) -> None:
         super().set_default_exception_handlers()
