@@ -1,10 +1,10 @@
-"""The JSON API: one NinjaAPI, version 1, with a router per app. Schema at /api/openapi.json, docs at /api/docs."""
-
-from ninja import NinjaAPI
+"""The JSON API: one NinjaAPI, version 1, with a router per app. Schema at /api/openapi.json, docs at /api/docs.
+Every refusal is JSON in one shape (see ``resurs.core.api.ResursAPI``)."""
 
 from resurs.accounts.api import router as accounts_router
 from resurs.accounts.api_auth import ApiTokenAuth, SessionAuthWithCsrf
 from resurs.cooperation.api import router as cooperation_router
+from resurs.core.api import ResursAPI, fallback_router
 from resurs.core.api import router as core_router
 from resurs.events.api import router as events_router
 from resurs.grants.api import router as grants_router
@@ -14,7 +14,7 @@ from resurs.registry.api import router as registry_router
 from resurs.research.api import router as research_router
 from resurs.reviews.api import router as reviews_router
 
-api = NinjaAPI(
+api = ResursAPI(
     title="Resurs API",
     version="1",
     description="Registry, grant-making, capacity building, convening, cooperation and impact research.",
@@ -33,3 +33,4 @@ api.add_router("/v1/events/", events_router)
 api.add_router("/v1/outreach/", outreach_router)
 api.add_router("/v1/cooperation/", cooperation_router)
 api.add_router("/v1/research/", research_router)
+api.add_router("/", fallback_router())  # last: an unknown path under /api/ is a JSON 404

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+
+from resurs.core.api import CSRF_FAILED
 
 
 class ApiTokenAuth(HttpBearer):
@@ -25,7 +28,16 @@ class ApiTokenAuth(HttpBearer):
 
 
 class SessionAuthWithCsrf(SessionAuth):
-    """Django session, as the pages use it (unsafe methods need the CSRF token)."""
+    """Django session, as the pages use it (unsafe methods need the CSRF token). A caller without a signed-in
+    session is not authenticated by it (a 401 if no token does), whatever the CSRF token."""
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        try:
+            return super()._get_key(request)
+        except HttpError:
+            raise HttpError(403, str(CSRF_FAILED)) from None
 
 
 class OptionalAuth:

@@ -4,31 +4,39 @@ and services as the pages."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Query, Router, Schema, Status
 from pydantic import Field as SchemaField
 
 from resurs.accounts.access import can_manage_centre_work, is_centre_staff
 from resurs.cooperation import access, selectors, services
+from resurs.cooperation.choices import AdviceStatus, PartnershipType, Sector
 from resurs.cooperation.filters import AdviceRequestFilter, PartnershipFilter
-from resurs.registry.models import Centre, Organisation, Person
+from resurs.cooperation.models import AdviceRequest, GovernanceSeat, Partnership
+from resurs.core.api import (
+    ColumnText,
+    Date,
+    ErrorOut,
+    Id,
+    PageIn,
+    Search,
+    StrictId,
+    Year,
+    choice,
+    filtered,
+)
+from resurs.registry.models import Centre, Organisation, Person, Tie
 
 router = Router(tags=["cooperation"])
 
-MAX_PAGE_SIZE = 100
+GovernanceRole = Literal[tuple(role.value for role in services.GOVERNANCE_ROLES)]
 
 
 # --- Schemas --------------------------------------------------------------------------------------------------
-
-
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class PartnershipOut(Schema):
@@ -64,27 +72,31 @@ class PartnershipPage(Schema):
     results: list[PartnershipOut]
 
 
-class PartnershipFilterIn(Schema):
-    q: str | None = None
-    sector: str | None = None
-    type: str | None = None
-    region: int | None = None
-    year: int | None = None
-    page: int = SchemaField(1, ge=1)
-    page_size: int = SchemaField(25, ge=1, le=MAX_PAGE_SIZE)
+class PartnershipFilterIn(PageIn):
+    q: Search | None = None
+    sector: choice(Sector) | None = None
+    type: choice(PartnershipType) | None = None
+    region: Id | None = None
+    year: Year() | None = None
 
 
 class PartnershipIn(Schema):
-    centre_id: int
-    organisation_a_id: int
-    organisation_b_id: int
-    type: str
-    title: str
-    started_on: dt.date
-    ended_on: dt.date | None = None
-    value: Decimal | None = SchemaField(None, description="Roubles; not negative")
-    outcomes: str = ""
-    description: str = ""
+    centre_id: StrictId
+    organisation_a_id: StrictId
+    organisation_b_id: StrictId
+    type: choice(PartnershipType)
+    title: ColumnText(Partnership, "title")
+    started_on: Date
+    ended_on: Date | None = None
+    # Not negative: the service says so together with the other errors of the partnership.
+    value: Decimal | None = SchemaField(
+        None,
+        max_digits=Partnership._meta.get_field("value").max_digits,
+        decimal_places=Partnership._meta.get_field("value").decimal_places,
+        description="Roubles; not negative",
+    )
+    outcomes: ColumnText(Partnership, "outcomes") = ""
+    description: ColumnText(Partnership, "description") = ""
 
 
 class MembershipOut(Schema):
@@ -109,16 +121,20 @@ class MembershipPage(Schema):
     results: list[MembershipOut]
 
 
+class MembershipFilterIn(PageIn):
+    role: GovernanceRole | None = None
+
+
 class MembershipIn(Schema):
-    centre_id: int
-    person_id: int
-    organisation_id: int
-    role: str = SchemaField(description="board_member or advisory_member")
-    title: str = ""
-    started_on: dt.date
-    ended_on: dt.date | None = None
-    main_affiliation_id: int | None = None
-    note: str = ""
+    centre_id: StrictId
+    person_id: StrictId
+    organisation_id: StrictId
+    role: GovernanceRole
+    title: ColumnText(Tie, "title") = ""
+    started_on: Date
+    ended_on: Date | None = None
+    main_affiliation_id: StrictId | None = None
+    note: ColumnText(GovernanceSeat, "note") = ""
 
 
 class AdviceRequestOut(Schema):
@@ -151,28 +167,30 @@ class AdviceRequestPage(Schema):
     results: list[AdviceRequestOut]
 
 
-class AdviceFilterIn(Schema):
-    status: str | None = None
+class AdviceFilterIn(PageIn):
+    status: choice(AdviceStatus) | None = None
     open: bool | None = None
     overdue: bool | None = None
-    q: str | None = None
-    page: int = SchemaField(1, ge=1)
-    page_size: int = SchemaField(25, ge=1, le=MAX_PAGE_SIZE)
+    q: Search | None = None
+
+
+def _advice_column(name: str):
+    return ColumnText(AdviceRequest, name)
 
 
 class AdviceRequestIn(Schema):
-    centre_id: int
-    topic: str
-    requester_id: int | None = SchemaField(
+    centre_id: StrictId
+    topic: _advice_column("topic")
+    requester_id: StrictId | None = SchemaField(
         None, description="Required; a missing requester is a 422 with a message"
     )
-    question: str = ""
-    contact_person_id: int | None = None
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    received_on: dt.date
-    due_on: dt.date
+    question: _advice_column("question") = ""
+    contact_person_id: StrictId | None = None
+    contact_name: _advice_column("contact_name") = ""
+    contact_email: _advice_column("contact_email") = ""
+    contact_phone: _advice_column("contact_phone") = ""
+    received_on: Date
+    due_on: Date
 
 
 # --- Helpers --------------------------------------------------------------------------------------------------
@@ -180,13 +198,7 @@ class AdviceRequestIn(Schema):
 
 def _require_staff(request) -> None:
     if not is_centre_staff(request.user):
-        raise HttpError(403, _("Only centre staff may use the cooperation API."))
-
-
-def _errors(error: ValidationError) -> dict:
-    if hasattr(error, "error_dict"):
-        return {"detail": _("Invalid data."), "errors": error.message_dict}
-    return {"detail": " ".join(error.messages), "errors": {}}
+        raise PermissionDenied(_("Only centre staff may use the cooperation API."))
 
 
 def _page(queryset, page: int, page_size: int) -> tuple[dict, list]:
@@ -200,7 +212,7 @@ def _page(queryset, page: int, page_size: int) -> tuple[dict, list]:
 def _centre_for(request, centre_id: int) -> Centre:
     centre = Centre.objects.filter(pk=centre_id).first()
     if centre is None or not can_manage_centre_work(request.user, centre):
-        raise HttpError(403, _("You do not work for this centre."))
+        raise PermissionDenied(_("You do not work for this centre."))
     return centre
 
 
@@ -235,31 +247,28 @@ def _membership_out(tie) -> dict:
 # --- Partnerships ---------------------------------------------------------------------------------------------
 
 
-@router.get("/partnerships", response={200: PartnershipPage, 403: ErrorsOut}, summary="List partnerships")
+@router.get("/partnerships", response={200: PartnershipPage, 403: ErrorOut}, summary="List partnerships")
 def partnership_list(request, filters: Query[PartnershipFilterIn]):
     _require_staff(request)
     data = filters.dict(exclude={"page", "page_size"}, exclude_none=True)
     filterset = PartnershipFilter(data, selectors.partnership_list_for_user(request.user))
-    meta, rows = _page(filterset.qs, filters.page, filters.page_size)
+    meta, rows = _page(filtered(filterset), filters.page, filters.page_size)
     return {**meta, "results": rows}
 
 
 @router.get(
     "/partnerships/{partnership_id}",
-    response={200: PartnershipOut, 403: ErrorsOut, 404: ErrorsOut},
+    response={200: PartnershipOut, 403: ErrorOut},
     summary="A partnership",
 )
-def partnership_detail(request, partnership_id: int):
+def partnership_detail(request, partnership_id: Id):
     _require_staff(request)
-    try:
-        return access.get_partnership_for_user(request.user, partnership_id)
-    except Http404:
-        raise HttpError(404, _("Not found.")) from None
+    return access.get_partnership_for_user(request.user, partnership_id)
 
 
 @router.post(
     "/partnerships",
-    response={201: PartnershipOut, 403: ErrorsOut, 422: ErrorsOut},
+    response={201: PartnershipOut, 403: ErrorOut},
     summary="Record a partnership",
 )
 def partnership_create(request, payload: PartnershipIn):
@@ -269,52 +278,46 @@ def partnership_create(request, payload: PartnershipIn):
     organisation_a = _lookup(Organisation, payload.organisation_a_id, "organisation_a_id", errors)
     organisation_b = _lookup(Organisation, payload.organisation_b_id, "organisation_b_id", errors)
     if errors:
-        return 422, {"detail": _("Invalid data."), "errors": errors}
+        raise ValidationError(errors)
     fields = payload.dict(exclude={"centre_id", "organisation_a_id", "organisation_b_id"})
-    try:
-        partnership = services.partnership_create(
-            centre=centre,
-            actor=request.user,
-            organisation_a=organisation_a,
-            organisation_b=organisation_b,
-            **fields,
-        )
-    except ValidationError as error:
-        return 422, _errors(error)
-    return 201, partnership
+    partnership = services.partnership_create(
+        centre=centre,
+        actor=request.user,
+        organisation_a=organisation_a,
+        organisation_b=organisation_b,
+        **fields,
+    )
+    return Status(201, partnership)
 
 
 # --- Memberships ----------------------------------------------------------------------------------------------
 
 
 @router.get(
-    "/memberships", response={200: MembershipPage, 403: ErrorsOut}, summary="List board and council seats"
+    "/memberships", response={200: MembershipPage, 403: ErrorOut}, summary="List board and council seats"
 )
-def membership_list(request, role: str | None = None, page: int = 1, page_size: int = 25):
+def membership_list(request, filters: Query[MembershipFilterIn]):
     _require_staff(request)
     rows = selectors.membership_list()
-    if role:
-        rows = rows.filter(role=role)
-    meta, items = _page(rows, max(page, 1), min(max(page_size, 1), MAX_PAGE_SIZE))
+    if filters.role:
+        rows = rows.filter(role=filters.role)
+    meta, items = _page(rows, filters.page, filters.page_size)
     return {**meta, "results": [_membership_out(tie) for tie in items]}
 
 
 @router.get(
     "/memberships/{membership_id}",
-    response={200: MembershipOut, 403: ErrorsOut, 404: ErrorsOut},
+    response={200: MembershipOut, 403: ErrorOut},
     summary="A board or council seat",
 )
-def membership_detail(request, membership_id: int):
+def membership_detail(request, membership_id: Id):
     _require_staff(request)
-    try:
-        return _membership_out(access.get_membership_for_user(request.user, membership_id))
-    except Http404:
-        raise HttpError(404, _("Not found.")) from None
+    return _membership_out(access.get_membership_for_user(request.user, membership_id))
 
 
 @router.post(
     "/memberships",
-    response={201: MembershipOut, 403: ErrorsOut, 422: ErrorsOut},
+    response={201: MembershipOut, 403: ErrorOut},
     summary="Record a board or advisory-body membership",
 )
 def membership_create(request, payload: MembershipIn):
@@ -325,55 +328,49 @@ def membership_create(request, payload: MembershipIn):
     organisation = _lookup(Organisation, payload.organisation_id, "organisation_id", errors)
     affiliation = _lookup(Organisation, payload.main_affiliation_id, "main_affiliation_id", errors)
     if errors:
-        return 422, {"detail": _("Invalid data."), "errors": errors}
-    try:
-        tie = services.membership_create(
-            centre=centre,
-            actor=request.user,
-            person=person,
-            organisation=organisation,
-            role=payload.role,
-            title=payload.title,
-            started_on=payload.started_on,
-            ended_on=payload.ended_on,
-            main_affiliation=affiliation,
-            note=payload.note,
-        )
-    except ValidationError as error:
-        return 422, _errors(error)
-    return 201, _membership_out(selectors.membership_list().get(pk=tie.pk))
+        raise ValidationError(errors)
+    tie = services.membership_create(
+        centre=centre,
+        actor=request.user,
+        person=person,
+        organisation=organisation,
+        role=payload.role,
+        title=payload.title,
+        started_on=payload.started_on,
+        ended_on=payload.ended_on,
+        main_affiliation=affiliation,
+        note=payload.note,
+    )
+    return Status(201, _membership_out(selectors.membership_list().get(pk=tie.pk)))
 
 
 # --- Requests for advice --------------------------------------------------------------------------------------
 
 
 @router.get(
-    "/advice-requests", response={200: AdviceRequestPage, 403: ErrorsOut}, summary="List requests for advice"
+    "/advice-requests", response={200: AdviceRequestPage, 403: ErrorOut}, summary="List requests for advice"
 )
 def advice_list(request, filters: Query[AdviceFilterIn]):
     _require_staff(request)
     data = filters.dict(exclude={"page", "page_size"}, exclude_none=True)
     filterset = AdviceRequestFilter(data, selectors.advice_request_list_for_user(request.user))
-    meta, rows = _page(filterset.qs, filters.page, filters.page_size)
+    meta, rows = _page(filtered(filterset), filters.page, filters.page_size)
     return {**meta, "results": rows}
 
 
 @router.get(
     "/advice-requests/{request_id}",
-    response={200: AdviceRequestOut, 403: ErrorsOut, 404: ErrorsOut},
+    response={200: AdviceRequestOut, 403: ErrorOut},
     summary="A request for advice",
 )
-def advice_detail(request, request_id: int):
+def advice_detail(request, request_id: Id):
     _require_staff(request)
-    try:
-        return access.get_advice_request_for_user(request.user, request_id)
-    except Http404:
-        raise HttpError(404, _("Not found.")) from None
+    return access.get_advice_request_for_user(request.user, request_id)
 
 
 @router.post(
     "/advice-requests",
-    response={201: AdviceRequestOut, 403: ErrorsOut, 422: ErrorsOut},
+    response={201: AdviceRequestOut, 403: ErrorOut},
     summary="Register a request for advice",
 )
 def advice_create(request, payload: AdviceRequestIn):
@@ -383,12 +380,9 @@ def advice_create(request, payload: AdviceRequestIn):
     requester = _lookup(Organisation, payload.requester_id, "requester_id", errors)
     contact = _lookup(Person, payload.contact_person_id, "contact_person_id", errors)
     if errors:
-        return 422, {"detail": _("Invalid data."), "errors": errors}
+        raise ValidationError(errors)
     fields = payload.dict(exclude={"centre_id", "requester_id", "contact_person_id"})
-    try:
-        advice = services.advice_request_create(
-            centre=centre, actor=request.user, requester=requester, contact_person=contact, **fields
-        )
-    except ValidationError as error:
-        return 422, _errors(error)
-    return 201, advice
+    advice = services.advice_request_create(
+        centre=centre, actor=request.user, requester=requester, contact_person=contact, **fields
+    )
+    return Status(201, advice)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from resurs.cooperation.choices import OPEN_ADVICE_STATUSES, AdviceStatus, PartnershipType, Sector
 from resurs.cooperation.models import AdviceRequest, Partnership
+from resurs.core.filters import EARLIEST_YEAR, LATEST_YEAR, YearFilter
 from resurs.registry.models import Region
 
 
@@ -26,7 +27,9 @@ class PartnershipFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         queryset=Region.objects.all(), method="filter_region", label=_("Region")
     )
-    year = django_filters.NumberFilter(method="filter_year", label=_("Active in year"))
+    year = YearFilter(
+        method="filter_year", label=_("Active in year"), min_value=EARLIEST_YEAR, max_value=LATEST_YEAR
+    )
 
     class Meta:
         model = Partnership

@@ -1,13 +1,18 @@
 """API router of the events app (mounted under /api/v1/events/): public events with their programme."""
 
 import datetime as dt
+from typing import Literal
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from resurs.events import selectors
-from resurs.events.access import get_event_for_user
+from resurs.core.api import ErrorOut, FilterIn, Id, LimitOffsetPagination, Search, choice, filtered
+from resurs.events import selectors, services
+from resurs.events.access import get_event_for_user, get_registration_for_manager
+from resurs.events.choices import EventKind
 from resurs.events.filters import EventFilter
 
 router = Router(tags=["events"])
@@ -18,7 +23,7 @@ class SpeakerOut(Schema):
     name: str
 
 
-class SessionOut(Schema):
+class EventSessionOut(Schema):
     title: str
     starts_at: dt.datetime
     ends_at: dt.datetime
@@ -72,30 +77,33 @@ class EventOut(Schema):
 class EventDetailOut(EventOut):
     description: str
     outcomes: str
-    sessions: list[SessionOut]
+    sessions: list[EventSessionOut]
 
     @staticmethod
     def resolve_sessions(obj):
         return obj.sessions.prefetch_related("speakers")
 
 
-class EventFilterIn(Schema):
-    when: str = "upcoming"
-    kind: str | None = None
-    region: int | None = None
-    q: str | None = None
+class EventFilterIn(FilterIn):
+    when: Literal["upcoming", "past"] = "upcoming"
+    kind: choice(EventKind) | None = None
+    region: Id | None = None
+    q: Search | None = None
+
+
+class RegistrationFilterIn(FilterIn):
+    q: Search = ""
 
 
 @router.get("/events/", response=list[EventOut], auth=None, summary="Public events")
 @paginate(LimitOffsetPagination)
 def list_events(request, filters: Query[EventFilterIn]):
-    data = {key: value for key, value in filters.dict().items() if value is not None}
-    filterset = EventFilter(data, queryset=selectors.event_list_public())
-    return filterset.qs
+    data = filters.dict(exclude_none=True)
+    return filtered(EventFilter(data, queryset=selectors.event_list_public()))
 
 
 @router.get("/events/{event_id}/", response=EventDetailOut, auth=None, summary="A public event")
-def get_event(request, event_id: int):
+def get_event(request, event_id: Id):
     event = get_event_for_user(request.user, event_id)
     if not event.is_public:
         raise Http404
@@ -116,38 +124,32 @@ class RegistrationOut(Schema):
 
 
 def _managed_event(request, event_id: int):
-    from django.core.exceptions import PermissionDenied
-    from ninja.errors import HttpError
-
     try:
         return get_event_for_user(request.user, event_id, need="manage")
     except PermissionDenied:
-        raise HttpError(403, "You do not manage this event.") from None
+        raise PermissionDenied(_("You do not manage this event.")) from None
 
 
 @router.get(
     "/events/{event_id}/registrations/",
-    response=list[RegistrationOut],
+    response={200: list[RegistrationOut], 403: ErrorOut},
     summary="Registrations of an event (staff)",
 )
 @paginate(LimitOffsetPagination)
-def list_registrations(request, event_id: int, q: str = ""):
+def list_registrations(request, event_id: Id, filters: Query[RegistrationFilterIn]):
     event = _managed_event(request, event_id)
-    return selectors.registration_search(event, q)
+    return selectors.registration_search(event, filters.q)
 
 
 @router.post(
     "/events/{event_id}/registrations/{registration_id}/check-in/",
-    response={200: RegistrationOut, 400: dict},
+    response={200: RegistrationOut, 400: ErrorOut, 403: ErrorOut},
     summary="Check a participant in (staff)",
 )
-def check_in(request, event_id: int, registration_id: int):
-    from resurs.events import services
-    from resurs.events.access import get_registration_for_manager
-
+def check_in(request, event_id: Id, registration_id: Id):
     event = _managed_event(request, event_id)
     registration = get_registration_for_manager(request.user, event, registration_id)
     try:
         return services.registration_check_in(registration=registration, actor=request.user)
     except services.RegistrationError as exc:
-        return 400, {"detail": exc.message}
+        return Status(400, {"detail": exc.message})

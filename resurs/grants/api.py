@@ -17,22 +17,35 @@ from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import Field as SchemaField
 
 from resurs.accounts.access import represented_organisation_ids
 from resurs.accounts.api_auth import OptionalAuth
+from resurs.core.api import (
+    MAX_PAGE_SIZE,
+    ColumnText,
+    Date,
+    ErrorOut,
+    Id,
+    JsonObject,
+    PageIn,
+    Slug,
+    StrictId,
+    Text,
+    choice,
+)
 from resurs.grants import opendata, selectors, services
 from resurs.grants.access import get_application_for_user, get_call_for_applicant, get_call_for_user
-from resurs.grants.choices import CallStatus
+from resurs.grants.choices import ApplicationStatus, CallStatus
 from resurs.grants.models import Application
 from resurs.registry.models import Organisation
 
 router = Router(tags=["grants"])
-MAX_PAGE_SIZE = 100
+MAX_DECLARATIONS = 100
 
 
-class DirectionOut(Schema):
+class CallDirectionOut(Schema):
     id: int
     name: str
     name_ru: str
@@ -71,7 +84,7 @@ class CallOut(Schema):
 
 class CallDetailOut(CallOut):
     description: str
-    directions: list[DirectionOut]
+    directions: list[CallDirectionOut]
     form: dict
     required_documents: list[str]
     min_organisation_age_years: int
@@ -125,17 +138,27 @@ class ApplicationPage(Schema):
     results: list[ApplicationOut]
 
 
+class CallFilterIn(PageIn):
+    status: choice(CallStatus) | None = None
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+
+class ApplicationFilterIn(CallFilterIn):
+    call: Slug | None = None
+    status: choice(ApplicationStatus) | None = None
+
+
 class SubmissionIn(Schema):
-    organisation_id: int
+    organisation_id: StrictId
     idempotency_key: uuid.UUID = SchemaField(description="A fresh UUID per application; reuse it on retries.")
-    title: str
-    summary: str = ""
-    direction_id: int | None = None
-    project_starts_on: dt.date | None = None
-    project_ends_on: dt.date | None = None
-    declarations: list[str] = []
-    answers: dict = {}
-    timezone: str | None = SchemaField(
+    title: ColumnText(Application, "title")
+    summary: Text(3000) = ""  # the limit of the application form
+    direction_id: StrictId | None = None
+    project_starts_on: Date | None = None
+    project_ends_on: Date | None = None
+    declarations: list[Text(300)] = SchemaField([], max_length=MAX_DECLARATIONS)
+    answers: JsonObject = {}
+    timezone: Text(64) | None = SchemaField(
         None, description="The applicant's IANA time zone, for deadline messages."
     )
 
@@ -146,11 +169,6 @@ class SubmissionOut(Schema):
     status: str
     created: bool
     submitted_at: dt.datetime
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class WinnerOut(Schema):
@@ -172,27 +190,27 @@ class ResultsOut(Schema):
     winners: list[WinnerOut]
 
 
-def _page(queryset, page: int, size: int):
-    paginator = Paginator(queryset, min(max(size, 1), MAX_PAGE_SIZE))
-    current = paginator.get_page(page)
+def _page(queryset, filters: PageIn):
+    paginator = Paginator(queryset, filters.page_size)
+    current = paginator.get_page(filters.page)
     return {"count": paginator.count, "page": current.number, "results": list(current.object_list)}
 
 
 @router.get("/calls", response=CallPage, auth=None, summary="Public calls")
-def call_list(request, status: str | None = None, page: int = 1, page_size: int = 20):
+def call_list(request, filters: Query[CallFilterIn]):
     calls = selectors.call_list_public()
-    if status:
-        calls = calls.filter(status=status)
-    return _page(calls, page, page_size)
+    if filters.status:
+        calls = calls.filter(status=filters.status)
+    return _page(calls, filters)
 
 
 @router.get("/calls/{slug}", response=CallDetailOut, auth=OptionalAuth(), summary="A call with its form")
-def call_detail(request, slug: str):
+def call_detail(request, slug: Slug):
     return get_call_for_user(request.user, slug)
 
 
 @router.get("/calls/{slug}/results", response=ResultsOut, auth=None, summary="Results of a published call")
-def call_results(request, slug: str):
+def call_results(request, slug: Slug):
     call = get_call_for_user(request.user, slug)
     if call.status != CallStatus.RESULTS_PUBLISHED:
         raise Http404
@@ -220,7 +238,7 @@ def call_results(request, slug: str):
 
 
 @router.get("/calls/{slug}/results/360giving", auth=None, summary="Results as a 360Giving data package")
-def call_results_360(request, slug: str):
+def call_results_360(request, slug: Slug):
     call = get_call_for_user(request.user, slug)
     if call.status != CallStatus.RESULTS_PUBLISHED:
         raise Http404
@@ -228,9 +246,7 @@ def call_results_360(request, slug: str):
 
 
 @router.get("/applications", response=ApplicationPage, summary="Applications the caller may see")
-def application_list(
-    request, call: str | None = None, status: str | None = None, page: int = 1, page_size: int = 20
-):
+def application_list(request, filters: Query[ApplicationFilterIn]):
     user = request.user
     own = Q(organisation_id__in=represented_organisation_ids(user))
     staff = selectors.application_list_for_staff(user).values("pk")
@@ -239,15 +255,15 @@ def application_list(
         .select_related("call", "organisation")
         .order_by("-pk")
     )
-    if call:
-        applications = applications.filter(call__slug=call)
-    if status:
-        applications = applications.filter(status=status)
-    return _page(applications, page, page_size)
+    if filters.call:
+        applications = applications.filter(call__slug=filters.call)
+    if filters.status:
+        applications = applications.filter(status=filters.status)
+    return _page(applications, filters)
 
 
-@router.get("/applications/{int:pk}", response=ApplicationOut, summary="One application")
-def application_detail(request, pk: int):
+@router.get("/applications/{pk}", response=ApplicationOut, summary="One application")
+def application_detail(request, pk: Id):
     return get_application_for_user(request.user, pk)
 
 
@@ -268,10 +284,10 @@ def _submit(**kwargs):
     response={201: SubmissionOut, 200: SubmissionOut, 400: ErrorOut, 403: ErrorOut},
     summary="Submit a complete application in one request (idempotent by key)",
 )
-def submission_create(request, slug: str, payload: SubmissionIn):
+def submission_create(request, slug: Slug, payload: SubmissionIn):
     call = get_call_for_applicant(request.user, slug)
     if payload.organisation_id not in represented_organisation_ids(request.user):
-        return 403, {"detail": "You do not represent this organisation."}
+        return Status(403, {"detail": _("You do not represent this organisation.")})
     organisation = Organisation(pk=payload.organisation_id)  # the service reads it under a row lock
     data = {
         "title": payload.title,
@@ -294,7 +310,7 @@ def submission_create(request, slug: str, payload: SubmissionIn):
     except ValidationError as error:
         errors = error.message_dict if hasattr(error, "error_dict") else {}
         detail = "; ".join(error.messages) if not errors else "The application has errors."
-        return 400, {"detail": detail, "errors": errors}
+        return Status(400, {"detail": detail, "errors": errors})
     body = {
         "id": application.pk,
         "number": application.number,
@@ -302,4 +318,4 @@ def submission_create(request, slug: str, payload: SubmissionIn):
         "created": created,
         "submitted_at": application.submitted_at,
     }
-    return (201 if created else 200), body
+    return Status(201 if created else 200, body)

@@ -9,16 +9,28 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from resurs.core.api import (
+    MAX_LIMIT,
+    ColumnText,
+    ErrorOut,
+    Id,
+    LimitOffsetIn,
+    Search,
+    StrictId,
+    choice,
+    filtered,
+)
 from resurs.learning import access, selectors, services
+from resurs.learning.choices import ConsultationStatus, Topic
 from resurs.learning.filters import ConsultationFilter, CourseFilter
+from resurs.learning.models import Consultation, Enrolment
 from resurs.registry.models import Centre, Organisation
 
 router = Router(tags=["learning"])
-MAX_LIMIT = 200
 
 
 class CentreOut(Schema):
@@ -37,7 +49,7 @@ class CourseOut(Schema):
     upcoming_sessions: int
 
 
-class SessionOut(Schema):
+class CourseSessionOut(Schema):
     id: int
     course_id: int
     course_title: str
@@ -76,16 +88,16 @@ class ConsultationOut(Schema):
 
 
 class EnrolIn(Schema):
-    organisation_id: int | None = None
-    motivation: str = ""
+    organisation_id: StrictId | None = None
+    motivation: ColumnText(Enrolment, "motivation") = ""
 
 
 class ConsultationIn(Schema):
-    centre_id: int
-    organisation_id: int | None = None
-    topic: str
-    subject: str
-    question: str
+    centre_id: StrictId
+    organisation_id: StrictId | None = None
+    topic: choice(Topic)
+    subject: ColumnText(Consultation, "subject", min_length=1)
+    question: ColumnText(Consultation, "question", min_length=1)
 
 
 class Page(Schema):
@@ -99,7 +111,7 @@ class CoursePage(Page):
 
 
 class SessionPage(Page):
-    results: list[SessionOut]
+    results: list[CourseSessionOut]
 
 
 class EnrolmentPage(Page):
@@ -110,14 +122,27 @@ class ConsultationPage(Page):
     results: list[ConsultationOut]
 
 
-class Paging(Schema):
-    limit: int = 50
-    offset: int = 0
+class Paging(LimitOffsetIn):
+    limit: int = Field(50, ge=1, le=MAX_LIMIT)
+
+
+class CourseFilterIn(Paging):
+    topic: choice(Topic) | None = None
+    q: Search | None = None
+    centre: Id | None = None
+
+
+class SessionFilterIn(Paging):
+    course: Id | None = None
+
+
+class ConsultationFilterIn(Paging):
+    status: choice(ConsultationStatus) | None = None
+    topic: choice(Topic) | None = None
 
 
 def _page(queryset, paging: Paging):
-    limit = max(1, min(paging.limit, MAX_LIMIT))
-    offset = max(0, paging.offset)
+    offset, limit = paging.offset, paging.limit
     return {
         "count": queryset.count(),
         "limit": limit,
@@ -167,21 +192,19 @@ def _enrolment(e) -> dict:
 
 
 @router.get("/courses", response=CoursePage, auth=None, summary="The public course catalogue")
-def course_list(request, paging: Query[Paging], topic: str = "", q: str = "", centre: int | None = None):
-    params = {"topic": topic, "q": q, "centre": centre or ""}
-    filtered = CourseFilter(params, queryset=selectors.course_list().filter(is_published=True))
-    if not filtered.is_valid():
-        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in filtered.errors.items()))
-    page = _page(filtered.qs.order_by("topic", "title"), paging)
+def course_list(request, filters: Query[CourseFilterIn]):
+    params = filters.dict(include={"topic", "q", "centre"}, exclude_none=True)
+    courses = filtered(CourseFilter(params, queryset=selectors.course_list().filter(is_published=True)))
+    page = _page(courses.order_by("topic", "title"), filters)
     return {**page, "results": [_course(c) for c in page.pop("items")]}
 
 
 @router.get("/sessions", response=SessionPage, auth=None, summary="Upcoming sessions (public)")
-def session_list(request, paging: Query[Paging], course: int | None = None):
+def session_list(request, filters: Query[SessionFilterIn]):
     queryset = selectors.upcoming_sessions()
-    if course:
-        queryset = queryset.filter(course_id=course)
-    page = _page(queryset, paging)
+    if filters.course:
+        queryset = queryset.filter(course_id=filters.course)
+    page = _page(queryset, filters)
     return {**page, "results": [_session(s) for s in page.pop("items")]}
 
 
@@ -191,58 +214,58 @@ def enrolment_list(request, paging: Query[Paging]):
     return {**page, "results": [_enrolment(e) for e in page.pop("items")]}
 
 
-@router.post("/sessions/{session_id}/enrol", response={201: EnrolmentOut}, summary="Apply for a session")
-def enrol(request, session_id: int, payload: EnrolIn):
-    from django.http import Http404
+def _organisation(organisation_id: int | None) -> Organisation | None:
+    if organisation_id is None:
+        return None
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise ValidationError({"organisation_id": [_("No such organisation in the registry.")]})
+    return organisation
 
+
+@router.post(
+    "/sessions/{session_id}/enrol",
+    response={201: EnrolmentOut, 400: ErrorOut},
+    summary="Apply for a session",
+)
+def enrol(request, session_id: Id, payload: EnrolIn):
+    """400 when the session does not take this application (already applied, closed, an organisation the
+    caller does not represent)."""
     user = request.auth
-    try:
-        session = access.get_session_for_user(user, session_id)
-    except Http404 as exc:
-        raise HttpError(404, "Not found") from exc
-    organisation = None
-    if payload.organisation_id is not None:
-        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
-        if organisation is None:
-            raise HttpError(400, "organisation: unknown organisation")
+    session = access.get_session_for_user(user, session_id)
+    organisation = _organisation(payload.organisation_id)
     try:
         enrolment = services.enrolment_apply(
             session=session, user=user, organisation=organisation, motivation=payload.motivation
         )
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from error
-    return 201, _enrolment(enrolment)
+    return Status(201, _enrolment(enrolment))
 
 
 @router.get("/consultations", response=ConsultationPage, summary="Your consultations (staff: their centres')")
-def consultation_list(request, paging: Query[Paging], status: str = "", topic: str = ""):
-    filtered = ConsultationFilter(
-        {"status": status, "topic": topic}, queryset=selectors.consultation_list_for(request.auth)
+def consultation_list(request, filters: Query[ConsultationFilterIn]):
+    params = filters.dict(include={"status", "topic"}, exclude_none=True)
+    consultations = filtered(
+        ConsultationFilter(params, queryset=selectors.consultation_list_for(request.auth))
     )
-    if not filtered.is_valid():
-        raise HttpError(400, "; ".join(f"{k}: {' '.join(v)}" for k, v in filtered.errors.items()))
-    page = _page(filtered.qs, paging)
+    page = _page(consultations, filters)
     return {**page, "results": page.pop("items")}
 
 
 @router.get("/consultations/{consultation_id}", response=ConsultationOut, summary="One consultation")
-def consultation_get(request, consultation_id: int):
-    from django.http import Http404
-
-    try:
-        return access.get_consultation_for_user(request.auth, consultation_id)
-    except Http404 as exc:
-        raise HttpError(404, "Not found") from exc
+def consultation_get(request, consultation_id: Id):
+    return access.get_consultation_for_user(request.auth, consultation_id)
 
 
-@router.post("/consultations", response={201: ConsultationOut}, summary="Ask for a consultation")
+@router.post(
+    "/consultations", response={201: ConsultationOut, 400: ErrorOut}, summary="Ask for a consultation"
+)
 def consultation_create(request, payload: ConsultationIn):
-    centre = get_object_or_404(Centre, pk=payload.centre_id)
-    organisation = None
-    if payload.organisation_id is not None:
-        organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
-        if organisation is None:
-            raise HttpError(400, "organisation: unknown organisation")
+    centre = Centre.objects.filter(pk=payload.centre_id).first()
+    if centre is None:
+        raise ValidationError({"centre_id": [_("No such centre.")]})
+    organisation = _organisation(payload.organisation_id)
     try:
         consultation = services.consultation_request(
             centre=centre,
@@ -254,4 +277,4 @@ def consultation_create(request, payload: ConsultationIn):
         )
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from error
-    return 201, consultation
+    return Status(201, consultation)

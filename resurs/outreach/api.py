@@ -2,11 +2,14 @@
 
 import datetime as dt
 
+from django.http import Http404
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from resurs.core.api import FilterIn, Id, LimitOffsetPagination, Search, Year, choice, filtered
 from resurs.outreach import selectors
 from resurs.outreach.access import get_challenge_for_user, get_publication_for_user
+from resurs.outreach.choices import PublicationKind, Trend
 from resurs.outreach.filters import ChallengeFilter, PublicationFilter
 
 router = Router(tags=["outreach"])
@@ -70,12 +73,12 @@ class PublicationDetailOut(PublicationOut):
         return list(obj.challenges.filter(is_published=True).values_list("pk", flat=True))
 
 
-class PublicationFilterIn(Schema):
-    q: str | None = None
-    kind: str | None = None
-    topic: int | None = None
-    region: int | None = None
-    year: int | None = None
+class PublicationFilterIn(FilterIn):
+    q: Search | None = None
+    kind: choice(PublicationKind) | None = None
+    topic: Id | None = None
+    region: Id | None = None
+    year: Year() | None = None
 
 
 class ChallengeOut(Schema):
@@ -105,7 +108,9 @@ class ChallengeOut(Schema):
         return obj.get_absolute_url()
 
 
-class DirectionOut(Schema):
+class ChallengeDirectionOut(Schema):
+    """A direction of a grant call that addresses the challenge."""
+
     id: int
     name: str
     call: str
@@ -114,7 +119,7 @@ class DirectionOut(Schema):
 
 class ChallengeDetailOut(ChallengeOut):
     evidence: str
-    directions: list[DirectionOut]
+    directions: list[ChallengeDirectionOut]
     grant_directions: list[str]
     organisations: list[NamedOut]
     publications: list[int]
@@ -139,31 +144,25 @@ class ChallengeDetailOut(ChallengeOut):
         return list(obj.publications.filter(is_published=True).values_list("pk", flat=True))
 
 
-class ChallengeFilterIn(Schema):
-    region: int | None = None
-    trend: str | None = None
-
-
-def _clean(filters: Schema) -> dict:
-    return {key: value for key, value in filters.dict().items() if value is not None}
+class ChallengeFilterIn(FilterIn):
+    region: Id | None = None
+    trend: choice(Trend) | None = None
 
 
 @router.get("/publications/", response=list[PublicationOut], auth=None, summary="Published publications")
 @paginate(LimitOffsetPagination)
 def list_publications(request, filters: Query[PublicationFilterIn]):
     queryset = selectors.publication_list_public()
-    data = _clean(filters)
+    data = filters.dict(exclude_none=True)
     if data:
-        queryset = PublicationFilter(data, queryset=queryset).qs
+        queryset = filtered(PublicationFilter(data, queryset=queryset))
     return queryset.order_by("-published_on", "-pk") if not data.get("q") else queryset
 
 
 @router.get(
     "/publications/{publication_id}/", response=PublicationDetailOut, auth=None, summary="A publication"
 )
-def get_publication(request, publication_id: int):
-    from django.http import Http404
-
+def get_publication(request, publication_id: Id):
     publication = get_publication_for_user(request.user, publication_id)
     if not publication.is_published:
         raise Http404
@@ -174,16 +173,14 @@ def get_publication(request, publication_id: int):
 @paginate(LimitOffsetPagination)
 def list_challenges(request, filters: Query[ChallengeFilterIn]):
     queryset = selectors.challenge_list_public().prefetch_related("regions")
-    data = _clean(filters)
-    return ChallengeFilter(data, queryset=queryset).qs if data else queryset
+    data = filters.dict(exclude_none=True)
+    return filtered(ChallengeFilter(data, queryset=queryset)) if data else queryset
 
 
 @router.get(
     "/challenges/{challenge_id}/", response=ChallengeDetailOut, auth=None, summary="A social challenge"
 )
-def get_challenge(request, challenge_id: int):
-    from django.http import Http404
-
+def get_challenge(request, challenge_id: Id):
     challenge = get_challenge_for_user(request.user, challenge_id)
     if not challenge.is_published:
         raise Http404

@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.filters import EARLIEST_YEAR, LATEST_YEAR, YearFilter
 from resurs.outreach.choices import PublicationKind, Trend
 from resurs.outreach.models import Publication, SocialChallenge, Topic
 from resurs.outreach.selectors import publication_search
@@ -20,7 +21,13 @@ class PublicationFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), field_name="regions", queryset=Region.objects.all(), empty_label=_("All regions")
     )
-    year = django_filters.NumberFilter(label=_("Year"), field_name="published_on", lookup_expr="year")
+    year = YearFilter(
+        label=_("Year"),
+        field_name="published_on",
+        lookup_expr="year",
+        min_value=EARLIEST_YEAR,
+        max_value=LATEST_YEAR,
+    )
 
     class Meta:
         model = Publication

@@ -7,15 +7,26 @@ registry; staff create and update organisations; a person's contacts are shown a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from ninja import Query, Router, Schema, Status
 from pydantic import Field as SchemaField
 
+from resurs.core.api import (
+    ColumnText,
+    Date,
+    ErrorOut,
+    Id,
+    PageIn,
+    Search,
+    StrictId,
+    Year,
+    choice,
+    filtered,
+)
 from resurs.registry import selectors, services
 from resurs.registry.access import (
     can_edit_registry,
@@ -23,12 +34,13 @@ from resurs.registry.access import (
     get_organisation_for_user,
     get_person_for_user,
 )
-from resurs.registry.filters import organisation_filter
+from resurs.registry.choices import OrganisationKind, OrganisationStatus
+from resurs.registry.filters import EARLIEST_FOUNDING_YEAR, SORTS, organisation_filter
 from resurs.registry.models import Field, LegalForm, Organisation, Region
 
 router = Router(tags=["registry"])
 
-MAX_PAGE_SIZE = 100
+FIELDS_PER_ORGANISATION = 100
 
 
 # --- Schemas ----------------------------------------------------------------------------------------------
@@ -135,62 +147,70 @@ class OrganisationPage(Schema):
     results: list[OrganisationRowOut]
 
 
-class OrganisationFilterIn(Schema):
-    q: str | None = None
-    kind: str | None = None
-    region: int | None = None
-    federal_district: int | None = None
-    field: int | None = None
-    founded_from: int | None = None
-    founded_to: int | None = None
-    status: str | None = None
-    sort: str | None = None
-    page: int = SchemaField(1, ge=1)
-    page_size: int = SchemaField(25, ge=1, le=MAX_PAGE_SIZE)
+FoundingYear = Year(EARLIEST_FOUNDING_YEAR)
+FieldSlugs = list[ColumnText(Field, "slug")]
+
+
+class OrganisationFilterIn(PageIn):
+    q: Search | None = None
+    kind: choice(OrganisationKind) | None = None
+    region: Id | None = None
+    federal_district: Id | None = None
+    field: Id | None = None
+    founded_from: FoundingYear | None = None
+    founded_to: FoundingYear | None = None
+    status: choice(OrganisationStatus) | None = None
+    sort: Literal[tuple(SORTS)] | None = None
+
+
+def _column(name: str):
+    return ColumnText(Organisation, name)
 
 
 class OrganisationIn(Schema):
     """An organisation to create; on update (PATCH) every field is optional."""
 
-    name: str
-    short_name: str = ""
-    kind: str = "ngo"
-    legal_form_id: int | None = None
-    inn: str = ""
-    ogrn: str = ""
-    kpp: str = ""
-    region_id: int | None = None
-    city: str = ""
-    address: str = ""
-    founded_on: dt.date | None = None
-    liquidated_on: dt.date | None = None
-    status: str = "active"
-    email: str = ""
-    phone: str = ""
-    website: str = ""
-    description: str = ""
-    fields: list[str] = SchemaField(default_factory=list, description="Slugs of fields of activity")
+    name: _column("name")
+    short_name: _column("short_name") = ""
+    kind: choice(OrganisationKind) = OrganisationKind.NGO.value
+    legal_form_id: StrictId | None = None
+    inn: _column("inn") = ""
+    ogrn: _column("ogrn") = ""
+    kpp: _column("kpp") = ""
+    region_id: StrictId | None = None
+    city: _column("city") = ""
+    address: _column("address") = ""
+    founded_on: Date | None = None
+    liquidated_on: Date | None = None
+    status: choice(OrganisationStatus) = OrganisationStatus.ACTIVE.value
+    email: _column("email") = ""
+    phone: _column("phone") = ""
+    website: _column("website") = ""
+    description: _column("description") = ""
+    fields: FieldSlugs = SchemaField(
+        default_factory=list, max_length=FIELDS_PER_ORGANISATION, description="Slugs of fields of activity"
+    )
 
 
 class OrganisationPatch(Schema):
-    name: str | None = None
-    short_name: str | None = None
-    kind: str | None = None
-    legal_form_id: int | None = None
-    inn: str | None = None
-    ogrn: str | None = None
-    kpp: str | None = None
-    region_id: int | None = None
-    city: str | None = None
-    address: str | None = None
-    founded_on: dt.date | None = None
-    liquidated_on: dt.date | None = None
-    status: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    website: str | None = None
-    description: str | None = None
-    fields: list[str] | None = None
+    name: _column("name") | None = None
+    short_name: _column("short_name") | None = None
+    kind: choice(OrganisationKind) | None = None
+    legal_form_id: StrictId | None = None
+    inn: _column("inn") | None = None
+    ogrn: _column("ogrn") | None = None
+    kpp: _column("kpp") | None = None
+    region_id: StrictId | None = None
+    city: _column("city") | None = None
+    address: _column("address") | None = None
+    founded_on: Date | None = None
+    liquidated_on: Date | None = None
+    status: choice(OrganisationStatus) | None = None
+    email: _column("email") | None = None
+    phone: _column("phone") | None = None
+    website: _column("website") | None = None
+    description: _column("description") | None = None
+    fields: FieldSlugs | None = SchemaField(None, max_length=FIELDS_PER_ORGANISATION)
 
 
 class PersonOut(Schema):
@@ -214,9 +234,8 @@ class PersonPage(Schema):
     results: list[PersonOut]
 
 
-class ErrorsOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
+class PersonFilterIn(PageIn):
+    q: Search = ""
 
 
 # --- Helpers ----------------------------------------------------------------------------------------------
@@ -224,14 +243,7 @@ class ErrorsOut(Schema):
 
 def _require_staff(request) -> None:
     if not can_edit_registry(request.user):
-        raise HttpError(403, _("Only centre staff may change the registry."))
-
-
-def _organisation_or_404(request, organisation_id: int) -> Organisation:
-    try:
-        return get_organisation_for_user(request.user, organisation_id)
-    except Http404:
-        raise HttpError(404, _("Not found.")) from None
+        raise PermissionDenied(_("Only centre staff may change the registry."))
 
 
 def _organisation_row(organisation: Organisation) -> dict:
@@ -299,29 +311,17 @@ def _write_data(payload: Schema, *, partial: bool) -> dict:
     return data
 
 
-def _errors(error: ValidationError) -> dict:
-    errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
-    return {"detail": "Validation failed.", "errors": {key: list(value) for key, value in errors.items()}}
-
-
 # --- Organisations ----------------------------------------------------------------------------------------
 
 
-@router.get("/organisations", response={200: OrganisationPage, 422: ErrorsOut}, summary="List organisations")
+@router.get("/organisations", response=OrganisationPage, summary="List organisations")
 def organisation_list(request, filters: Query[OrganisationFilterIn]):
     """Organisations filtered like the registry page (search, kind, region, district, field, years, status)."""
     data = filters.dict(exclude_none=True)
     page, page_size = data.pop("page"), data.pop("page_size")
-    filterset = organisation_filter(data, selectors.organisation_list())
-    if filterset.is_bound and not filterset.form.is_valid():
-        errors = {
-            key: [item["message"] for item in value]
-            for key, value in filterset.form.errors.get_json_data().items()
-        }
-        return 422, {"detail": "Invalid filter.", "errors": errors}
-    paginator = Paginator(filterset.qs, page_size)
+    paginator = Paginator(filtered(organisation_filter(data, selectors.organisation_list())), page_size)
     page_obj = paginator.get_page(page)
-    return 200, {
+    return {
         "count": paginator.count,
         "page": page_obj.number,
         "pages": paginator.num_pages,
@@ -330,57 +330,44 @@ def organisation_list(request, filters: Query[OrganisationFilterIn]):
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut, summary="An organisation")
-def organisation_detail(request, organisation_id: int):
-    return _organisation_out(_organisation_or_404(request, organisation_id))
+def organisation_detail(request, organisation_id: Id):
+    return _organisation_out(get_organisation_for_user(request.user, organisation_id))
 
 
 @router.post(
     "/organisations",
-    response={201: OrganisationOut, 403: ErrorsOut, 422: ErrorsOut},
+    response={201: OrganisationOut, 403: ErrorOut},
     summary="Create an organisation (staff)",
 )
 def organisation_create(request, payload: OrganisationIn):
     _require_staff(request)
-    try:
-        organisation = services.organisation_create(
-            actor=request.user, data=_write_data(payload, partial=False)
-        )
-    except ValidationError as error:
-        return 422, _errors(error)
-    return 201, _organisation_out(organisation)
+    organisation = services.organisation_create(actor=request.user, data=_write_data(payload, partial=False))
+    return Status(201, _organisation_out(organisation))
 
 
 @router.patch(
     "/organisations/{organisation_id}",
-    response={200: OrganisationOut, 403: ErrorsOut, 404: ErrorsOut, 422: ErrorsOut},
+    response={200: OrganisationOut, 403: ErrorOut},
     summary="Update an organisation (staff)",
 )
-def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
-    organisation = _organisation_or_404(request, organisation_id)
+def organisation_update(request, organisation_id: Id, payload: OrganisationPatch):
+    organisation = get_organisation_for_user(request.user, organisation_id)
     _require_staff(request)
-    try:
-        organisation = services.organisation_update(
-            organisation=organisation, actor=request.user, data=_write_data(payload, partial=True)
-        )
-    except ValidationError as error:
-        return 422, _errors(error)
-    return 200, _organisation_out(organisation)
+    organisation = services.organisation_update(
+        organisation=organisation, actor=request.user, data=_write_data(payload, partial=True)
+    )
+    return _organisation_out(organisation)
 
 
 # --- People -----------------------------------------------------------------------------------------------
 
 
 @router.get("/people", response=PersonPage, summary="List people")
-def person_list(
-    request,
-    q: str = "",
-    page: int = Query(1, ge=1),
-    page_size: int = Query(25, ge=1, le=MAX_PAGE_SIZE),
-):
+def person_list(request, filters: Query[PersonFilterIn]):
     """People of the registry (erased people excluded); contacts only where the caller may see them."""
-    queryset = selectors.person_search(selectors.person_list().filter(erased_at=None), q)
-    paginator = Paginator(queryset, page_size)
-    page_obj = paginator.get_page(page)
+    queryset = selectors.person_search(selectors.person_list().filter(erased_at=None), filters.q)
+    paginator = Paginator(queryset, filters.page_size)
+    page_obj = paginator.get_page(filters.page)
     return {
         "count": paginator.count,
         "page": page_obj.number,
@@ -390,12 +377,8 @@ def person_list(
 
 
 @router.get("/people/{person_id}", response=PersonOut, summary="A person")
-def person_detail(request, person_id: int):
-    try:
-        person = get_person_for_user(request.user, person_id)
-    except Http404:
-        raise HttpError(404, _("Not found.")) from None
-    return _person_out(request, person, ties=True)
+def person_detail(request, person_id: Id):
+    return _person_out(request, get_person_for_user(request.user, person_id), ties=True)
 
 
 # --- Reference lists --------------------------------------------------------------------------------------

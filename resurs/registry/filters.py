@@ -6,11 +6,13 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.filters import LATEST_YEAR, YearFilter
 from resurs.core.widgets import QuickSelect
 from resurs.registry.choices import OrganisationKind, OrganisationStatus
 from resurs.registry.models import FederalDistrict, Field, Organisation, Region
 from resurs.registry.search import organisation_search
 
+EARLIEST_FOUNDING_YEAR = 1700  # the registry keeps old charities too
 NAMES = ("pk", "name_ru", "name_en")  # all a choice of the reference selects shows
 SORTS = {
     "name": ("name",),
@@ -44,11 +46,19 @@ class OrganisationFilter(django_filters.FilterSet):
         label=_("Field of activity"),
         widget=QuickSelect,
     )
-    founded_from = django_filters.NumberFilter(
-        field_name="founded_on__year", lookup_expr="gte", label=_("Founded from (year)")
+    founded_from = YearFilter(
+        field_name="founded_on__year",
+        lookup_expr="gte",
+        label=_("Founded from (year)"),
+        min_value=EARLIEST_FOUNDING_YEAR,
+        max_value=LATEST_YEAR,
     )
-    founded_to = django_filters.NumberFilter(
-        field_name="founded_on__year", lookup_expr="lte", label=_("Founded until (year)")
+    founded_to = YearFilter(
+        field_name="founded_on__year",
+        lookup_expr="lte",
+        label=_("Founded until (year)"),
+        min_value=EARLIEST_FOUNDING_YEAR,
+        max_value=LATEST_YEAR,
     )
     status = django_filters.ChoiceFilter(
         choices=OrganisationStatus.choices, label=_("Status"), widget=QuickSelect

@@ -7,15 +7,19 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from ninja import Router, Schema, Status
-from ninja.errors import HttpError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
 
 from resurs.accounts.api_auth import OptionalAuth
+from resurs.core.api import ColumnText, ErrorOut, FilterIn, Id, StrictId, choice
 from resurs.registry.models import Organisation
 from resurs.research import access, selectors, services
+from resurs.research.choices import ImpactArea, NominationStatus
+from resurs.research.models import Nomination
 from resurs.research.report import ranking_table, study_findings
 
 router = Router(tags=["research"])
+MAX_NOMINATION_RANK = 100  # as the nomination form
 
 
 class StudyOut(Schema):
@@ -55,16 +59,22 @@ class NominationOut(Schema):
     is_partner: bool
 
 
+class NominationFilterIn(FilterIn):
+    status: choice(NominationStatus) | None = None
+
+
 class NominationIn(Schema):
-    respondent_id: int
-    name: str = ""
-    organisation_id: int | None = None
-    areas: list[str] = []
-    rank: int | None = None
-    quote: str = ""
+    respondent_id: StrictId
+    name: ColumnText(Nomination, "name") = ""
+    organisation_id: StrictId | None = None
+    areas: list[choice(ImpactArea)] = Field([], max_length=len(ImpactArea.values))
+    rank: int | None = Field(None, strict=True, ge=1, le=MAX_NOMINATION_RANK)
+    quote: ColumnText(Nomination, "quote") = ""
 
 
-class RankingRowOut(Schema):
+class StudyRankingRowOut(Schema):
+    """One organisation in a study's ranking by nominations (competition ranks: 1, 2, 2, 4)."""
+
     rank: int
     organisation_id: int
     organisation: str
@@ -84,14 +94,14 @@ class RankingOut(Schema):
     organisations_named: int
     over_20_years_percent: float
     moscow_or_st_petersburg_percent: float
-    ranking: list[RankingRowOut]
+    ranking: list[StudyRankingRowOut]
 
 
 def _study(request, pk, need):
     try:
         return access.get_study_for_user(request.user, pk, need=need)
-    except PermissionDenied as error:
-        raise HttpError(403, "Only the study's researchers may do this.") from error
+    except PermissionDenied:
+        raise PermissionDenied(_("Only the study's researchers may do this.")) from None
 
 
 def _study_out(study) -> StudyOut:
@@ -131,13 +141,13 @@ def list_studies(request):
     return [_study_out(s) for s in selectors.study_list(request.user)[:500]]
 
 
-@router.get("/studies/{study_id}", response=StudyOut)
-def get_study(request, study_id: int):
+@router.get("/studies/{study_id}", response={200: StudyOut, 403: ErrorOut})
+def get_study(request, study_id: Id):
     return _study_out(_study(request, study_id, access.VIEW))
 
 
-@router.get("/studies/{study_id}/respondents", response=list[RespondentOut])
-def list_respondents(request, study_id: int):
+@router.get("/studies/{study_id}/respondents", response={200: list[RespondentOut], 403: ErrorOut})
+def list_respondents(request, study_id: Id):
     study = _study(request, study_id, access.WORK)
     return [
         RespondentOut(
@@ -153,40 +163,37 @@ def list_respondents(request, study_id: int):
     ]
 
 
-@router.get("/studies/{study_id}/nominations", response=list[NominationOut])
-def list_nominations(request, study_id: int, status: str | None = None):
+@router.get("/studies/{study_id}/nominations", response={200: list[NominationOut], 403: ErrorOut})
+def list_nominations(request, study_id: Id, filters: Query[NominationFilterIn]):
     study = _study(request, study_id, access.WORK)
-    return [_nomination_out(n) for n in selectors.nomination_list(study, status=status)]
+    return [_nomination_out(n) for n in selectors.nomination_list(study, status=filters.status)]
 
 
-@router.post("/studies/{study_id}/nominations", response={201: NominationOut})
-def create_nomination(request, study_id: int, payload: NominationIn):
+@router.post("/studies/{study_id}/nominations", response={201: NominationOut, 403: ErrorOut})
+def create_nomination(request, study_id: Id, payload: NominationIn):
     study = _study(request, study_id, access.WORK)
     respondent = study.respondents.filter(pk=payload.respondent_id).first()
     if respondent is None:
-        raise HttpError(422, "No such respondent in this study.")
+        raise ValidationError({"respondent_id": [_("No such respondent in this study.")]})
     organisation = None
     if payload.organisation_id is not None:
         organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
         if organisation is None:
-            raise HttpError(422, "No such organisation in the registry.")
-    try:
-        nomination = services.nomination_create(
-            respondent=respondent,
-            name=payload.name,
-            organisation=organisation,
-            areas=payload.areas,
-            rank=payload.rank,
-            quote=payload.quote,
-            actor=request.user,
-        )
-    except ValidationError as error:
-        raise HttpError(422, " ".join(error.messages)) from error
+            raise ValidationError({"organisation_id": [_("No such organisation in the registry.")]})
+    nomination = services.nomination_create(
+        respondent=respondent,
+        name=payload.name,
+        organisation=organisation,
+        areas=payload.areas,
+        rank=payload.rank,
+        quote=payload.quote,
+        actor=request.user,
+    )
     return Status(201, _nomination_out(nomination))
 
 
 @router.get("/studies/{study_id}/ranking", response=RankingOut, auth=OptionalAuth())
-def get_ranking(request, study_id: int):
+def get_ranking(request, study_id: Id):
     """The ranking with its stability and the headline figures (public for a published study)."""
     study = access.get_report_study(request.user, study_id)
     findings = study_findings(study)
@@ -194,7 +201,7 @@ def get_ranking(request, study_id: int):
     for row in ranking_table(findings):
         item = row["item"]
         rows.append(
-            RankingRowOut(
+            StudyRankingRowOut(
                 rank=item.rank,
                 organisation_id=item.org_id,
                 organisation=str(row["organisation"]),

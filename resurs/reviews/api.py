@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ninja import Router, Schema
 
+from resurs.core.api import ErrorOut, Id, Slug
 from resurs.reviews import access, selectors
 
 router = Router(tags=["reviews"])
@@ -51,7 +52,9 @@ class StaffAssignmentOut(Schema):
     reason: str
 
 
-class RankingRowOut(Schema):
+class CallRankingRowOut(Schema):
+    """One application in a call's ranking; ``rank`` is null for an application that has no score yet."""
+
     application_id: int
     application_number: str
     rank: int | None
@@ -91,7 +94,7 @@ def my_assignments(request):
     response=MyEvaluationOut,
     summary="My scores of one assigned application (experts)",
 )
-def my_evaluation(request, assignment_id: int):
+def my_evaluation(request, assignment_id: Id):
     assignment = access.get_assignment_for_expert(request.user, assignment_id)
     evaluation = selectors.my_evaluation_map(request.user, [assignment]).get(assignment.application_id)
     scores = list(evaluation.scores.select_related("criterion")) if evaluation else []
@@ -105,9 +108,11 @@ def my_evaluation(request, assignment_id: int):
 
 
 @router.get(
-    "/calls/{slug}/assignments", response=list[StaffAssignmentOut], summary="Assignments of a call (staff)"
+    "/calls/{slug}/assignments",
+    response={200: list[StaffAssignmentOut], 403: ErrorOut},
+    summary="Assignments of a call (staff)",
 )
-def call_assignments(request, slug: str):
+def call_assignments(request, slug: Slug):
     call = access.get_review_call_for_user(request.user, slug)
     return [
         StaffAssignmentOut(
@@ -125,13 +130,15 @@ def call_assignments(request, slug: str):
 
 
 @router.get(
-    "/calls/{slug}/ranking", response=list[RankingRowOut], summary="Calibrated ranking of a call (staff)"
+    "/calls/{slug}/ranking",
+    response={200: list[CallRankingRowOut], 403: ErrorOut},
+    summary="Calibrated ranking of a call (staff)",
 )
-def call_ranking(request, slug: str):
+def call_ranking(request, slug: Slug):
     call = access.get_review_call_for_user(request.user, slug)
     result = selectors.call_ranking(call)
     return [
-        RankingRowOut(
+        CallRankingRowOut(
             application_id=item.key,
             application_number=item.extra["application"].number,
             rank=item.rank,

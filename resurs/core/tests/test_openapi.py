@@ -23,3 +23,35 @@ def test_schema_and_docs_are_served(client):
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "Resurs API"
     assert client.get("/api/docs").status_code == 200
+
+
+def test_schema_component_names_are_unique():
+    """django-ninja names a schema component after its class: two classes of one name would share one component
+    and one of them would be documented wrongly (as ``DirectionOut``, ``SessionOut`` and ``RankingRowOut`` were)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    def subclasses(cls):
+        for subclass in cls.__subclasses__():
+            yield subclass
+            yield from subclasses(subclass)
+
+    classes_by_name = defaultdict(set)
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("resurs."):
+            classes_by_name[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: sorted(found) for name, found in classes_by_name.items() if len(found) > 1} == {}
+
+
+def test_every_error_response_is_declared_in_one_shape():
+    """Every 4xx response of every operation is declared with the one error schema."""
+    schema = current_schema()
+    shapes = {
+        json.dumps(response.get("content"), sort_keys=True)
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for status, response in operation["responses"].items()
+        if status.startswith("4")
+    }
+    assert shapes == {json.dumps({"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}})}
