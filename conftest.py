@@ -119,3 +119,14 @@ def pytest_runtest_makereport(item, call):
         if marks & {"e2e", "postgres"}:
             report.outcome = "failed"
             report.longrepr = f"{item.nodeid} was skipped in CI, where browser and PostgreSQL tests must run: {report.longrepr}"
+
+
+# --- Precomputed results (issue 17) -------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: precomputed results and their versions never leak between tests
+    (the database is rolled back, an in-process cache is not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
