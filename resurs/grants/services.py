@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from resurs.core import precomputed
 from resurs.core.audit import audit_event
 from resurs.grants import formschema
 from resurs.grants.choices import (
@@ -1000,6 +1001,7 @@ def application_decide(
 ) -> Decision:
     """Record (or change) the decision on an application. Audit-logged; the applicant learns it when results
     are published."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK)
     application = (
         Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     )

@@ -756,9 +756,22 @@ def import_view(request, pk):
 def sector(request):
     if not access.may_use_research(request.user):
         raise PermissionDenied
-    from resurs.research.sector import sector_network
+    from resurs.core import precomputed
+    from resurs.research.sector import SECTOR_TOPIC
 
-    network = sector_network()
+    # Precomputed in the background whenever the network's data change; the last result stays on view meanwhile.
+    result = precomputed.latest(SECTOR_TOPIC, "summary")
+    job = None
+    if not result.current:
+        job = precomputed.precompute_queue(
+            topic=SECTOR_TOPIC,
+            name="summary",
+            kind="sector",
+            owner=request.user,
+            params={"function": "resurs.research.sector.sector_summary", "steps": 3},
+        )
+        result = precomputed.latest(SECTOR_TOPIC, "summary")
+    network = result.value
     centre_ids = access.creatable_centre_ids(request.user)
     centres = Centre.objects.select_related("organisation")
     if centre_ids is not None:
@@ -767,19 +780,19 @@ def sector(request):
     chosen = next(
         (c for c in centres if str(c.pk) == request.GET.get("centre")), centres[0] if centres else None
     )
-    top = network.top(20)
-    organisations = Organisation.objects.in_bulk(
-        [org_id for org_id, _p, _d in top] + ([chosen.organisation_id] if chosen else [])
-    )
+    top = network.top if network else []
+    organisations = Organisation.objects.select_related("region").in_bulk([org_id for org_id, _p, _d in top])
     return render(
         request,
         "research/sector.html",
         {
             "network": network,
+            "current": result.current,
+            "job": job if not result.current else None,
             "centres": centres,
             "chosen": chosen,
-            "place": network.place(chosen.organisation_id) if chosen else None,
-            "top": [(organisations[o], p, d) for o, p, d in top],
+            "place": network.places.get(chosen.organisation_id) if chosen and network else None,
+            "top": [(organisations[o], p, d) for o, p, d in top if o in organisations],
             "crumbs": _crumbs((_("The sector"), "")),
         },
     )
