@@ -204,6 +204,12 @@ def active_assignments(call) -> QuerySet[Assignment]:
     )
 
 
+def assigned_applications(call) -> QuerySet:
+    """Applications of the call with at least one active assignment, by number (the assignment page's rows)."""
+    active = Assignment.objects.filter(application=OuterRef("pk"), status=AssignmentStatus.ACTIVE)
+    return Application.objects.filter(call=call).filter(Exists(active)).order_by("number", "pk")
+
+
 def latest_run(call):
     return call.assignment_runs.select_related("job").first()
 
