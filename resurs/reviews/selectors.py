@@ -374,6 +374,9 @@ def pool_experts(call) -> QuerySet[ExpertProfile]:
     return (
         ExpertProfile.objects.filter(calls__call=call, calls__status=InvitationStatus.ACCEPTED)
         .select_related("person")
+        .only(
+            "pk", "person__last_name", "person__first_name", "person__patronymic"
+        )  # names only: a list of 1,500
         .order_by("person__last_name", "person__first_name")
     )
 
