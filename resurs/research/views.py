@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from resurs.core import precomputed
 from resurs.core.htmx import render_page
 from resurs.core.pdf import pdf_response
 from resurs.core.tabular import table_response, xlsx_response
@@ -612,19 +613,32 @@ def codebook_export(request, pk):
 # --- Analysis, report and exports ------------------------------------------------------------------------
 
 
+def _study_figures(study) -> dict:
+    """The study's findings with their table, charts and network, precomputed for the data's current version
+    (a national study of 2,000 nominations takes seconds to analyse and draw)."""
+
+    def compute() -> dict:
+        findings = study_findings(study)
+        return {
+            "findings": findings,
+            "table": ranking_table(findings),
+            "charts": charts_for(findings),
+            "elements": cytoscape_elements(findings),
+        }
+
+    version = selectors.study_data_version(study)
+    return precomputed.cached(f"study:{study.pk}:{version}", get_language(), compute)
+
+
 @login_required
 def analysis(request, pk):
     study = access.get_study_for_user(request.user, pk)
-    findings = study_findings(study)
     return render(
         request,
         "research/analysis.html",
         {
             "study": study,
-            "findings": findings,
-            "table": ranking_table(findings),
-            "charts": charts_for(findings),
-            "elements": cytoscape_elements(findings),
+            **_study_figures(study),
             "can_work": access.can_work_on_study(request.user, study),
             "tab": "analysis",
             "crumbs": _crumbs(_study_crumb(study), (_("Analysis"), "")),
@@ -633,13 +647,13 @@ def analysis(request, pk):
 
 
 def _report_context(request, study):
-    findings = study_findings(study)
+    figures = _study_figures(study)
     counts = selectors.respondent_counts(study)
     return {
         "study": study,
-        "findings": findings,
-        "table": ranking_table(findings)[:30],
-        "charts": charts_for(findings),
+        "findings": figures["findings"],
+        "table": figures["table"][:30],
+        "charts": figures["charts"],
         "category_lines": [
             (label, counts[value]) for value, label in RespondentCategory.choices if counts.get(value)
         ],
