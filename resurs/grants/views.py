@@ -737,7 +737,9 @@ def pipeline(request, slug: str):
             )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        header, rows = opendata.pipeline_table(applications)
+        header, rows = opendata.pipeline_table(
+            applications.defer("answers", "eligibility_checks", "declarations")
+        )
         return table_response(fmt, f"{call.slug}-applications", header, rows)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render_page(
