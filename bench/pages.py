@@ -374,7 +374,7 @@ def main() -> None:
     parser.add_argument("--database", help="Measure this existing installation (never dropped).")
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--only", help="Only page kinds whose name contains this.")
+    parser.add_argument("--only", help="Only page kinds whose name contains one of these (comma-separated).")
     parser.add_argument("--locust", action="store_true", help="Also run the mixed-traffic Locust run.")
     parser.add_argument("--locust-users", type=int, default=200)
     parser.add_argument("--locust-time", default="150s")
@@ -418,7 +418,8 @@ def run(args, database: str) -> dict:
         cursor.execute("SELECT pg_database_size(current_database())")
         (size,) = cursor.fetchone()
     f = facts()
-    kinds = [k for k in page_kinds(f) if not args.only or args.only in k.kind]
+    wanted = [word for word in (args.only or "").split(",") if word]
+    kinds = [k for k in page_kinds(f) if not wanted or any(word in k.kind for word in wanted)]
     log(f"{len(kinds)} page kinds, {args.repeat} requests each after a warm-up…")
     measure(kinds, args.repeat)
     log("exports: peak memory…")
