@@ -24,15 +24,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(port: int, seconds: float = 60) -> None:
+def _wait(port: int, workers: int, seconds: float = 600) -> None:
+    """Until every worker answers (the master listens at once; a worker needs Django loaded, which takes long on
+    a busy machine: requests sent before then only wait in the queue and spoil the run's figures)."""
+    import urllib.request
+
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    answered = 0
+    while time.monotonic() < deadline and answered < 3 * workers:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=5) as response:
+                answered += response.status == 200
         except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("gunicorn did not start")
+            time.sleep(1)
+    if answered < 3 * workers:
+        raise RuntimeError("gunicorn did not start")
 
 
 def locust_run(database: str, *, users: int, duration: str, facts: dict, workers: int = 4) -> dict:
@@ -55,7 +61,7 @@ def locust_run(database: str, *, users: int, duration: str, facts: dict, workers
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        _wait(port)
+        _wait(port, workers)
         with tempfile.TemporaryDirectory() as folder:
             prefix = str(Path(folder) / "run")
             subprocess.run(
