@@ -120,16 +120,6 @@ def _isolated_side_effects(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Sign-in rate limits live in the cache: each test starts with none (many tests sign in from 127.0.0.1)."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI a skipped browser or PostgreSQL test is a failure: those suites must really run there."""
@@ -140,3 +130,15 @@ def pytest_runtest_makereport(item, call):
         if marks & {"e2e", "postgres"}:
             report.outcome = "failed"
             report.longrepr = f"{item.nodeid} was skipped in CI, where browser and PostgreSQL tests must run: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts and ends with an empty cache: sign-in rate limits (many tests sign in from 127.0.0.1),
+    precomputed results and their versions never leak between tests (the database is rolled back, an in-process
+    cache is not)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -120,6 +120,33 @@ else:
 IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache, sessions and throttling state (issue 17) ------------------------------------------------------
+# In-process (LocMem) by default: one process, nothing to run. With several app processes set CACHE_URL to a Redis
+# server (redis://127.0.0.1:6379/1): precomputed analysis pages, sessions (cached_db: read from Redis, written
+# through to the database) and API throttling state are then shared by every process.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a Redis address: redis://host:6379/1")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "resurs"),
+            "TIMEOUT": env_int("CACHE_TIMEOUT", 7 * 24 * 3600),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "resurs",
+            "TIMEOUT": env_int("CACHE_TIMEOUT", 7 * 24 * 3600),
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+
 # --- Background work (django-tasks: Django 6's tasks API, backported) --------------------------------------
 # Inline by default; in production TASK_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env_str("TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}

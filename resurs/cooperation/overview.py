@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from resurs.cooperation.choices import KIND_TO_SECTOR, SECTOR_COLOURS, PartnershipType, Sector, sector_of
 from resurs.cooperation.filters import active_in_year
 from resurs.cooperation.models import GovernanceSeat, Partnership
+from resurs.cooperation.services import COOPERATION_TOPIC
 from resurs.core import charts
 from resurs.registry.choices import TieRole
 from resurs.registry.models import Organisation
@@ -246,6 +247,36 @@ def cytoscape_elements(graph: nx.Graph) -> list[dict]:
             }
         )
     return elements
+
+
+NETWORK_DRAWN = (
+    600  # organisations drawn at most; more make a picture nobody can read and a page of megabytes
+)
+
+
+def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> dict:
+    """The page's network: the ``limit`` most connected organisations of the filtered network and the ties
+    between them, as cytoscape elements with the whole network's size; precomputed until a partnership or a seat
+    changes (``COOPERATION_TOPIC``)."""
+    from resurs.core import precomputed
+
+    def compute() -> dict:
+        graph = build_network(Partnership.objects.all(), flt)
+        drawn = graph
+        if graph.number_of_nodes() > limit:
+            degree = sorted(graph.degree(), key=lambda item: (-item[1], item[0]))[:limit]
+            drawn = graph.subgraph(node for node, _d in degree)
+        return {
+            "elements": cytoscape_elements(drawn),
+            "node_count": graph.number_of_nodes(),
+            "edge_count": graph.number_of_edges(),
+            "drawn_nodes": drawn.number_of_nodes(),
+        }
+
+    name = (
+        f"network:{get_language()}:{flt.sector}:{flt.type}:{flt.region}:{flt.year}:{flt.governance}:{limit}"
+    )
+    return precomputed.cached(COOPERATION_TOPIC, name, compute)
 
 
 def drop_values(graph: nx.Graph) -> None:

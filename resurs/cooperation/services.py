@@ -27,6 +27,7 @@ from resurs.cooperation.models import (
     Partnership,
     PartnershipDocument,
 )
+from resurs.core import precomputed
 from resurs.core.audit import audit_event
 from resurs.notifications.services import email_send
 from resurs.registry import services as registry_services
@@ -45,6 +46,10 @@ PARTNERSHIP_FIELDS = (
     "outcomes",
     "description",
 )
+
+
+# The overview and the network of ties (partnerships and board or council seats) are precomputed under this topic.
+COOPERATION_TOPIC = "cooperation"
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
@@ -109,6 +114,7 @@ def partnership_create(
     description: str = "",
 ) -> Partnership:
     """Record a partnership of ``centre``; each side's sector is derived from its organisation's kind."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, COOPERATION_TOPIC)
     partnership = Partnership(
         centre=centre,
         organisation_a=organisation_a,
@@ -133,6 +139,7 @@ def partnership_create(
 @transaction.atomic
 def partnership_update(*, partnership: Partnership, actor, data: dict) -> Partnership:
     """Change the fields named in ``data`` (a subset of PARTNERSHIP_FIELDS); sectors follow the organisations."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, COOPERATION_TOPIC)
     current = Partnership.objects.select_for_update().get(pk=partnership.pk)
     unknown = set(data) - set(PARTNERSHIP_FIELDS)
     if unknown:
@@ -154,6 +161,7 @@ def partnership_update(*, partnership: Partnership, actor, data: dict) -> Partne
 
 @transaction.atomic
 def partnership_delete(*, partnership: Partnership, actor) -> None:
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, COOPERATION_TOPIC)
     audit_event(actor=actor, obj=partnership, action="deleted", data={"title": partnership.title})
     for document in partnership.documents.all():
         document.file.delete(save=False)
@@ -311,6 +319,7 @@ def membership_create(
 ) -> Tie:
     """Record a board or advisory-body membership: a registry tie (through the registry's service) and its
     cooperation details (main affiliation). A membership may not overlap another of the same seat."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, COOPERATION_TOPIC)
     if person is not None:
         # Serialise memberships of one person so that two concurrent saves cannot both pass the overlap check.
         type(person).objects.select_for_update().filter(pk=person.pk).first()
@@ -349,6 +358,7 @@ def membership_create(
 @transaction.atomic
 def membership_end(*, tie: Tie, actor, ended_on: dt.date) -> Tie:
     """End a membership (the registry checks the end is not before the start)."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, COOPERATION_TOPIC)
     if tie.started_on and ended_on < tie.started_on:
         raise ValidationError({"ended_on": [_("The membership cannot end before it begins.")]})
     return registry_services.tie_end(tie=tie, actor=actor, ended_on=ended_on)

@@ -137,13 +137,11 @@ def _network_filter(request) -> tuple[overview.NetworkFilter, dict]:
 def network_page(request):
     _require(access.can_see_overview(request.user))
     flt, chosen = _network_filter(request)
-    graph = overview.build_network(Partnership.objects.all(), flt)
+    network = overview.network_elements(flt)
     context = {
         **_tab_context(request, "network"),
         "crumbs": _crumbs((_("Network of ties"), "")),
-        "elements": overview.cytoscape_elements(graph),
-        "node_count": graph.number_of_nodes(),
-        "edge_count": graph.number_of_edges(),
+        **network,
         "chosen": chosen,
         "sectors": [(value, label, SECTOR_COLOURS[value]) for value, label in Sector.choices],
         "types": [

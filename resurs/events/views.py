@@ -37,6 +37,8 @@ from resurs.events.forms import EventForm, MaterialForm, OutcomesForm, Registrat
 from resurs.events.models import Session
 from resurs.registry.models import Centre, Organisation, Person
 
+CHECKIN_PAGE = 100  # registrations per page of the check-in list
+
 
 def _ics_response(payload: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(payload, content_type="text/calendar; charset=utf-8")
@@ -333,13 +335,18 @@ def event_materials(request, pk: int):
 def event_checkin(request, pk: int):
     event = get_event_for_user(request.user, pk, need="manage")
     query = request.GET.get("q", "")
+    # Every registration can be reached: a forum of thousands is paged, not cut off.
+    page = Paginator(selectors.registration_search(event, query), CHECKIN_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render_page(
         request,
         "events/event_checkin.html",
         {
             "event": event,
             "query": query,
-            "registrations": selectors.registration_search(event, query)[:200],
+            "registrations": page.object_list,
+            "page_obj": page,
             "stats": selectors.event_stats(event),
             "crumbs": [
                 (_("Events"), reverse("events:manage")),

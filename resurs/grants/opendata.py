@@ -204,7 +204,9 @@ def register_table(applications):
     """(header, rows) of the open register of projects."""
 
     def rows():
-        for a in applications:
+        # In chunks (prefetches run per chunk): the export streams with flat memory.
+        chunks = applications.iterator(chunk_size=2000) if hasattr(applications, "iterator") else applications
+        for a in chunks:
             decision = getattr(a, "decision", None)
             agreement = getattr(a, "agreement", None)
             reports = list(agreement.reports.all()) if agreement else []
@@ -257,7 +259,9 @@ def pipeline_table(applications):
     ]
 
     def rows():
-        for a in applications:
+        # In chunks (prefetches run per chunk): the export streams with flat memory.
+        chunks = applications.iterator(chunk_size=2000) if hasattr(applications, "iterator") else applications
+        for a in chunks:
             decision = getattr(a, "decision", None)
             yield [
                 a.number,

@@ -136,6 +136,8 @@ def register_rows(calls: QuerySet[Call] | None = None):
         .exclude(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
         .select_related("call", "organisation__region", "direction", "decision", "agreement")
         .prefetch_related("agreement__reports")
+        # The register never shows the answers: 20,000 national applications' answers are hundreds of megabytes.
+        .defer("answers", "eligibility_checks", "declarations", "summary", "call__description")
         .order_by("call_id", "number")
     )
 

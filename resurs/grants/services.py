@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from resurs.core import precomputed
 from resurs.core.audit import audit_event
 from resurs.core.uploads import KIND_BY_EXTENSION
 from resurs.grants import formschema
@@ -1001,12 +1002,18 @@ OUTCOME_STATUS = {
 }
 
 
+def results_topic(call) -> str:
+    """The topic of a call's published results (figures and charts), changed by every decision."""
+    return f"grants-results:{call.pk}"
+
+
 @transaction.atomic
 def application_decide(
     *, application: Application, actor, outcome: str, awarded_amount: Decimal | None = None, reason: str = ""
 ) -> Decision:
     """Record (or change) the decision on an application. Audit-logged; the applicant learns it when results
     are published."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, results_topic(application.call))
     application = (
         Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     )

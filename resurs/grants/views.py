@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +26,7 @@ from resurs.accounts.access import (
     represented_organisation_ids,
     staff_required,
 )
-from resurs.core import charts
+from resurs.core import charts, precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import hx_redirect, render_page
 from resurs.core.pdf import pdf_response
@@ -132,8 +133,20 @@ def _published_call(request, slug: str) -> Call:
 
 def call_results(request, slug: str):
     call = _published_call(request, slug)
-    summary = selectors.results_summary(call)
     winners = list(selectors.winners(call))
+    # Figures and charts of published results change only with a decision: precomputed until then.
+    figures = precomputed.cached(
+        services.results_topic(call), f"page:{get_language()}", lambda: _results_figures(call)
+    )
+    return render(
+        request,
+        "grants/call_results.html",
+        {"call": call, "winners": winners, **figures, **_results_context(call)},
+    )
+
+
+def _results_figures(call) -> dict:
+    summary = selectors.results_summary(call)
     direction_chart = (
         charts.bar_chart(
             [d["direction__name_ru"] or _("No direction") for d in summary["by_direction"]],
@@ -152,18 +165,11 @@ def call_results(request, slug: str):
         if summary["by_region"]
         else ""
     )
-    return render(
-        request,
-        "grants/call_results.html",
-        {
-            "call": call,
-            "summary": summary,
-            "winners": winners,
-            "direction_chart": direction_chart,
-            "region_chart": region_chart,
-            "crumbs": _crumbs((call.title, call.get_absolute_url()), (_("Results"), "")),
-        },
-    )
+    return {"summary": summary, "direction_chart": direction_chart, "region_chart": region_chart}
+
+
+def _results_context(call) -> dict:
+    return {"crumbs": _crumbs((call.title, call.get_absolute_url()), (_("Results"), ""))}
 
 
 def call_results_360(request, slug: str):
@@ -727,7 +733,9 @@ def pipeline(request, slug: str):
             )
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
-        header, rows = opendata.pipeline_table(applications)
+        header, rows = opendata.pipeline_table(
+            applications.defer("answers", "eligibility_checks", "declarations")
+        )
         return table_response(fmt, f"{call.slug}-applications", header, rows)
     page = Paginator(applications, 50).get_page(request.GET.get("page"))
     return render_page(

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resurs.accounts.access import represented_organisation_ids
+from resurs.core import precomputed
 from resurs.core.audit import audit_event
 from resurs.learning.choices import (
     ACTIVE_ENROLMENT,
@@ -47,6 +48,9 @@ from resurs.learning.models import (
 )
 from resurs.notifications.services import email_send
 
+# The service-quality page is precomputed under this topic: every service that changes sessions, enrolments,
+# attendance, feedback, certificates or consultations marks it changed.
+QUALITY_TOPIC = "learning-quality"
 FIRST_RESPONSE_WORKING_DAYS = 2
 CERTIFICATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 
@@ -75,6 +79,7 @@ def session_save(*, session: Session, actor, days: list[dt.date] | None = None) 
 
     Days that already have attendance are kept; a day outside the new dates is refused rather than lost.
     """
+    precomputed.data_changed(QUALITY_TOPIC)
     session.full_clean()
     wanted = sorted(set(days or _days_between(session.starts_on, session.ends_on)))
     outside = [d for d in wanted if not session.starts_on <= d <= session.ends_on]
@@ -147,6 +152,7 @@ def _notify_enrolment(enrolment: Enrolment, event: str) -> None:
 def enrolment_apply(*, session: Session, user, organisation=None, motivation: str = "") -> Enrolment:
     """Apply for a session. A full session puts the applicant on the waitlist; a second active application
     is refused with a clear message."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, QUALITY_TOPIC)
     session = _lock_session(session)
     if session.status != SessionStatus.PLANNED:
         raise ValidationError(_("This session has been cancelled."))
@@ -190,6 +196,7 @@ def _set_status(enrolment: Enrolment, frm: list[str], to: str, **fields) -> bool
 @transaction.atomic
 def enrolment_accept(*, enrolment: Enrolment, actor) -> Enrolment:
     """Staff accept an application (or a waitlisted person) while seats remain."""
+    precomputed.data_changed(QUALITY_TOPIC)
     session = _lock_session(enrolment.session)
     if _accepted_count(session) >= session.capacity:
         raise ValidationError(_("The session is full: keep the applicant on the waitlist or add seats."))
@@ -207,6 +214,7 @@ def enrolment_accept(*, enrolment: Enrolment, actor) -> Enrolment:
 
 @transaction.atomic
 def enrolment_waitlist(*, enrolment: Enrolment, actor) -> Enrolment:
+    precomputed.data_changed(QUALITY_TOPIC)
     _lock_session(enrolment.session)
     if not _set_status(
         enrolment,
@@ -223,6 +231,7 @@ def enrolment_waitlist(*, enrolment: Enrolment, actor) -> Enrolment:
 
 @transaction.atomic
 def enrolment_decline(*, enrolment: Enrolment, actor) -> Enrolment:
+    precomputed.data_changed(QUALITY_TOPIC)
     _lock_session(enrolment.session)
     if not _set_status(
         enrolment,
@@ -244,6 +253,7 @@ def enrolment_cancel(*, enrolment: Enrolment, actor) -> list[Enrolment]:
     update (a second cancel of the same row changes nothing) and promotion counts seats under that lock.
     Returns the enrolments promoted from the waitlist.
     """
+    precomputed.data_changed(QUALITY_TOPIC)
     session = _lock_session(enrolment.session)
     if not _set_status(enrolment, ACTIVE_ENROLMENT, EnrolmentStatus.CANCELLED, cancelled_at=timezone.now()):
         raise ValidationError(_("This enrolment has already been cancelled or closed."))
@@ -281,6 +291,7 @@ def _promote_waitlist(session: Session, *, actor) -> list[Enrolment]:
 @transaction.atomic
 def attendance_mark(*, enrolment: Enrolment, date: dt.date, present: bool, actor) -> Attendance:
     """Mark one participant on one day. A date the session does not meet on is refused with a clear error."""
+    precomputed.data_changed(QUALITY_TOPIC)
     session = enrolment.session
     day = session.days.filter(date=date).first()
     if day is None:
@@ -308,6 +319,7 @@ def attendance_mark(*, enrolment: Enrolment, date: dt.date, present: bool, actor
 @transaction.atomic
 def attendance_mark_day(*, session: Session, date: dt.date, present_ids: set[int], actor) -> int:
     """The register of one day: every accepted participant is marked present (in ``present_ids``) or absent."""
+    precomputed.data_changed(QUALITY_TOPIC)
     count = 0
     for enrolment in session.enrolments.filter(status=EnrolmentStatus.ACCEPTED).select_related("user"):
         attendance_mark(enrolment=enrolment, date=date, present=enrolment.pk in present_ids, actor=actor)
@@ -364,6 +376,7 @@ def _new_code() -> str:
 @transaction.atomic
 def certificate_issue(*, enrolment: Enrolment) -> Certificate:
     """Issue the certificate of a completed enrolment (idempotent) and mail its holder."""
+    precomputed.data_changed(QUALITY_TOPIC)
     existing = Certificate.objects.filter(enrolment=enrolment).first()
     if existing is not None:
         return existing
@@ -395,6 +408,7 @@ def certificate_issue(*, enrolment: Enrolment) -> Certificate:
 
 @transaction.atomic
 def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certificate:
+    precomputed.data_changed(QUALITY_TOPIC)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the certificate is revoked.")]})
     if certificate.revoked_at is not None:
@@ -409,6 +423,7 @@ def certificate_revoke(*, certificate: Certificate, actor, reason: str) -> Certi
 @transaction.atomic
 def feedback_submit(*, enrolment: Enrolment, ratings: dict[str, int], comment: str = "") -> Feedback:
     """The participant's survey (once per enrolment); may complete the course."""
+    precomputed.data_changed(QUALITY_TOPIC)
     if enrolment.status != EnrolmentStatus.ACCEPTED:
         raise ValidationError(_("Only participants of the session can give feedback."))
     if enrolment.session.starts_on > timezone.localdate():
@@ -467,6 +482,7 @@ def consultation_request(
     now: dt.datetime | None = None,
 ) -> Consultation:
     """An NGO asks a question; the first response is due in two working days."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, QUALITY_TOPIC)
     if organisation is not None and organisation.pk not in represented_organisation_ids(requested_by):
         raise ValidationError({"organisation": [_("You do not represent this organisation.")]})
     requested_at = now or timezone.now()
@@ -495,6 +511,7 @@ def _consultation_locked(consultation: Consultation) -> Consultation:
 @transaction.atomic
 def consultation_assign(*, consultation: Consultation, consultant, actor) -> Consultation:
     """Triage: give the question to a consultant (a trainer of the centre). Counts as the first response."""
+    precomputed.data_changed(QUALITY_TOPIC)
     from resurs.accounts.access import has_role
     from resurs.accounts.choices import Role
 
@@ -530,6 +547,7 @@ def consultation_assign(*, consultation: Consultation, consultant, actor) -> Con
 
 @transaction.atomic
 def consultation_start(*, consultation: Consultation, actor) -> Consultation:
+    precomputed.data_changed(QUALITY_TOPIC)
     consultation = _consultation_locked(consultation)
     if consultation.status != ConsultationStatus.ASSIGNED:
         raise ValidationError(_("Only an assigned consultation can be started."))
@@ -551,6 +569,7 @@ def consultation_answer(
     follow_up_on: dt.date | None = None,
 ) -> Consultation:
     """The consultant's answer, the time it took, the outcome and a follow-up date; the NGO is told."""
+    precomputed.data_changed(QUALITY_TOPIC)
     consultation = _consultation_locked(consultation)
     if consultation.status not in (ConsultationStatus.ASSIGNED, ConsultationStatus.IN_PROGRESS):
         raise ValidationError(_("Only an assigned consultation can be answered."))
@@ -588,6 +607,7 @@ def consultation_answer(
 
 @transaction.atomic
 def consultation_close(*, consultation: Consultation, actor) -> Consultation:
+    precomputed.data_changed(QUALITY_TOPIC)
     consultation = _consultation_locked(consultation)
     if consultation.status == ConsultationStatus.CLOSED:
         raise ValidationError(_("This consultation is already closed."))
@@ -601,6 +621,7 @@ def consultation_close(*, consultation: Consultation, actor) -> Consultation:
 @transaction.atomic
 def consultation_rate(*, consultation: Consultation, actor, rating: int, comment: str = "") -> Consultation:
     """The NGO rates an answered consultation once (1–5 and a comment)."""
+    precomputed.data_changed(QUALITY_TOPIC)
     consultation = _consultation_locked(consultation)
     if consultation.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.CLOSED):
         raise ValidationError(_("A consultation can be rated once it has been answered."))
@@ -663,6 +684,7 @@ def project_scheme_for(centre):
 def project_review_submit(
     *, centre, organisation, submitted_by, title: str, summary: str, budget=None, document=None
 ) -> ProjectReview:
+    precomputed.data_changed(precomputed.SECTOR_NETWORK)
     if organisation.pk not in represented_organisation_ids(submitted_by):
         raise ValidationError({"organisation": [_("You do not represent this organisation.")]})
     review = ProjectReview(

@@ -14,10 +14,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from resurs.accounts.access import can_manage_centre_work, is_admin, represented_organisation_ids
+from resurs.core import precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.redirects import safe_next
@@ -52,6 +54,7 @@ from resurs.learning.forms import (
     VerifyForm,
 )
 from resurs.learning.models import Course, Instrument, Programme, Session
+from resurs.learning.services import QUALITY_TOPIC
 from resurs.registry.models import Centre, Organisation
 
 
@@ -943,8 +946,6 @@ def _period(form) -> tuple[dt.date, dt.date]:
 
 @login_required
 def service_quality(request):
-    from resurs.core.charts import bar_chart, line_chart
-
     user = request.user
     if not access.can_see_service_quality(user):
         raise PermissionDenied
@@ -956,11 +957,40 @@ def service_quality(request):
         centre_ids = {chosen.pk}
     else:
         centre_ids = None if is_admin(user) else set(access.managed_centre_ids(user))
+    if request.GET.get("format") == "xlsx":
+        quality = selectors.service_quality(start=start, end=end, centre_ids=centre_ids)
+        return _quality_export(quality, centres, start, end)
+    # Figures and charts over a year of a national network take seconds: precomputed until the centres' services
+    # change (learning.services.QUALITY_TOPIC).
+    name = ":".join(
+        [
+            get_language(),
+            str(start),
+            str(end),
+            ",".join(map(str, sorted(centre_ids))) if centre_ids is not None else "all",
+        ]
+    )
+    figures = precomputed.cached(
+        QUALITY_TOPIC,
+        name,
+        lambda: _quality_figures(start, end, centre_ids, compare=is_admin(user) and chosen is None),
+    )
+    context = {
+        "form": form,
+        "start": start,
+        "end": end,
+        **figures,
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, "learning/service_quality.html", context)
+
+
+def _quality_figures(start, end, centre_ids, *, compare: bool) -> dict:
+    from resurs.core.charts import bar_chart, line_chart
+
     quality = selectors.service_quality(start=start, end=end, centre_ids=centre_ids)
     total = quality["total"]
     breakdown = selectors.organisations_breakdown(total.organisations)
-    if request.GET.get("format") == "xlsx":
-        return _quality_export(quality, centres, start, end)
     monthly = selectors.monthly_activity(start=start, end=end, centre_ids=centre_ids)
     charts = {}
     if breakdown["by_region"]:
@@ -984,7 +1014,7 @@ def service_quality(request):
             title=_("Activity by month"),
         )
     comparison = []
-    if is_admin(user) and chosen is None:
+    if compare:
         names = dict(
             Centre.objects.filter(pk__in=quality["per_centre"].keys()).values_list(
                 "pk", "organisation__short_name"
@@ -1001,17 +1031,7 @@ def service_quality(request):
                 [q.organisations_served for _n, q in top],
                 title=_("Organisations served by centre"),
             )
-    context = {
-        "form": form,
-        "start": start,
-        "end": end,
-        "total": total,
-        "breakdown": breakdown,
-        "charts": charts,
-        "comparison": comparison,
-        "export_query": request.GET.urlencode(),
-    }
-    return render(request, "learning/service_quality.html", context)
+    return {"total": total, "breakdown": breakdown, "charts": charts, "comparison": comparison}
 
 
 def _quality_export(quality, centres, start, end):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resurs.accounts.services import representation_request, user_deactivate
+from resurs.core import precomputed
 from resurs.core.audit import audit_event
 from resurs.notifications.services import email_send
 from resurs.registry.choices import ProposalStatus
@@ -150,6 +151,7 @@ def _save_organisation(organisation: Organisation, fields: Iterable[Field] | Non
 @transaction.atomic
 def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     """Create an organisation from ``data`` (model field names; ``fields`` = fields of activity)."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK)
     values = {key: value for key, value in data.items() if key in ORGANISATION_FIELDS}
     organisation = Organisation(**values)
     with _acting_as(actor):
@@ -273,6 +275,7 @@ def tie_create(
     ended_on: dt.date | None = None,
 ) -> Tie:
     """Add a position or membership of ``person`` in ``organisation``."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK)
     tie = Tie(
         person=person,
         organisation=organisation,
@@ -292,6 +295,7 @@ def tie_create(
 @transaction.atomic
 def tie_end(*, tie: Tie, actor, ended_on: dt.date) -> Tie:
     """End a position or membership on ``ended_on`` (not before it started)."""
+    precomputed.data_changed(precomputed.SECTOR_NETWORK)
     current = Tie.objects.select_for_update().get(pk=tie.pk)
     current.ended_on = ended_on
     errors = _tie_errors(current)

@@ -89,6 +89,62 @@ class SectorNetwork:
         return [(int(self.org_ids[i]), float(self.pagerank[i]), int(self.in_degree[i])) for i in order]
 
 
+TOPIC = "sector-network"
+# Everything the sector network is built from: services that write any of it call
+# ``precomputed.data_changed(SECTOR_TOPIC)`` (registry ties, partnerships and seats, awards, enrolments...).
+SECTOR_TOPIC = TOPIC
+
+
+@dataclass
+class SectorSummary:
+    """What the sector page shows, precomputed: totals, the most central organisations, and the place of every
+    centre's organisation (a network of 250,000 organisations takes tens of seconds to compute)."""
+
+    nodes: int
+    edges: int
+    components: int
+    sources: dict[str, int]
+    missing: list[str]
+    top: list[tuple[int, float, int]]
+    places: dict[int, dict]
+    computed_at: dt.datetime
+
+    def source_lines(self) -> list[tuple[str, int]]:
+        return [(str(SOURCE_LABELS.get(name, name)), count) for name, count in self.sources.items()]
+
+    def missing_labels(self) -> list[str]:
+        return [str(SOURCE_LABELS.get(name, name)) for name in self.missing]
+
+
+def sector_summary(*, progress=None, today: dt.date | None = None) -> SectorSummary:
+    """Compute the sector network and keep what the page needs (run by ``core.tasks.precompute_task``)."""
+    from django.utils import timezone
+
+    from resurs.registry.models import Centre
+
+    def step(done, message=""):
+        if progress is not None:
+            progress(done, 3, message)
+
+    step(0, str(_("Reading the ties")))
+    network = sector_network(today=today, progress=lambda message: step(1, message))
+    step(2, str(_("Ranking the organisations")))
+    centre_orgs = list(Centre.objects.values_list("organisation_id", flat=True))
+    places = {org_id: place for org_id in centre_orgs if (place := network.place(org_id)) is not None}
+    summary = SectorSummary(
+        nodes=len(network.org_ids),
+        edges=network.edges,
+        components=network.components,
+        sources=network.sources,
+        missing=network.missing,
+        top=network.top(20),
+        places=places,
+        computed_at=timezone.now(),
+    )
+    step(3)
+    return summary
+
+
 def _people_edges(today: dt.date) -> list[tuple[int, int]]:
     by_person: dict[int, set[int]] = defaultdict(set)
     ties = Tie.objects.exclude(ended_on__lt=today).values_list("person_id", "organisation_id")
@@ -102,9 +158,11 @@ def _people_edges(today: dt.date) -> list[tuple[int, int]]:
     return edges
 
 
-def sector_network(*, today: dt.date | None = None) -> SectorNetwork:
+def sector_network(*, today: dt.date | None = None, progress=None) -> SectorNetwork:
     today = today or dt.date.today()
     sources: dict[str, list[tuple[int, int]]] = {"people": _people_edges(today)}
+    if progress is not None:
+        progress(str(_("Reading partnerships, grants and services")))
     missing = []
     for name, module_name, function, symmetric in OPTIONAL_SOURCES:
         try:

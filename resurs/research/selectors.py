@@ -212,3 +212,23 @@ def coder_agreement(study: Study, coder_a, coder_b) -> dict:
 
 def respondent_counts(study: Study) -> Counter:
     return Counter(study.respondents.values_list("category", flat=True))
+
+
+def study_data_version(study: Study) -> str:
+    """A version of everything the study's findings are computed from: it changes whenever a respondent, an
+    interview, a nomination or a coded passage is added, changed or removed (counts and last changes, three
+    index reads), so precomputed findings are never served stale."""
+    from django.db.models import Count, Max
+
+    from resurs.research.models import CodedSegment, Interview, Nomination, Respondent
+
+    parts = [study.updated_at.isoformat()]
+    for rows in (
+        Respondent.objects.filter(study=study),
+        Interview.objects.filter(respondent__study=study),
+        Nomination.objects.filter(respondent__study=study),
+        CodedSegment.objects.filter(interview__respondent__study=study),
+    ):
+        figures = rows.aggregate(count=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{figures['count']}@{figures['last'].isoformat() if figures['last'] else ''}")
+    return "|".join(parts)

@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from resurs.core import precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.pdf import pdf_response
@@ -626,19 +627,32 @@ def codebook_export(request, pk):
 # --- Analysis, report and exports ------------------------------------------------------------------------
 
 
+def _study_figures(study) -> dict:
+    """The study's findings with their table, charts and network, precomputed for the data's current version
+    (a national study of 2,000 nominations takes seconds to analyse and draw)."""
+
+    def compute() -> dict:
+        findings = study_findings(study)
+        return {
+            "findings": findings,
+            "table": ranking_table(findings),
+            "charts": charts_for(findings),
+            "elements": cytoscape_elements(findings),
+        }
+
+    version = selectors.study_data_version(study)
+    return precomputed.cached(f"study:{study.pk}:{version}", get_language(), compute)
+
+
 @login_required
 def analysis(request, pk):
     study = access.get_study_for_user(request.user, pk)
-    findings = study_findings(study)
     return render(
         request,
         "research/analysis.html",
         {
             "study": study,
-            "findings": findings,
-            "table": ranking_table(findings),
-            "charts": charts_for(findings),
-            "elements": cytoscape_elements(findings),
+            **_study_figures(study),
             "can_work": access.can_work_on_study(request.user, study),
             "tab": "analysis",
             "crumbs": _crumbs(_study_crumb(study), (_("Analysis"), "")),
@@ -647,13 +661,13 @@ def analysis(request, pk):
 
 
 def _report_context(request, study):
-    findings = study_findings(study)
+    figures = _study_figures(study)
     counts = selectors.respondent_counts(study)
     return {
         "study": study,
-        "findings": findings,
-        "table": ranking_table(findings)[:30],
-        "charts": charts_for(findings),
+        "findings": figures["findings"],
+        "table": figures["table"][:30],
+        "charts": figures["charts"],
         "category_lines": [
             (label, counts[value]) for value, label in RespondentCategory.choices if counts.get(value)
         ],
@@ -770,9 +784,22 @@ def import_view(request, pk):
 def sector(request):
     if not access.may_use_research(request.user):
         raise PermissionDenied
-    from resurs.research.sector import sector_network
+    from resurs.core import precomputed
+    from resurs.research.sector import SECTOR_TOPIC
 
-    network = sector_network()
+    # Precomputed in the background whenever the network's data change; the last result stays on view meanwhile.
+    result = precomputed.latest(SECTOR_TOPIC, "summary")
+    job = None
+    if not result.current:
+        job = precomputed.precompute_queue(
+            topic=SECTOR_TOPIC,
+            name="summary",
+            kind="sector",
+            owner=request.user,
+            params={"function": "resurs.research.sector.sector_summary", "steps": 3},
+        )
+        result = precomputed.latest(SECTOR_TOPIC, "summary")
+    network = result.value
     centre_ids = access.creatable_centre_ids(request.user)
     centres = Centre.objects.select_related("organisation")
     if centre_ids is not None:
@@ -781,19 +808,19 @@ def sector(request):
     chosen = next(
         (c for c in centres if str(c.pk) == request.GET.get("centre")), centres[0] if centres else None
     )
-    top = network.top(20)
-    organisations = Organisation.objects.in_bulk(
-        [org_id for org_id, _p, _d in top] + ([chosen.organisation_id] if chosen else [])
-    )
+    top = network.top if network else []
+    organisations = Organisation.objects.select_related("region").in_bulk([org_id for org_id, _p, _d in top])
     return render(
         request,
         "research/sector.html",
         {
             "network": network,
+            "current": result.current,
+            "job": job if not result.current else None,
             "centres": centres,
             "chosen": chosen,
-            "place": network.place(chosen.organisation_id) if chosen else None,
-            "top": [(organisations[o], p, d) for o, p, d in top],
+            "place": network.places.get(chosen.organisation_id) if chosen and network else None,
+            "top": [(organisations[o], p, d) for o, p, d in top if o in organisations],
             "crumbs": _crumbs((_("The sector"), "")),
         },
     )

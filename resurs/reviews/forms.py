@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.widgets import QuickSelect
 from resurs.reviews.models import ExpertProfile
 from resurs.reviews.ranking import DEFAULT_BANDS
 
@@ -34,7 +35,11 @@ class InviteForm(forms.Form):
 
 class OverrideForm(forms.Form):
     add_expert = forms.ModelChoiceField(
-        label=_("Add expert"), queryset=ExpertProfile.objects.none(), required=False
+        label=_("Add expert"),
+        queryset=ExpertProfile.objects.none(),
+        required=False,
+        # a national pool has 1,500 experts: options built without a template each
+        widget=QuickSelect(attrs={"class": "form-select form-select-sm", "aria-label": _("Add expert")}),
     )
     remove = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason"), max_length=2000)

@@ -204,6 +204,12 @@ def active_assignments(call) -> QuerySet[Assignment]:
     )
 
 
+def assigned_applications(call) -> QuerySet:
+    """Applications of the call with at least one active assignment, by number (the assignment page's rows)."""
+    active = Assignment.objects.filter(application=OuterRef("pk"), status=AssignmentStatus.ACTIVE)
+    return Application.objects.filter(call=call).filter(Exists(active)).order_by("number", "pk")
+
+
 def latest_run(call):
     return call.assignment_runs.select_related("job").first()
 
@@ -368,6 +374,9 @@ def pool_experts(call) -> QuerySet[ExpertProfile]:
     return (
         ExpertProfile.objects.filter(calls__call=call, calls__status=InvitationStatus.ACCEPTED)
         .select_related("person")
+        .only(
+            "pk", "person__last_name", "person__first_name", "person__patronymic"
+        )  # names only: a list of 1,500
         .order_by("person__last_name", "person__first_name")
     )
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,8 @@ from resurs.reviews.affinity import DEFAULT_WEIGHTS
 from resurs.reviews.choices import RunStatus
 from resurs.reviews.forms import ExpertProfileForm, InviteForm, OverrideForm, ReasonForm, SettingsForm
 from resurs.reviews.ranking import DEFAULT_BANDS, OUTCOME_LABELS
+
+ASSIGNMENT_PAGE = 20  # applications per page of the assignment matrix
 
 
 def _crumbs(call=None, label=None):
@@ -327,10 +330,13 @@ def assignment(request, slug: str):
             messages.error(request, error.messages[0])
         return HttpResponseRedirect(reverse("reviews:assignment", args=[slug]))
     run = selectors.latest_run(call)
-    assignments = list(selectors.active_assignments(call))
-    grouped: dict = {}
-    for a in assignments:
-        grouped.setdefault(a.application, []).append(a)
+    # A page of applications with their experts (a national call has 15,000 applications and 45,000 assignments).
+    page = Paginator(selectors.assigned_applications(call), ASSIGNMENT_PAGE).get_page(request.GET.get("page"))
+    grouped: dict = {application: [] for application in page.object_list}
+    by_pk = {application.pk: application for application in grouped}
+    for a in selectors.active_assignments(call).filter(application_id__in=list(by_pk)):
+        grouped[by_pk[a.application_id]].append(a)
+    override_form = OverrideForm(experts=selectors.pool_experts(call))
     return render_page(
         request,
         "reviews/assignment.html",
@@ -340,7 +346,10 @@ def assignment(request, slug: str):
             "run": run,
             "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "grouped": grouped,
-            "override_form": OverrideForm(experts=selectors.pool_experts(call)),
+            "page_obj": page,
+            # The pool's list of experts is the same in every row: rendered once, not once per row.
+            "add_expert_field": mark_safe(str(override_form["add_expert"])),  # Django's own widget HTML
+            "override_form": override_form,
             "scoring_started": services.scoring_started(call),
             "crumbs": _crumbs(call, _("Assignment")),
         },

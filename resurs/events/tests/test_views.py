@@ -404,3 +404,23 @@ def test_registry_pickers_render_only_chosen_rows_and_search(client_for, persona
     }
     assert client.post(reverse("events:event-edit", args=[event.pk]), data).status_code == 302
     assert list(event.partners.all()) == [partner] and list(event.organisers.all()) == [chosen]
+
+
+def test_checkin_pages_every_registration_with_constant_queries(
+    client_for, personas, django_assert_max_num_queries
+):
+    """A forum of thousands is paged, never cut off (it used to stop at 200 without saying so)."""
+    from resurs.events.views import CHECKIN_PAGE
+
+    event = EventFactory(centre=personas.centre)
+    for _ in range(CHECKIN_PAGE + 7):
+        RegistrationFactory(event=event)
+    client = client_for(personas.staff)
+    url = reverse("events:event-checkin", args=[event.pk])
+    with django_assert_max_num_queries(10):
+        first = client.get(url)
+    with django_assert_max_num_queries(10):
+        second = client.get(url, {"page": 2})
+    assert len(first.context["registrations"]) == CHECKIN_PAGE
+    assert len(second.context["registrations"]) == 7
+    assert 'rel="next"' in first.content.decode()

@@ -393,3 +393,29 @@ def test_applicant_registers_a_new_organisation_and_awaits_confirmation(client_f
     assert response.status_code == 403
     assert not Application.objects.exists()
     assert client_for(None).get(url).status_code == 302
+
+
+def test_results_figures_are_precomputed_and_equal_a_fresh_computation(client_for, personas, call):
+    """Published results can no longer change (decisions are frozen): their figures and charts are computed once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from resurs.grants.views import _results_figures
+
+    first = eligible_application(call, personas.ngo, personas.ngo_rep, personas.staff)
+    services.application_decide(
+        application=first,
+        actor=personas.staff,
+        outcome=DecisionOutcome.AWARDED,
+        awarded_amount=Decimal("300000"),
+    )
+    for status in (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.DECIDED, CallStatus.RESULTS_PUBLISHED):
+        services.call_set_status(call=call, actor=personas.staff, status=status)
+    url = reverse("grants:call-results", args=[call.slug])
+    with CaptureQueriesContext(connection) as cold:
+        shown = client_for(None).get(url).context["summary"]
+    with CaptureQueriesContext(connection) as warm:
+        again = client_for(None).get(url).context["summary"]
+    assert (shown["winners"], shown["awarded"]) == (1, Decimal("300000"))
+    assert shown == again == _results_figures(call)["summary"]
+    assert len(warm) < len(cold)
