@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -20,7 +21,7 @@ def test_scale_is_a_number_or_national():
 
 
 def test_the_national_size_is_refused_on_sqlite_with_a_clear_message(monkeypatch):
-    from resurs.accounts.models import User
+    User = get_user_model()
 
     monkeypatch.setattr(connection, "vendor", "sqlite")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
