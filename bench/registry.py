@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCALES = {"full": 250_000, "small": 20_000}
-BENCH_DB = "resurs_bench_registry"
+BENCH_DB = "resurs_bench_registry"  # prefixed with the name of DATABASE_URL's database (see ``bench_db``)
 SEED = 20261126
 SAMPLE = "registry_sample/ngo_egrul_2022_jul.csv"
 NAIVE_FACETS_EVERY = 5
@@ -62,6 +62,12 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[index]
 
 
+def bench_db(url: str) -> str:
+    """The bench's own database, named after the developer's (several may run benches on one server)."""
+    name = url.rsplit("/", 1)[-1]
+    return f"{name}_bench_registry" if name and name != "postgres" else BENCH_DB
+
+
 def admin_connection(url: str):
     import psycopg
 
@@ -72,8 +78,8 @@ def admin_connection(url: str):
 def setup_database(url: str) -> None:
     """Create the bench database, point Django at it and migrate it."""
     with admin_connection(url) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        conn.execute(f"DROP DATABASE IF EXISTS {bench_db(url)} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {bench_db(url)}")
     use_database(url)
     from django.core.management import call_command
 
@@ -82,7 +88,7 @@ def setup_database(url: str) -> None:
 
 def use_database(url: str) -> None:
     """Point Django at the bench database."""
-    os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", f"/{BENCH_DB}", url)
+    os.environ["DATABASE_URL"] = re.sub(r"/[^/]*$", f"/{bench_db(url)}", url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -94,7 +100,7 @@ def drop_database(url: str) -> None:
 
     connections.close_all()
     with admin_connection(url) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"DROP DATABASE IF EXISTS {bench_db(url)} WITH (FORCE)")
 
 
 # --- data --------------------------------------------------------------------------------------------------------
@@ -218,6 +224,48 @@ def build_queries(facts: list[dict], rng: random.Random, count: int) -> list[dic
     return queries
 
 
+# --- typos of real names -----------------------------------------------------------------------------------------
+
+
+def real_name_typos(sample: list[dict[str, str]]) -> dict:
+    """Top-3 recall of the page's search on 240 realistic misspellings of real NGO names
+    (``data/registry_sample/search_typos.csv``): the 3,999 real organisations are added among the generated ones
+    (those whose OGRN or INN is not taken), and each misspelt query must bring its organisation into the first
+    three rows of the list page's results."""
+    from resurs.registry.evaluation import typo_recall
+    from resurs.registry.imports.rows import References
+    from resurs.registry.models import Organisation
+    from resurs.registry.validators import normalise_identifier
+
+    references = References()
+    taken_inns = set(Organisation.objects.exclude(inn="").values_list("inn", flat=True))
+    taken_ogrns = set(Organisation.objects.exclude(ogrn="").values_list("ogrn", flat=True))
+    real = []
+    for row in sample:
+        inn, ogrn = normalise_identifier(row["inn"]), normalise_identifier(row["ogrn"])
+        if inn in taken_inns or ogrn in taken_ogrns:
+            continue
+        taken_inns.add(inn)
+        taken_ogrns.add(ogrn)
+        real.append(
+            Organisation(
+                name=row["full_name"], inn=inn, ogrn=ogrn, region_id=references.region(row["region"])
+            )
+        )
+    Organisation.objects.bulk_create(real, batch_size=1000)
+    times: list[float] = []
+
+    def top(query: str) -> list[str]:
+        elapsed, (_count, rows) = timed(lambda: page_results(page_queryset({"q": query})))
+        times.append(elapsed)
+        return [org.ogrn or "" for org in rows[:3]]
+
+    figures = typo_recall(top)
+    figures["p95_ms"] = round(percentile(times, 0.95), 2)
+    log(f"typos of real names: top-3 recall {figures['recall']} (missed: {figures['missed'][:20]})")
+    return figures
+
+
 # --- the two ways ------------------------------------------------------------------------------------------------
 
 
@@ -322,10 +370,10 @@ def main() -> None:
     rows = SCALES[args.scale]
     rng = random.Random(SEED)
     if args.reuse:
-        log(f"reusing {BENCH_DB}…")
+        log(f"reusing {bench_db(url)}…")
         use_database(url)
     else:
-        log(f"creating {BENCH_DB} and migrating…")
+        log(f"creating {bench_db(url)} and migrating…")
         setup_database(url)
     try:
         report = run(rows, args.queries, rng, reuse=args.reuse)
@@ -447,6 +495,7 @@ def run(rows: int, query_count: int, rng: random.Random, *, reuse: bool = False)
         "slowest (the 5% above p95): "
         + "; ".join(f"{ms:.0f} ms {q['kind']} {q['q'][:60]!r}" for ms, q in slowest)
     )
+    typos = real_name_typos(sample)
     user = User.objects.filter(username="bench").first() or User.objects.create_superuser(
         "bench", "bench@example.org", "bench-password"
     )
@@ -496,6 +545,12 @@ def run(rows: int, query_count: int, rng: random.Random, *, reuse: bool = False)
         "repetitions": REPEAT,
         "baseline_repetitions": 1,
         "recall": recall,
+        "typo_top3_recall": typos["recall"],
+        "typo_top3_recall_where_spelt_right_finds": typos["recall_where_spelt_right_finds"],
+        "typo_spelt_right_top3": typos["spelt_right_finds"],
+        "typo_queries": typos["queries"],
+        "typo_top3_recall_by_kind": typos["recall_by_kind"],
+        "typo_p95_ms": typos["p95_ms"],
         "estimated_results": len(estimate_errors),
         "estimate_max_rel_error": round(max(estimate_errors, default=0.0), 4),
         "estimate_median_rel_error": round(statistics.median(estimate_errors), 4) if estimate_errors else 0.0,

@@ -33,3 +33,10 @@ class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+
+
+class DuplicateKind(models.TextChoices):
+    """What the duplicate finder takes a pair of records for."""
+
+    DUPLICATE = "duplicate", _("Probable duplicate")
+    SUCCESSOR = "successor", _("Probable successor")

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import defaultdict
 from pathlib import Path
 
 from django.utils import timezone
 
 from resurs.core.demo import DemoContext
-from resurs.registry.choices import OrganisationKind, TieRole
+from resurs.registry.choices import OrganisationKind, OrganisationStatus, TieRole
 from resurs.registry.models import Centre, Field, LegalForm, OkvedCode, Organisation, Person, Region, Tie
 from resurs.registry.validators import (
     complete_inn10,
@@ -543,6 +544,54 @@ def build(ctx: DemoContext) -> None:
     ctx.log(
         f"  {len(organisations)} organisations, {len(centre_orgs)} centres, {len(people)} people, {len(ties)} ties"
     )
+    _demo_duplicates(rng, [o for o in organisations if o.kind == OrganisationKind.NGO and o.founded_on], ids)
+
+
+def _demo_duplicates(rng, ngos: list[Organisation], ids: _Identifiers) -> None:
+    """Records staff typed in by hand (from event sign-up sheets) for NGOs already in the registry: no identifiers,
+    a typo, the legal form abbreviated, other quotes; and an NGO registered anew after its predecessor was
+    liquidated. Then one duplicate search, so that the duplicates page has pairs with their reasons."""
+    from resurs.registry.dedup import duplicate_search_run
+
+    # EGRUL's short names begin with the legal form abbreviated: ЧПОУ УЦ "ОХРАНА ПРОФИ".
+    quoted = [o for o in ngos if '"' in o.name and re.match(r'^[А-ЯЁ ]{2,12}"', o.short_name)]
+    copies = []
+    for original in rng.sample(quoted, min(8, len(quoted))):
+        abbreviation, _quote, _rest = original.short_name.partition('"')
+        abbreviation = abbreviation.strip()
+        _prefix, _quote, proper = original.name.partition('"')
+        proper = proper.replace('"', "").strip()
+        words = proper.split()
+        long_words = [i for i, word in enumerate(words) if len(word) >= 6]
+        if long_words:
+            i = rng.choice(long_words)
+            cut = rng.randrange(2, len(words[i]) - 1)
+            words[i] = words[i][:cut] + words[i][cut + 1 :]  # a letter left out
+        name = rng.choice(
+            [f"{abbreviation} «{' '.join(words).title()}»", f"{' '.join(words)}, {abbreviation}"]
+        )
+        copies.append(
+            Organisation(name=name, kind=original.kind, region=original.region, city=original.city, phone="")
+        )
+    successor = rng.choice([o for o in ngos if o.founded_on.year >= 2012])
+    year = successor.founded_on.year - rng.randint(6, 10)
+    inn, ogrn = ids.make(successor.region.fns_code, year)
+    copies.append(
+        Organisation(
+            name=successor.name,
+            kind=successor.kind,
+            legal_form=successor.legal_form,
+            inn=inn,
+            ogrn=ogrn,
+            region=successor.region,
+            city=successor.city,
+            founded_on=dt.date(year, 3, 1),
+            liquidated_on=successor.founded_on - dt.timedelta(days=rng.randint(30, 300)),
+            status=OrganisationStatus.LIQUIDATED,
+        )
+    )
+    Organisation.objects.bulk_create(copies)
+    duplicate_search_run()
 
 
 def _website(value: str) -> str:

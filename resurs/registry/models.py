@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
-from resurs.registry.choices import OrganisationKind, OrganisationStatus, ProposalStatus, TieRole
+from resurs.registry.choices import (
+    DuplicateKind,
+    OrganisationKind,
+    OrganisationStatus,
+    ProposalStatus,
+    TieRole,
+)
 from resurs.registry.validators import validate_inn, validate_ogrn
 
 
@@ -511,3 +517,74 @@ class DuplicateDismissal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+class DuplicateCandidate(TimeStampedModel):
+    """A pair of organisations the duplicate finder proposed (``registry.dedup``), with its score and reasons, kept
+    for the duplicates page until the next search replaces it. ``created_at`` is when the search found it.
+
+    The pair is stored with the smaller id first so that each pair has one row.
+    """
+
+    first = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    second = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=DuplicateKind.choices)
+    score = models.FloatField(_("name similarity"))
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-score", "first", "second"]
+        verbose_name = _("proposed duplicate pair")
+        verbose_name_plural = _("proposed duplicate pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="unique_duplicate_candidate"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="duplicate_candidate_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=1), name="duplicate_candidate_score_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "-score"], name="duplicate_candidate_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.kind}, {self.score:.2f})"
+
+
+class DuplicateSearch(TimeStampedModel):
+    """One run of the duplicate finder (from the duplicates page or ``manage.py find_duplicates``): when, where,
+    what it read and what it found. The page names the date of the pairs it shows from the latest one."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    organisations = models.PositiveIntegerField(_("organisations read"), default=0)
+    compared_pairs = models.PositiveBigIntegerField(_("pairs compared"), default=0)
+    duplicates = models.PositiveIntegerField(_("probable duplicates"), default=0)
+    successors = models.PositiveIntegerField(_("probable successors"), default=0)
+    seconds = models.FloatField(_("duration, seconds"), default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("duplicate search")
+        verbose_name_plural = _("duplicate searches")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}: {self.duplicates} + {self.successors}"

@@ -5,15 +5,21 @@ On PostgreSQL a query runs against the stored, weighted ``search_vector`` column
 INN/OGRN; city; description) through its GIN index. Every word must match (stemmed); the last one may also be a
 prefix still being typed. Results are ordered by ``ts_rank`` with an organisation named exactly as the query
 first; a result of thousands (a common word) is walked in name order instead of ranked. When full-text search
-finds nothing (a typo), each word is corrected to the nearest word occurring in names (pg_trgm over a table of
-name words), then any of the words is enough. A bare INN or OGRN is looked up exactly.
+finds nothing, the query is tried as re-read in the other keyboard layout («ujcgbc» → «госпис»), and then as a
+typo corrected at the level of the whole name: each word may be any of the few words of names nearest to it
+(pg_trgm over a table of name words), the names having a near word for every query word (failing that, for any)
+are the matches, and those most like the whole query (``word_similarity``) come first — so «хоспис вира» finds
+«…хосписам «Вера»» rather than whatever single word is nearest to «вира». A bare INN or OGRN is looked up
+exactly.
 
 Counts and facets (``organisation_count``, ``organisation_facets``) are exact for results up to
 ``LARGE_RESULTS``: kind, region and federal district from one grouped query, fields from one more. A larger
 result is counted, and its facets taken, from a random sample of the table's pages (``TABLESAMPLE SYSTEM``),
 shown on the page as estimates: counting 100,000 matches exactly means reading each of them.
 
-On SQLite a plain ``LIKE`` fallback still finds names (in any letter case) and INNs, and counts are exact.
+On SQLite a plain ``LIKE`` fallback still finds names (in any letter case) and INNs, and counts are exact; of the
+typo tolerance it keeps the keyboard layout (a query that finds nothing is tried in the other layout), not the
+correction of misspelt words, which needs pg_trgm.
 """
 
 from __future__ import annotations
@@ -27,13 +33,15 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
+    TrigramWordSimilarity,
 )
 from django.db import connection, connections
 from django.db.models import Case, Count, Expression, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 
 from resurs.registry.models import Field, Organisation, Region
+from resurs.registry.names import typed_in_other_layout
 
 IDENTIFIER_LENGTHS = (10, 12, 13, 15)
 MAX_WORDS = 8
@@ -58,6 +66,9 @@ PREFIX_MIN_LENGTH = 3
 # the matches that make a result dense is counted in a small sample of pages first, so that a large result is not
 # ranked (and counted) match by match.
 PROBE_UNDERESTIMATE = 4
+# A misspelt word may be any of this many words of names nearest to it, at least this similar (pg_trgm).
+TYPO_ALTERNATIVES = 6
+TYPO_MIN_SIMILARITY = 0.25
 PROBE_SHARE = 0.01
 
 
@@ -97,7 +108,11 @@ def organisation_search(queryset: QuerySet[Organisation], query: str) -> QuerySe
         return queryset.filter(Q(inn=number) | Q(ogrn=number))
     if _uses_postgres(queryset):
         return _postgres_search(queryset, query)
-    return _fallback_search(queryset, query)
+    found = _fallback_search(queryset, query)
+    other_layout = typed_in_other_layout(query)
+    if other_layout and not found.exists():
+        return _fallback_search(queryset, other_layout)
+    return found
 
 
 def being_typed(query: str) -> bool:
@@ -122,15 +137,6 @@ def _tsquery(words: list[str], *, prefix: bool = True) -> SearchQuery:
     return query
 
 
-def _any_word(words: list[str], *, prefix: bool = True) -> SearchQuery:
-    """Any of the words, stemmed (stop words dropped by the configuration), the last one also as a prefix while
-    it is being typed."""
-    query = SearchQuery(" | ".join(words), config="russian", search_type="raw")
-    if prefix and len(words[-1]) >= PREFIX_MIN_LENGTH:
-        query |= SearchQuery(f"{words[-1]}:*", config="simple", search_type="raw")
-    return query
-
-
 def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
     words = search_words(query)
     if not words:
@@ -146,14 +152,85 @@ def _postgres_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[O
     found = _ordered_matches(queryset, _tsquery(words, prefix=prefix), query)
     if found is not None:
         return found
-    # Nothing matched: probably a typo. Correct each word to the nearest word that occurs in names, try again.
-    corrected = corrected_words(words)
-    if corrected != words:
-        found = _ordered_matches(queryset, _tsquery(corrected, prefix=prefix), query)
+    # Nothing matched: typed with the keyboard in the Latin layout («ujcgbc» is «госпис»)?
+    other_layout = typed_in_other_layout(query) if re.search("[a-z]", query.lower()) else ""
+    if other_layout and search_words(other_layout):
+        found = _ordered_matches(queryset, _tsquery(search_words(other_layout), prefix=prefix), other_layout)
         if found is not None:
             return found
-    # Still nothing: any of the (corrected) words, best first.
-    return _ordered_matches(queryset, _any_word(corrected, prefix=prefix), query, even_if_empty=True)
+    # Still nothing: probably a typo. Each word may be any of the words of names nearest to it; the names that
+    # have a near word for every query word (or, failing that, for any), most like the whole query first.
+    if other_layout and re.search("[а-я]", other_layout.lower()):  # Latin letters typed for Russian ones
+        query, words = other_layout, search_words(other_layout)
+    alternatives = word_alternatives(words)
+    for combine in (" & ", " | "):
+        tsquery = _alternatives_query(words, alternatives, combine=combine, prefix=prefix)
+        found = _similar_matches(queryset, tsquery, query, even_if_empty=combine == " | ")
+        if found is not None:
+            return found
+    return queryset.none()
+
+
+def word_alternatives(words: list[str], *, nearest: int = TYPO_ALTERNATIVES) -> dict[str, list[str]]:
+    """For each word of four letters or more (not a number), the words of organisation names nearest to it by
+    trigram distance (pg_trgm over the ``registry_search_word`` table kept by triggers, migration 0007, through
+    its GiST index, migration 0010), the word itself first when names have it."""
+    candidates = [word for word in words if len(word) >= 4 and not any(ch.isdigit() for ch in word)]
+    if not candidates:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT q.word, near.word
+            FROM unnest(%s::text[]) AS q(word)
+            CROSS JOIN LATERAL (
+                SELECT w.word, w.word <-> q.word AS distance FROM registry_search_word AS w
+                ORDER BY w.word <-> q.word, w.word LIMIT %s
+            ) AS near
+            WHERE near.distance <= %s
+            ORDER BY q.word, near.distance, near.word
+            """,
+            [candidates, nearest, 1 - TYPO_MIN_SIMILARITY],
+        )
+        found: dict[str, list[str]] = {}
+        for word, near in cursor.fetchall():
+            found.setdefault(word, []).append(near)
+    return found
+
+
+def corrected_words(words: list[str]) -> list[str]:
+    """Each word replaced by the nearest word that occurs in organisation names (see ``word_alternatives``)."""
+    alternatives = word_alternatives(words, nearest=1)
+    return [alternatives.get(word, [word])[0] for word in words]
+
+
+def _alternatives_query(
+    words: list[str], alternatives: dict[str, list[str]], *, combine: str, prefix: bool
+) -> SearchQuery:
+    """Every (or any, ``combine``) word as typed or one of its alternatives (exact tokens, 'simple'); the last one
+    also as a prefix while it is being typed. The words are letters and digits only, so the raw query is safe."""
+    terms = []
+    for index, word in enumerate(words):
+        options = list(dict.fromkeys([word, *alternatives.get(word, [])]))
+        if prefix and index == len(words) - 1 and len(word) >= PREFIX_MIN_LENGTH:
+            options.append(f"{word}:*")
+        terms.append("(" + " | ".join(options) + ")")
+    return SearchQuery(combine.join(terms), config="simple", search_type="raw")
+
+
+def _similar_matches(
+    queryset: QuerySet[Organisation], tsquery: SearchQuery, query: str, *, even_if_empty: bool = False
+) -> QuerySet[Organisation] | None:
+    """The organisations matching ``tsquery``, the names most like the whole ``query`` first (pg_trgm's
+    ``word_similarity``: the query against the most alike stretch of the name); a result of thousands is walked
+    in name order instead. None when there are none, unless ``even_if_empty``."""
+    matches = queryset.alias(search=StoredSearchVector()).filter(search=tsquery)
+    if estimated_rows(matches) >= DENSE_RESULTS:
+        return _dense(matches, query, named=False)
+    if not even_if_empty and not matches.exists():
+        return None
+    similarity = TrigramWordSimilarity(Value(" ".join(search_words(query))), Lower("name"))
+    return matches.order_by(ExactNameFirst(query), similarity.desc(), Length("name"), "pk")
 
 
 def _ordered_matches(
@@ -233,29 +310,6 @@ def estimated_rows(queryset: QuerySet) -> float:
         return float(plan[0]["Plan"]["Plan Rows"])
     except (ValueError, KeyError, IndexError, TypeError):
         return 0.0
-
-
-def corrected_words(words: list[str]) -> list[str]:
-    """Each word replaced by the most similar word that occurs in organisation names (pg_trgm over the
-    ``registry_search_word`` table kept by triggers, migration 0007; the nearest by trigram distance, found in
-    the order of its GiST index, migration 0010); short words and numbers stay as typed."""
-    candidates = [word for word in words if len(word) >= 4 and not any(ch.isdigit() for ch in word)]
-    if not candidates:
-        return words
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT q.word, best.word
-            FROM unnest(%s::text[]) AS q(word)
-            CROSS JOIN LATERAL (
-                SELECT w.word FROM registry_search_word AS w
-                WHERE w.word %% q.word ORDER BY w.word <-> q.word, w.word LIMIT 1
-            ) AS best
-            """,
-            [candidates],
-        )
-        replacements = dict(cursor.fetchall())
-    return [replacements.get(word, word) for word in words]
 
 
 def _fallback_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:

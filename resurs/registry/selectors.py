@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.access import represented_organisation_ids
-from resurs.registry.choices import OrganisationKind, ProposalStatus
+from resurs.registry.choices import DuplicateKind, OrganisationKind, ProposalStatus
 from resurs.registry.models import (
     Centre,
     ChangeProposal,
+    DuplicateCandidate,
+    DuplicateSearch,
     FederalDistrict,
     Field,
     LegalForm,
@@ -389,3 +391,33 @@ def region_tile_layout() -> list[tuple[object, list[tuple[str, str, str]]]]:
             (region.fns_code, short.get(region.fns_code, region.name[:3]), region.name)
         )
     return [(district, by_district[district.pk]) for district in districts]
+
+
+# --- duplicates ---------------------------------------------------------------------------------------------------
+
+
+def duplicate_candidate_list(
+    *, region=None, kind: str = DuplicateKind.DUPLICATE
+) -> QuerySet[DuplicateCandidate]:
+    """The pairs the last duplicate search proposed, best first, without those already merged: ``kind`` of them,
+    with a record in ``region`` if given."""
+    pairs = DuplicateCandidate.objects.filter(
+        kind=kind, first__merged_into__isnull=True, second__merged_into__isnull=True
+    ).select_related("first__region", "second__region")
+    if region is not None:
+        pairs = pairs.filter(Q(first__region=region) | Q(second__region=region))
+    return pairs.order_by("-score", "first_id", "second_id")
+
+
+def duplicate_candidate_get(first: Organisation, second: Organisation) -> DuplicateCandidate | None:
+    """What the last duplicate search said of this pair, if it proposed it."""
+    a, b = sorted((first.pk, second.pk))
+    return DuplicateCandidate.objects.filter(first_id=a, second_id=b).first()
+
+
+def duplicate_search_latest(region=None) -> DuplicateSearch | None:
+    """The latest duplicate search that covered ``region`` (a search of every region covers it too)."""
+    searches = DuplicateSearch.objects.all()
+    if region is not None:
+        searches = searches.filter(Q(region=region) | Q(region__isnull=True))
+    return searches.order_by("-created_at").first()

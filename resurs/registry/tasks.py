@@ -54,3 +54,38 @@ def import_organisations_task(batch_id: int) -> None:
             )
             % counts.as_dict(),
         )
+
+
+@task()
+def find_duplicates_task(job_id: int) -> None:
+    """Run the duplicate search a member of staff started from the duplicates page, reporting on its Job."""
+    from resurs.core.jobs import job_fail, job_finish, job_progress, job_start
+    from resurs.core.models import Job
+    from resurs.registry.dedup import duplicate_search_run
+    from resurs.registry.models import Region
+
+    job = Job.objects.select_related("owner").get(pk=job_id)
+    if job.is_finished:  # idempotent: a retried task does not search twice
+        return
+    job_start(job)
+    region = Region.objects.filter(pk=job.params.get("region")).first() if job.params.get("region") else None
+    language = job.params.get("language") or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            search, _candidates = duplicate_search_run(
+                region=region,
+                started_by=job.owner,
+                progress=lambda done, total: job_progress(job, progress=done, total=total),
+            )
+    except Exception:
+        with translation.override(language):
+            job_fail(job, message=_("The search stopped on an unexpected error."))
+        raise
+    url = reverse("registry:duplicate-list")
+    with translation.override(language):
+        job_finish(
+            job,
+            result={"url": f"{url}?region={region.pk}" if region else url, "search": search.pk},
+            message=_("Found %(duplicates)d probable duplicates and %(successors)d probable successors.")
+            % {"duplicates": search.duplicates, "successors": search.successors},
+        )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/mapping/", views_scale.import_mapping, name="import-mapping"),
     path("imports/<int:pk>/rejected.csv", views_scale.import_rejected, name="import-rejected"),
     path("duplicates/", views_scale.duplicate_list, name="duplicate-list"),
+    path("duplicates/search/", views_scale.duplicate_search, name="duplicate-search"),
     path("duplicates/<int:first>/<int:second>/", views_scale.duplicate_compare, name="duplicate-compare"),
     path(
         "duplicates/<int:first>/<int:second>/dismiss/",

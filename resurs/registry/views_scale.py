@@ -3,24 +3,27 @@
 
 from __future__ import annotations
 
+import contextlib
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from resurs.accounts.access import staff_required
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
-from resurs.registry.dedup import (
-    MAX_REGION_FOR_SIMILARITY,
-    MergeError,
-    duplicate_candidates,
-    duplicate_dismiss,
-    organisation_merge,
-)
+from resurs.core.jobs import job_create
+from resurs.core.models import Job
+from resurs.registry.choices import DuplicateKind
+from resurs.registry.dedup import MergeError, duplicate_dismiss, organisation_merge
 from resurs.registry.forms_scale import ImportMappingForm, ImportUploadForm, MergeForm
 from resurs.registry.imports.mapping import columns_for_headers
 from resurs.registry.imports.reading import ImportFileError
@@ -33,6 +36,12 @@ from resurs.registry.imports.service import (
     import_batch_start,
 )
 from resurs.registry.models import ImportBatch, Organisation, Region
+from resurs.registry.selectors import (
+    duplicate_candidate_get,
+    duplicate_candidate_list,
+    duplicate_search_latest,
+)
+from resurs.registry.tasks import find_duplicates_task
 
 
 def get_import_batch_for_user(user, pk: int) -> ImportBatch:
@@ -41,8 +50,6 @@ def get_import_batch_for_user(user, pk: int) -> ImportBatch:
 
 
 def _crumbs(*extra):
-    from django.urls import reverse
-
     return [(_("Registry"), reverse("registry:organisation-list")), *extra]
 
 
@@ -149,32 +156,49 @@ def import_rejected(request, pk: int):
     return private_file_response(batch.rejected_file, batch.rejected_file_name)
 
 
+def _region_from(value) -> Region | None:
+    return Region.objects.filter(pk=value).first() if str(value or "").isdigit() else None
+
+
 @staff_required
 def duplicate_list(request):
-    region = None
-    if request.GET.get("region"):
-        region = Region.objects.filter(pk=request.GET["region"]).first()
-    similar = region is not None and request.GET.get("similar") == "1"
-    candidates = duplicate_candidates(region=region, similar=similar)
-    organisations = Organisation.objects.select_related("region").in_bulk(
-        {pk for candidate in candidates for pk in candidate.key}
-    )
-    pairs = [
-        (candidate, organisations[candidate.first_id], organisations[candidate.second_id])
-        for candidate in candidates
-    ]
+    region = _region_from(request.GET.get("region"))
+    kind = request.GET.get("kind")
+    kind = kind if kind in DuplicateKind.values else DuplicateKind.DUPLICATE
+    page = Paginator(duplicate_candidate_list(region=region, kind=kind), 50).get_page(request.GET.get("page"))
+    job = None
+    with contextlib.suppress(ValueError, ValidationError):
+        job = Job.objects.filter(uuid=request.GET.get("job"), owner=request.user).first()
     return render_page(
         request,
         "registry/scale/duplicate_list.html",
         {
-            "pairs": pairs,
+            "page_obj": page,
+            "pairs": page.object_list,
             "regions": Region.objects.filter(is_active=True),
             "region": region,
-            "similar": similar,
-            "max_region": MAX_REGION_FOR_SIMILARITY,
+            "kind": kind,
+            "kinds": DuplicateKind,
+            "search": duplicate_search_latest(region),
+            "job": job,
             "crumbs": _crumbs((_("Duplicates"), None)),
         },
     )
+
+
+@staff_required
+@require_POST
+def duplicate_search(request):
+    """Start a new duplicate search (of one region or all) in the background; the list page follows its job."""
+    region = _region_from(request.POST.get("region"))
+    job = job_create(
+        owner=request.user,
+        kind="registry.find_duplicates",
+        params={"region": region.pk if region else None, "language": get_language()},
+    )
+    transaction.on_commit(lambda: find_duplicates_task.enqueue(job.pk))
+    query = {"job": str(job.uuid), **({"region": region.pk} if region else {})}
+    return redirect(f"{reverse('registry:duplicate-list')}?{urlencode(query)}")
 
 
 def _pair_for_user(first: int, second: int) -> tuple[Organisation, Organisation]:
@@ -212,8 +236,8 @@ def duplicate_compare(request, first: int, second: int):
     rows = [
         (
             Organisation._meta.get_field(name).verbose_name,
-            getattr(a, name),
-            getattr(b, name),
+            _shown(a, name),
+            _shown(b, name),
             name in form.differing,
         )
         for name in MergeForm.MERGEABLE
@@ -226,12 +250,19 @@ def duplicate_compare(request, first: int, second: int):
             "second": b,
             "form": form,
             "rows": rows,
+            "candidate": duplicate_candidate_get(a, b),
             "ties_first": a.ties.count(),
             "ties_second": b.ties.count(),
             "crumbs": _crumbs((_("Duplicates"), "/registry/duplicates/"), (_("Compare"), None)),
         },
         status=400 if form.errors else 200,
     )
+
+
+def _shown(organisation: Organisation, name: str):
+    """A field's value as a person reads it (a choice by its label)."""
+    field = Organisation._meta.get_field(name)
+    return organisation._get_FIELD_display(field) if field.choices else getattr(organisation, name)
 
 
 @staff_required

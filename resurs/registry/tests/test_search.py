@@ -278,3 +278,66 @@ def test_estimates_are_rounded_to_three_significant_figures():
         5_050,
         123_000,
     ]
+
+
+def sample_registry() -> None:
+    """The 3,999 real NGOs of data/registry_sample as organisations (names, identifiers, regions)."""
+    import csv
+
+    from django.conf import settings
+
+    from resurs.registry.imports.rows import References
+    from resurs.registry.validators import normalise_identifier
+
+    references = References()
+    with open(
+        f"{settings.DATA_DIR}/registry_sample/ngo_egrul_2022_jul.csv", encoding="utf-8", newline=""
+    ) as handle:
+        rows = list(csv.DictReader(handle))
+    Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=row["full_name"],
+                short_name=row["short_name"].split(";")[0].strip()[:300],
+                inn=normalise_identifier(row["inn"]),
+                ogrn=normalise_identifier(row["ogrn"]),
+                region_id=references.region(row["region"]),
+            )
+            for row in rows
+        ],
+        batch_size=1000,
+    )
+
+
+@pytest.mark.postgres
+def test_postgres_search_finds_misspelt_real_names_in_the_first_three(requires_postgres):
+    """240 realistic misspellings of real NGO names (data/registry_sample/search_typos.csv) against the 3,999 real
+    organisations they come from: the organisation among the first three results."""
+    from resurs.registry.evaluation import typo_recall
+
+    sample_registry()
+    everything = Organisation.objects.all()
+
+    def top(query: str) -> list[str]:
+        return [org.ogrn for org in organisation_search(everything, query)[:3]]
+
+    figures = typo_recall(top)
+    assert figures["queries"] == 240
+    assert figures["recall"] >= 0.9, figures
+
+
+@pytest.mark.postgres
+def test_postgres_search_corrects_at_the_level_of_the_whole_name(requires_postgres):
+    vera = OrganisationFactory(name="Благотворительный фонд помощи хосписам «Вера»", short_name="")
+    OrganisationFactory(name="АНО «Вирта»", short_name="")
+    adamant = OrganisationFactory(name="АНО «Центр «Адамант»", short_name="")
+    OrganisationFactory(name="АНО «Адам»", short_name="")
+    OrganisationFactory(name="АНО «Центр развития»", short_name="")
+    everything = Organisation.objects.all()
+    assert names(organisation_search(everything, "хоспис вира"))[:1] == [vera.name]
+    assert names(organisation_search(everything, "адамнт центр"))[:1] == [adamant.name]
+    assert names(organisation_search(everything, "[jcgbcfv"))[:1] == [vera.name]  # «хосписам», Latin layout
+
+
+def test_search_reads_a_query_typed_in_the_latin_layout(sector):
+    assert names(organisation_search(Organisation.objects.all(), "fdnjirjkf")) == [sector["school"].name]
