@@ -1,14 +1,17 @@
 """Importing past competitions' results (CSV or XLSX with a column mapping), so a centre's figures start from its
 real past. Real files are messy: unknown encodings, no header, amounts like "2   000 000,0 р.", names with runs
-of spaces, the same project on several rows. Each row is checked on its own; a bad row is reported with its
-number and never stops the good ones.
+of spaces and HTML entities («&#8220;Вера&#8221;», «&quot;»), regions written any way («г. Москва»), the same
+project on several rows. Each row is checked on its own; a bad row is reported with its number and never stops the
+good ones; a region that matches no region of the registry is reported with its count.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -29,6 +32,13 @@ class ImportResult:
     duplicates: int = 0
     matched_organisations: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    with_region: int = 0  # imported rows that have a region (from the file or the matched organisation)
+    unmatched_regions: Counter = field(default_factory=Counter)  # region as written → rows
+
+    @property
+    def unmatched_region_list(self) -> list[tuple[str, int]]:
+        """(region as written, rows) by most rows first, for the page."""
+        return self.unmatched_regions.most_common()
 
     def as_dict(self) -> dict:
         return {
@@ -36,6 +46,8 @@ class ImportResult:
             "duplicates": self.duplicates,
             "matched_organisations": self.matched_organisations,
             "errors": self.errors,
+            "with_region": self.with_region,
+            "unmatched_regions": dict(self.unmatched_regions),
         }
 
 
@@ -81,8 +93,9 @@ SPACES = re.compile(r"\s+")
 
 
 def clean_text(value: str) -> str:
-    """Collapse runs of spaces; drop quotes that wrap the whole value ("«Семью каждому ребёнку!»" stays)."""
-    text = SPACES.sub(" ", value.replace("\u00a0", " ")).strip()
+    """Unescape HTML entities («&#8220;», «&quot;»), collapse runs of spaces, drop quotes that wrap the whole value
+    ("«Семью каждому ребёнку!»" stays)."""
+    text = SPACES.sub(" ", html.unescape(value).replace("\u00a0", " ")).strip()
     if len(text) > 1 and text[0] == text[-1] == '"' and '"' not in text[1:-1]:
         text = text[1:-1].strip()
     return text
@@ -93,7 +106,8 @@ def parse_amount(value: str) -> Decimal | None:
     text = value.replace("\u00a0", " ").strip()
     if not text:
         return None
-    kept = re.sub(r"[^0-9,.\-]", "", text)
+    # "1 200 000,00 р." leaves a trailing dot from the rouble sign: only separators between digits count.
+    kept = re.sub(r"[^0-9,.\-]", "", text).strip(".,")
     if not kept or not re.search(r"\d", kept):
         raise ValueError(value)
     # "1,234.50" uses the comma for thousands; "2 000 000,0" uses it for decimals.
@@ -107,18 +121,6 @@ def parse_amount(value: str) -> Decimal | None:
     if amount < 0:
         raise ValueError(value)
     return amount.quantize(Decimal("0.01"))
-
-
-def _region_index():
-    from resurs.registry.models import Region
-
-    index = {}
-    for region in Region.objects.all():
-        names = [region.name_ru, region.name_en, *region.alternative_names.split("|")]
-        for name in names:
-            if name.strip():
-                index[clean_text(name).lower()] = region
-    return index
 
 
 def history_import(
@@ -155,7 +157,9 @@ def history_import(
             _("The file has %(width)d columns; these point beyond them: %(names)s.")
             % {"width": width, "names": ", ".join(too_far)}
         )
-    regions = _region_index()
+    from resurs.registry.selectors import region_resolver
+
+    region_of = region_resolver()
     result = ImportResult()
     seen = set(
         HistoricalGrant.objects.filter(centre=centre, competition=competition)
@@ -188,6 +192,9 @@ def history_import(
             result.errors.append((line, _("“%(value)s” is not an INN.") % {"value": cell.get("inn", "")}))
             continue
         region_name = cell.get("region", "")
+        region = region_of(region_name)
+        if region_name and region is None:
+            result.unmatched_regions[region_name] += 1
         grant = HistoricalGrant(
             centre=centre,
             competition=competition[:300],
@@ -195,7 +202,7 @@ def history_import(
             application_number=number,
             organisation_name=cell.get("organisation", "")[:500],
             inn=inn,
-            region=regions.get(region_name.lower()) if region_name else None,
+            region=region,
             title=title[:1000],
             direction=cell.get("direction", "")[:300],
             amount=amount,
@@ -216,6 +223,7 @@ def history_import(
             grant.ogrn = organisation.ogrn
             grant.region = grant.region or organisation.region
             result.matched_organisations += 1
+    result.with_region = sum(1 for grant in pending if grant.region is not None)
     with transaction.atomic():
         HistoricalGrant.objects.bulk_create(pending, batch_size=1000)
         result.created = len(pending)

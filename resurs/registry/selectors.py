@@ -421,3 +421,20 @@ def duplicate_search_latest(region=None) -> DuplicateSearch | None:
     if region is not None:
         searches = searches.filter(Q(region=region) | Q(region__isnull=True))
     return searches.order_by("-created_at").first()
+
+
+def region_resolver():
+    """The one region normaliser every importer uses (the registry import's): a function from a region as files
+    write it («г. Москва», «Ханты-Мансийский автономный округ», «Архангельская обл.», «77») to the Region, or
+    None. Loads the reference data once; call it once per import."""
+    from resurs.registry.imports.rows import References
+
+    references = References()
+    regions = Region.objects.in_bulk()
+
+    def resolve(text: str) -> Region | None:
+        if not text or not str(text).strip():
+            return None
+        return regions.get(references.region(text))
+
+    return resolve

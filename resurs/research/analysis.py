@@ -188,6 +188,7 @@ class Characteristics:
     by_region: list[tuple[str, int]]
     by_district: list[tuple[str, int]]
     by_region_code: dict[str, int] = field(default_factory=dict)
+    as_of: dt.date | None = None  # the reference date the ages are computed for
 
     @property
     def over_20_percent(self) -> float:
@@ -203,8 +204,10 @@ def _age(founded: dt.date, today: dt.date) -> int:
 
 
 def characteristics(facts: Sequence[OrgFacts], *, today: dt.date) -> Characteristics:
-    """Age, city and geography of the nominated organisations. Shares are of all nominated organisations, so an
-    unknown founding date never counts as 'over 20 years'."""
+    """Age, city and geography of the nominated organisations. Ages are computed for ``today``, the study's
+    reference date (its fieldwork end), never the day of viewing: a published report does not change with the
+    calendar. Shares are of all nominated organisations, so an unknown founding date never counts as 'over 20
+    years'."""
     known = [f for f in facts if f.founded_on]
     regions = Counter(f.region_name for f in facts if f.region_code)
     districts = Counter(f.district_name for f in facts if f.region_code)
@@ -219,4 +222,5 @@ def characteristics(facts: Sequence[OrgFacts], *, today: dt.date) -> Characteris
         by_region=sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])),
         by_district=sorted(districts.items(), key=lambda kv: (-kv[1], kv[0])),
         by_region_code=dict(Counter(f.region_code for f in facts if f.region_code)),
+        as_of=today,
     )

@@ -1,12 +1,17 @@
 """Importing respondents, interviews and nominations from one CSV or XLSX table (format: the import page and
 ``static/research/import_sample.csv``). The whole file is checked first; if any row is wrong, nothing is written
-and every problem is reported with its row number."""
+and every problem is reported with its row number.
+
+A researcher's spreadsheet of names is enough: a respondent who is not in the registry is added to it (with the
+consent the row records), and a nominee is matched by INN or OGRN, else by its exact normalised name; a name
+that only resembles registry names is kept as said for a researcher to review with suggestions."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -15,8 +20,14 @@ from django.utils.translation import gettext as _
 
 from resurs.registry.models import Organisation, Person, Region
 from resurs.research.choices import ImpactArea, InterviewMode, NominationSource, RespondentCategory
+from resurs.research.matching import match_nominee
 from resurs.research.models import Respondent, Study
-from resurs.research.services import interview_create, nomination_create, respondent_create
+from resurs.research.services import (
+    interview_create,
+    nomination_create,
+    respondent_create,
+    respondent_create_with_person,
+)
 from resurs.research.transcripts import decode_transcript
 
 COLUMNS = [
@@ -40,6 +51,7 @@ COLUMNS = [
     "quote",
 ]
 RECORDS = ("respondent", "interview", "nomination")
+YES = {"1", "yes", "true", "да", "y", "д", "+"}
 MAX_ROWS = 5000
 
 
@@ -54,7 +66,10 @@ class ImportResult:
     respondents: int = 0
     interviews: int = 0
     nominations: int = 0
-    unmatched: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)  # names left for review
+    people_created: list[str] = field(default_factory=list)  # respondents added to the registry
+    matched_by: Counter = field(default_factory=Counter)  # "identifier" / "name" / "review" → nominations
+    warnings: list[str] = field(default_factory=list)
 
 
 def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
@@ -104,6 +119,7 @@ def _date(value: str) -> dt.date | None:
 def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportResult:
     """Check every row, then write all of them in one transaction (or nothing)."""
     errors: list[str] = []
+    warnings: list[str] = []
     plan: list[tuple[str, int, dict]] = []
     known = {r.code: r for r in study.respondents.all()}
     new_codes: set[str] = set()
@@ -133,22 +149,25 @@ def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportRes
                 )
             if code in known or code in new_codes:
                 error(line, _("respondent %(code)s is already in the study.") % {"code": code})
-            person_q = (
-                Q(email__iexact=row["person_email"])
-                if row.get("person_email")
-                else Q(
-                    last_name=row.get("last_name", ""),
-                    first_name=row.get("first_name", ""),
-                    patronymic=row.get("patronymic", ""),
+            email = row.get("person_email", "")
+            names = {key: row.get(key, "") for key in ("last_name", "first_name", "patronymic")}
+            person_q = Q(email__iexact=email) if email else Q(**names)
+            people = list(Person.objects.filter(person_q, erased_at__isnull=True)[:2])
+            consent = row.get("consent", "").lower() in YES
+            if len(people) > 1:
+                error(line, _("several people in the registry match; give the person's e-mail."))
+            elif not people and not (names["last_name"] and names["first_name"]):
+                error(
+                    line, _("the person is not in the registry: give their last and first names to add them.")
                 )
-            )
-            people = list(Person.objects.filter(person_q)[:2])
-            if len(people) != 1:
+            elif not people and not consent:
                 error(
                     line,
-                    _("the person was not found in the registry (or is not unique); add them there first.")
-                    if not people
-                    else _("several people in the registry match; give the person's e-mail."),
+                    _(
+                        "%(name)s is not in the registry; to add them, record their consent to the processing "
+                        "of personal data (consent: yes)."
+                    )
+                    % {"name": " ".join(v for v in names.values() if v)},
                 )
             organisation = None
             if row.get("organisation_inn"):
@@ -172,6 +191,9 @@ def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportRes
                     {
                         "code": code,
                         "person": people[0] if len(people) == 1 else None,
+                        "names": names,
+                        "email": email,
+                        "consent": consent,
                         "organisation": organisation,
                         "region": region,
                         "category": category,
@@ -195,7 +217,7 @@ def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportRes
                     _("unknown interview mode “%(value)s”; use one of: %(values)s.")
                     % {"value": mode, "values": ", ".join(modes)},
                 )
-            consent = row.get("consent", "").lower() in {"1", "yes", "true", "да"}
+            consent = row.get("consent", "").lower() in YES
             plan.append(
                 (
                     record,
@@ -214,9 +236,17 @@ def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportRes
             inn = row.get("nominee_inn", "")
             if not name and not inn:
                 error(line, _("give the nominee's name or INN."))
-            organisation = Organisation.objects.filter(inn=inn).first() if inn else None
-            if inn and organisation is None:
-                error(line, _("no organisation with INN %(inn)s in the registry.") % {"inn": inn})
+            organisation, how = match_nominee(name, inn)
+            if inn and how != "identifier":
+                if not name:
+                    error(line, _("no organisation with INN %(inn)s in the registry.") % {"inn": inn})
+                else:
+                    warnings.append(
+                        _(
+                            "Row %(row)s: no organisation with INN or OGRN %(inn)s; matched by the name instead."
+                        )
+                        % {"row": line, "inn": inn}
+                    )
             areas = [a.strip() for a in row.get("areas", "").replace(",", ";").split(";") if a.strip()]
             bad_areas = [a for a in areas if a not in areas_valid]
             if bad_areas:
@@ -232,6 +262,7 @@ def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportRes
                         "code": code,
                         "name": name,
                         "organisation": organisation,
+                        "how": how,
                         "areas": areas,
                         "rank": int(rank) if rank.isdigit() else None,
                         "quote": row.get("quote", ""),
@@ -240,7 +271,9 @@ def import_rows(*, study: Study, rows: list[dict[str, str]], actor) -> ImportRes
             )
     if errors:
         raise ImportFailed(errors)
-    return _write(study=study, plan=plan, known=known, actor=actor)
+    result = _write(study=study, plan=plan, known=known, actor=actor)
+    result.warnings = warnings + result.warnings
+    return result
 
 
 @transaction.atomic
@@ -252,7 +285,21 @@ def _write(*, study: Study, plan, known: dict[str, Respondent], actor) -> Import
     errors = []
     for record, line, data in plan:
         try:
-            if record == "respondent":
+            if record == "respondent" and data["person"] is None:
+                respondents[data["code"]] = respondent_create_with_person(
+                    study=study,
+                    **data["names"],
+                    email=data["email"],
+                    category=data["category"],
+                    organisation=data["organisation"],
+                    region=data["region"],
+                    code=data["code"],
+                    consent=data["consent"],
+                    actor=actor,
+                )
+                result.respondents += 1
+                result.people_created.append(respondents[data["code"]].person.full_name)
+            elif record == "respondent":
                 respondents[data["code"]] = respondent_create(
                     study=study,
                     person=data["person"],
@@ -283,8 +330,10 @@ def _write(*, study: Study, plan, known: dict[str, Respondent], actor) -> Import
                     quote=data["quote"],
                     source=NominationSource.IMPORT,
                     actor=actor,
+                    auto_match=False,
                 )
                 result.nominations += 1
+                result.matched_by[data["how"]] += 1
                 if nomination.organisation_id is None:
                     result.unmatched.append(nomination.name)
         except ValidationError as error:

@@ -88,17 +88,18 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, na, nb).ratio()
 
 
-def suggest_organisations(name: str, *, limit: int = 5, threshold: float = 0.5) -> list[Suggestion]:
-    """Registry organisations whose name or short name resembles ``name``, best first."""
-    name = (name or "").strip()
-    if len(name) < 3:
-        return []
-    candidates: list[Organisation]
+def _candidates(name: str) -> list[Organisation]:
+    """Registry organisations worth scoring against ``name``: those written exactly so (ignoring case), and the
+    trigram (PostgreSQL) or word-stem (elsewhere) neighbours."""
+    exact = Organisation.objects.filter(Q(name__iexact=name) | Q(short_name__iexact=name)).select_related(
+        "region"
+    )
+    candidates: dict[int, Organisation] = {org.pk: org for org in exact[:20]}
     if has_trigram_extension():
         from django.contrib.postgres.search import TrigramSimilarity
         from django.db.models.functions import Greatest
 
-        candidates = list(
+        rows = (
             Organisation.objects.annotate(
                 sim=Greatest(TrigramSimilarity("name", name), TrigramSimilarity("short_name", name))
             )
@@ -109,23 +110,67 @@ def suggest_organisations(name: str, *, limit: int = 5, threshold: float = 0.5) 
     else:
         stems = _stems(name)
         if not stems:
-            return []
+            return list(candidates.values())
         condition = reduce(or_, (Q(name__icontains=s) | Q(short_name__icontains=s) for s in stems))
-        candidates = list(Organisation.objects.filter(condition).select_related("region")[:400])
+        rows = Organisation.objects.filter(condition).select_related("region")[:400]
+    for org in rows:
+        candidates.setdefault(org.pk, org)
+    return list(candidates.values())
+
+
+def suggest_organisations(name: str, *, limit: int = 5, threshold: float = 0.5) -> list[Suggestion]:
+    """Registry organisations whose name or short name resembles ``name``, best first."""
+    name = (name or "").strip()
+    if len(name) < 3:
+        return []
     scored = [
         Suggestion(org, max(similarity(name, org.name), similarity(name, org.short_name or org.name)))
-        for org in candidates
+        for org in _candidates(name)
     ]
     scored = [s for s in scored if s.score >= threshold]
     scored.sort(key=lambda s: (-s.score, s.organisation.pk))
     return scored[:limit]
 
 
+def exact_match(name: str) -> Organisation | None:
+    """The one registry organisation whose full or short name equals ``name`` once legal forms, generic words,
+    quotes, letter case and ё are set aside (None when there is none or several)."""
+    key = normalise_name(name or "")
+    if not key:
+        return None
+    found = {
+        org.pk: org
+        for org in _candidates(name.strip())
+        if key in (normalise_name(org.name), normalise_name(org.short_name or ""))
+    }
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def best_match(name: str, *, threshold: float = 0.82) -> Organisation | None:
-    """The registry organisation meant by ``name`` when one is clearly the best."""
+    """The registry organisation meant by ``name``: the one whose normalised name is exactly ``name``'s (an exact
+    name wins over a near tie: «Опора-5» is not lost to «Опора-53»), else the clearly best fuzzy match."""
+    exact = exact_match(name)
+    if exact is not None:
+        return exact
     suggestions = suggest_organisations(name, limit=2, threshold=threshold)
     if not suggestions:
         return None
     if len(suggestions) > 1 and suggestions[1].score >= suggestions[0].score - 0.02:
         return None
     return suggestions[0].organisation
+
+
+def match_nominee(name: str, identifier: str = "") -> tuple[Organisation | None, str]:
+    """The registry organisation an imported nominee names and how it was found: ``"identifier"`` (INN or
+    OGRN), ``"name"`` (the one organisation with exactly this normalised name), or ``(None, "review")``: a
+    similar name is only a suggestion, which a researcher confirms on the matching page."""
+    identifier = "".join(ch for ch in (identifier or "") if ch.isdigit())
+    if identifier:
+        field = "ogrn" if len(identifier) in (13, 15) else "inn"
+        organisation = Organisation.objects.filter(**{field: identifier}).first()
+        if organisation is not None:
+            return organisation, "identifier"
+    organisation = exact_match(name) if (name or "").strip() else None
+    if organisation is not None:
+        return organisation, "name"
+    return None, "review"

@@ -3,12 +3,14 @@ hierarchical codebook with coded passages, and nominations of influential organi
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -70,6 +72,12 @@ class Study(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("research:study-detail", args=[self.pk])
+
+    @property
+    def reference_date(self) -> dt.date:
+        """The day every age and tenure figure of the study is computed for: the end of fieldwork, so that a
+        finished study's figures never drift with the calendar; today while the study has no end date."""
+        return self.ends_on or timezone.localdate()
 
 
 class StudyMember(TimeStampedModel):

@@ -7,8 +7,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,14 +31,15 @@ def _pct(value: float) -> str:
 
 
 def headline_sentences(chars: Characteristics) -> list[str]:
-    """The report's headline, e.g. "58 organisations were named; 74% have operated for over 20 years; 66% are in
-    Moscow or St Petersburg" (as separate sentences, with correct plural forms in Russian)."""
+    """The report's headline, e.g. "58 organisations were named; 74% had operated for over 20 years on 30 June
+    2020; 66% are in Moscow or St Petersburg" (as separate sentences, with correct plural forms in Russian)."""
     if chars.total == 0:
         return [_("No organisations have been named yet.")]
     return [
         ngettext("%(count)s organisation was named.", "%(count)s organisations were named.", chars.total)
         % {"count": chars.total},
-        _("%(percent)s%% have operated for over 20 years.") % {"percent": _pct(chars.over_20_percent)},
+        _("%(percent)s%% had operated for over 20 years on %(date)s.")
+        % {"percent": _pct(chars.over_20_percent), "date": date_format(chars.as_of)},
         _("%(percent)s%% are in Moscow or St Petersburg.") % {"percent": _pct(chars.capitals_percent)},
     ]
 
@@ -65,12 +65,13 @@ class Findings:
 
 
 def study_findings(study, *, stability: bool = True) -> Findings:
+    """Everything the study's pages show, with ages anchored at ``study.reference_date``."""
     rows = selectors.nomination_rows(study)
     organisations = selectors.organisations_by_id(
         [r.org_id for r in rows] + [r.respondent_org_id for r in rows if r.respondent_org_id]
     )
     nominated = {r.org_id: organisations[r.org_id] for r in rows}
-    chars = characteristics(selectors.org_facts(nominated), today=timezone.localdate())
+    chars = characteristics(selectors.org_facts(nominated), today=study.reference_date)
     respondents = len({r.respondent_id for r in rows})
     graph = nomination_graph(rows)
     metrics = network_metrics(graph)

@@ -222,7 +222,8 @@ def study_data_version(study: Study) -> str:
 
     from resurs.research.models import CodedSegment, Interview, Nomination, Respondent
 
-    parts = [study.updated_at.isoformat()]
+    # The reference date is part of the version: a study without an end date is computed for today.
+    parts = [study.updated_at.isoformat(), study.reference_date.isoformat()]
     for rows in (
         Respondent.objects.filter(study=study),
         Interview.objects.filter(respondent__study=study),

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resurs.accounts.access import centre_ids_for, is_admin
@@ -130,9 +131,34 @@ def study_update(*, study: Study, actor, partner_organisations=None, **changes) 
     if partner_organisations is not None:
         study.partner_organisations.set(list(partner_organisations))
     changed = {k: [str(before[k]), str(v)] for k, v in changes.items() if before[k] != v}
+    if "ends_on" in changed:
+        nomination_flags_refresh(study=study)
     if changed:
         audit_event(actor=actor, obj=study, action="research.study_updated", changes=changed)
     return study
+
+
+def nomination_flags_refresh(*, study: Study) -> int:
+    """Recompute the self- and partner flags of the study's matched nominations for its reference date (after
+    the end of fieldwork changes); returns how many changed."""
+    changed = []
+    partners_of: dict[int, set[int]] = {}
+    rows = Nomination.objects.filter(respondent__study=study, organisation__isnull=False).select_related(
+        "respondent__study"
+    )
+    for nomination in rows:
+        org_id = nomination.respondent.organisation_id
+        if org_id is not None and org_id not in partners_of:
+            partners_of[org_id] = partner_organisation_ids(org_id, on=study.reference_date)
+        flags = nomination_flags(
+            nomination.respondent, nomination.organisation_id, partners=partners_of.get(org_id, set())
+        )
+        if flags != (nomination.is_self, nomination.is_partner):
+            nomination.is_self, nomination.is_partner = flags
+            nomination.updated_at = timezone.now()
+            changed.append(nomination)
+    Nomination.objects.bulk_update(changed, ["is_self", "is_partner", "updated_at"])
+    return len(changed)
 
 
 def may_join(user, study: Study) -> bool:
@@ -336,10 +362,12 @@ def segment_delete(*, segment: CodedSegment) -> None:
 # --- Nominations ---------------------------------------------------------------------------------------------
 
 
-def partner_organisation_ids(organisation_id: int) -> set[int]:
-    """Organisations the respondent's organisation works with: partnerships recorded by the cooperation app
-    (when it is installed and offers ``partner_organisation_ids``) and organisations sharing a person with it
-    through current registry ties (board members, staff, founders)."""
+def partner_organisation_ids(organisation_id: int, *, on: dt.date | None = None) -> set[int]:
+    """Organisations the respondent's organisation works with on the day ``on`` (the study's reference date;
+    today when not given): partnerships recorded by the cooperation app (when it is installed and offers
+    ``partner_organisation_ids``) and organisations sharing a person with it through registry ties current on
+    that day (board members, staff, founders)."""
+    today = on or timezone.localdate()
     partners: set[int] = set()
     try:
         # Sibling apps may not import each other statically (import-linter layers); this optional read is
@@ -347,16 +375,13 @@ def partner_organisation_ids(organisation_id: int) -> set[int]:
         selectors = importlib.import_module("resurs.cooperation.selectors")
         provider = getattr(selectors, "partner_organisation_ids", None)
         if provider is not None:
-            partners |= set(provider(organisation_id))
+            partners |= set(provider(organisation_id, since=today))
     except ImportError:
         pass
-    today = dt.date.today()
-    people = (
-        Tie.objects.filter(organisation_id=organisation_id).exclude(ended_on__lt=today).values("person_id")
-    )
+    current = Tie.objects.exclude(ended_on__lt=today).exclude(started_on__gt=today)
+    people = current.filter(organisation_id=organisation_id).values("person_id")
     partners |= set(
-        Tie.objects.filter(person_id__in=people)
-        .exclude(ended_on__lt=today)
+        current.filter(person_id__in=people)
         .exclude(organisation_id=organisation_id)
         .values_list("organisation_id", flat=True)
     )
@@ -372,7 +397,7 @@ def nomination_flags(
     if organisation_id == respondent.organisation_id:
         return True, False
     if partners is None:
-        partners = partner_organisation_ids(respondent.organisation_id)
+        partners = partner_organisation_ids(respondent.organisation_id, on=respondent.study.reference_date)
     return False, organisation_id in partners
 
 
@@ -400,13 +425,15 @@ def nomination_create(
     source: str = NominationSource.MANUAL,
     actor=None,
     partners: set[int] | None = None,
+    auto_match: bool = True,
 ) -> Nomination:
     """Record a nomination. A name that is not (yet) in the registry is kept as said, unmatched, until resolved;
-    a name that clearly matches one registry organisation is linked to it."""
+    a name that clearly matches one registry organisation is linked to it (unless ``auto_match`` is off: the
+    caller has matched already and left the rest for review)."""
     name = (name or "").strip() or (organisation.display_name if organisation else "")
     if not name:
         raise ValidationError({"name": _("Give the name of the organisation as the respondent said it.")})
-    if organisation is None:
+    if organisation is None and auto_match:
         organisation = best_match(name)
     if organisation is not None and respondent.nominations.filter(organisation=organisation).exists():
         raise ValidationError(
@@ -492,7 +519,11 @@ def nominations_from_transcript(*, interview: Interview, actor=None) -> list[Nom
         respondent.nominations.exclude(organisation=None).values_list("organisation_id", flat=True)
     )
     existing_names = {normalise_name(n) for n in respondent.nominations.values_list("name", flat=True)}
-    partners = partner_organisation_ids(respondent.organisation_id) if respondent.organisation_id else set()
+    partners = (
+        partner_organisation_ids(respondent.organisation_id, on=respondent.study.reference_date)
+        if respondent.organisation_id
+        else set()
+    )
     created = []
     for mention in organisation_mentions(interview.transcript):
         key = normalise_name(mention.normal)

@@ -55,9 +55,12 @@ class ParsedRow:
         return self.values.get("ogrn", "")
 
 
+_REGION_ABBREVIATIONS = {"обл": "область", "респ": "республика", "ао": "автономный округ"}
+
+
 def _region_key(text: str) -> frozenset[str]:
     text = text.lower().replace("ё", "е")
-    words = re.findall(r"[a-zа-я0-9]+", text)
+    words = " ".join(_REGION_ABBREVIATIONS.get(w, w) for w in re.findall(r"[a-zа-я0-9]+", text)).split()
     return frozenset(word for word in words if word not in _REGION_NOISE)
 
 
@@ -103,6 +106,11 @@ class References:
             contained = {pk for name_key, pk in self.regions_by_key.items() if name_key and name_key <= key}
             if len(contained) == 1:
                 found = contained.pop()
+        if found is None and len(key) > 1:
+            # "Ханты-Мансийский автономный округ": the one region whose name holds every word of the value.
+            holding = {pk for name_key, pk in self.regions_by_key.items() if key <= name_key}
+            if len(holding) == 1:
+                found = holding.pop()
         return found
 
     def fields_for_okved(self, code: str) -> set[int]:

@@ -117,7 +117,7 @@ def test_headline_sentences_in_english():
     with translation.override("en"):
         assert headline_sentences(_chars(58, 43, 38)) == [
             "58 organisations were named.",
-            "74% have operated for over 20 years.",
+            "74% had operated for over 20 years on Nov. 26, 2026.",
             "66% are in Moscow or St Petersburg.",
         ]
         assert headline_sentences(_chars(1, 1, 0))[0] == "1 organisation was named."
@@ -136,5 +136,5 @@ def test_headline_sentences_in_russian_with_plural_forms(total, expected):
     with translation.override("ru"):
         sentences = headline_sentences(_chars(total, total, total))
     assert sentences[0] == expected
-    assert sentences[1] == "100% действуют более 20 лет."
+    assert sentences[1] == "100% на 26 ноября 2026 г. действовали более 20 лет."
     assert sentences[2] == "100% находятся в Москве или Санкт-Петербурге."
