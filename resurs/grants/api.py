@@ -242,7 +242,10 @@ def call_results_360(request, slug: Slug):
     call = get_call_for_user(request.user, slug)
     if call.status != CallStatus.RESULTS_PUBLISHED:
         raise Http404
-    return opendata.package_for_calls([call])
+    package = opendata.package_for_calls([call])
+    if package is None:  # no awards: a valid result; the standard has no empty package
+        raise Http404(_("This call awarded no grants, so there is no 360Giving data to publish."))
+    return package
 
 
 @router.get("/applications", response=ApplicationPage, summary="Applications the caller may see")

@@ -14,8 +14,10 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from resurs.grants.choices import ApplicationStatus, ReportStatus
 
@@ -98,17 +100,14 @@ def _organisation(organisation) -> dict:
 
 
 def _funder(call) -> dict:
+    """The funding organisation: its id and its name always name the same organisation. A funder known only by
+    name (not in the registry) gets a local identifier of its own, never the centre's OGRN."""
     programme = call.programme
     if programme.funder_id:
         return _organisation(programme.funder)
-    centre_org = call.centre.organisation
     if programme.funder_name:
-        return {
-            "id": org_identifier(centre_org),
-            "name": programme.funder_name,
-            "department": centre_org.name,
-        }
-    return _organisation(centre_org)
+        return {"id": f"{ID_PREFIX}-funder-{programme.pk}", "name": programme.funder_name}
+    return _organisation(call.centre.organisation)
 
 
 def grant_record(application) -> dict:
@@ -150,10 +149,10 @@ def grant_record(application) -> dict:
     return record
 
 
-def package_for_calls(calls) -> dict:
+def awarded_applications(calls):
     from resurs.grants.models import Application
 
-    applications = (
+    return (
         Application.objects.filter(call__in=calls, status=ApplicationStatus.AWARDED, decision__isnull=False)
         .select_related(
             "call__centre__organisation",
@@ -165,7 +164,14 @@ def package_for_calls(calls) -> dict:
         )
         .order_by("number")
     )
-    grants = [grant_record(a) for a in applications]
+
+
+def package_for_calls(calls) -> dict | None:
+    """The 360Giving data package of the calls' awarded grants, or None when they awarded none: the standard
+    has no empty package (``grants`` needs at least one item), and no awards is a valid result to show."""
+    grants = [grant_record(a) for a in awarded_applications(calls)]
+    if not grants:
+        return None
     now = timezone.now()
     package = {
         "grants": grants,
@@ -177,6 +183,54 @@ def package_for_calls(calls) -> dict:
         "license": "https://creativecommons.org/licenses/by/4.0/",
     }
     return package
+
+
+def publication_problems(call) -> list[str]:
+    """Why the call's results cannot be published as they stand (empty when they can): applications without a
+    decision, an application whose status disagrees with its decision, or open data that would not validate."""
+    from resurs.grants.models import Application
+
+    problems = []
+    undecided = Application.objects.filter(
+        call=call,
+        status__in=[
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.ELIGIBLE,
+            ApplicationStatus.UNDER_REVIEW,
+        ],
+    ).count()
+    if undecided:
+        problems.append(
+            ngettext(
+                "%(count)s application has no decision yet.",
+                "%(count)s applications have no decision yet.",
+                undecided,
+            )
+            % {"count": undecided}
+        )
+    mismatched = (
+        Application.objects.filter(call=call, decision__isnull=False)
+        .exclude(status=F("decision__outcome"))
+        .values_list("number", flat=True)
+    )
+    awarded_without = Application.objects.filter(call=call, status=ApplicationStatus.AWARDED).filter(
+        Q(decision__isnull=True) | Q(decision__awarded_amount__isnull=True)
+    )
+    numbers = sorted({*mismatched, *awarded_without.values_list("number", flat=True)})
+    if numbers:
+        problems.append(
+            _("The status and the decision disagree for applications %(numbers)s.")
+            % {"numbers": ", ".join(map(str, numbers[:10]))}
+        )
+    if not numbers:
+        package = package_for_calls([call])
+        errors = validation_errors(package) if package is not None else []
+        if errors:
+            problems.append(
+                _("The open data (360Giving) would not validate: %(errors)s")
+                % {"errors": "; ".join(errors[:3])}
+            )
+    return problems
 
 
 REGISTER_HEADER = [

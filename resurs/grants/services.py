@@ -199,6 +199,11 @@ def call_set_status(*, call: Call, actor, status: str) -> Call:
             status=ApplicationStatus.UNDER_REVIEW, updated_at=timezone.now()
         )
     if status == CallStatus.RESULTS_PUBLISHED:
+        from resurs.grants.opendata import publication_problems
+
+        problems = publication_problems(call)
+        if problems:
+            raise GrantsError([_("The results cannot be published yet."), *problems])
         for application in Application.objects.filter(call=call, decision__isnull=False).select_related(
             "decision", "applicant", "call"
         ):

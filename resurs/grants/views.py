@@ -176,6 +176,11 @@ def call_results_360(request, slug: str):
     """The call's awarded grants as a 360Giving data package (validated before it is served)."""
     call = _published_call(request, slug)
     package = opendata.package_for_calls([call])
+    if package is None:  # no awards: a valid result, but the standard has no empty package to publish
+        return JsonResponse(
+            {"detail": _("This call awarded no grants, so there is no 360Giving data to publish.")},
+            status=404,
+        )
     errors = opendata.validation_errors(package)
     if errors:  # never publish invalid open data; this is a bug to fix, not the visitor's problem
         raise RuntimeError("360Giving package does not validate: " + "; ".join(errors[:3]))
