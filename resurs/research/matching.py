@@ -30,6 +30,10 @@ _NOISE = {
     "фондом",
     "благотворительный",
     "благотворительного",
+    "благотворительная",
+    "благотворительное",
+    "автономное",
+    "некоммерческое",
     "ассоциация",
     "межрегиональная",
     "региональная",
@@ -67,7 +71,9 @@ def normalise_name(name: str) -> str:
 
 
 def _stems(name: str) -> list[str]:
-    return [w[:5] for w in normalise_name(name).split() if len(w) >= 4][:6]
+    words = normalise_name(name).split()
+    # A name of short words only («Наш дом») is looked up by its whole words.
+    return [w[:5] for w in words if len(w) >= 4][:6] or [w for w in words if len(w) >= 3][:6]
 
 
 def has_trigram_extension() -> bool:
@@ -111,7 +117,9 @@ def _candidates(name: str) -> list[Organisation]:
         stems = _stems(name)
         if not stems:
             return list(candidates.values())
-        condition = reduce(or_, (Q(name__icontains=s) | Q(short_name__icontains=s) for s in stems))
+        # SQLite folds the case of ASCII letters only: look for the stem as written, capitalised and in capitals.
+        variants = {v for s in stems for v in (s, s.capitalize(), s.upper())}
+        condition = reduce(or_, (Q(name__icontains=v) | Q(short_name__icontains=v) for v in variants))
         rows = Organisation.objects.filter(condition).select_related("region")[:400]
     for org in rows:
         candidates.setdefault(org.pk, org)

@@ -153,3 +153,60 @@ def test_import_page_needs_team_membership(personas, client_for):
     assert (
         client_for(personas.other_staff).get(reverse("research:import", args=[study.pk])).status_code == 404
     )
+
+
+def _names_only_row(code="R01", consent="да", **extra):
+    return {
+        "record": "respondent",
+        "respondent": code,
+        "last_name": "Новикова",
+        "first_name": "Вера",
+        "category": "expert",
+        **({"consent": consent} if consent is not None else {}),
+        **extra,
+    }
+
+
+def test_absent_respondent_is_created_with_consent(personas):
+    study = make_study(personas)
+    rows = read_table(table(_names_only_row()).encode(), "names.csv")
+    result = import_rows(study=study, rows=rows, actor=personas.researcher)
+    assert result.people_created == ["Новикова Вера"]
+    respondent = Respondent.objects.get(study=study)
+    assert respondent.person.consent_given_at is not None
+
+
+def test_absent_respondent_without_consent_is_refused_and_nothing_written(personas):
+    study = make_study(personas)
+    rows = read_table(table(_names_only_row(consent="")).encode(), "names.csv")
+    with pytest.raises(ImportFailed) as failure:
+        import_rows(study=study, rows=rows, actor=personas.researcher)
+    assert "Новикова Вера is not in the registry" in failure.value.errors[0]
+    assert not Respondent.objects.exists()
+
+
+def _check_exact_name_wins_over_a_near_tie(personas):
+    from resurs.research.matching import best_match, match_nominee, similarity
+
+    near = OrganisationFactory(
+        name="Автономная некоммерческая организация «Опора-53»", short_name="АНО «Опора-53»"
+    )
+    exact = OrganisationFactory(
+        name="Автономная некоммерческая организация «Опора-5»", short_name="АНО «Опора-5»"
+    )
+    assert similarity("Опора-5", near.name) > 0.9  # a near tie that used to leave «Опора-5» unmatched
+    assert best_match("Опора-5") == exact
+    assert match_nominee("опора-5") == (exact, "name")
+    assert match_nominee("Опора-5", exact.ogrn) == (exact, "identifier")
+    assert match_nominee("Опора", near.inn) == (near, "identifier")
+    # A name that only resembles registry names is left for review, never guessed.
+    assert match_nominee("Опора-55") == (None, "review")
+
+
+def test_exact_name_wins_over_a_near_tie(personas):
+    _check_exact_name_wins_over_a_near_tie(personas)
+
+
+@pytest.mark.postgres
+def test_exact_name_wins_over_a_near_tie_postgres(requires_postgres, personas):
+    _check_exact_name_wins_over_a_near_tie(personas)
