@@ -96,5 +96,65 @@ def test_researcher_runs_a_study(page, personas, login):
 
     page.get_by_role("link", name="Отчёт").click()
     expect(page.get_by_test_id("headline")).to_contain_text("Названа 1 организация.")
-    expect(page.get_by_test_id("headline")).to_contain_text("100% действуют более 20 лет.")
+    expect(page.get_by_test_id("headline")).to_contain_text(
+        re.compile(r"100% на .+ действовали более 20 лет\.")
+    )
+    # The study has no end date: the page says the figures are as of today and will change.
+    expect(page.get_by_test_id("reference-date")).to_contain_text("на сегодня")
     expect(page.get_by_test_id("report-chart").locator("svg")).to_be_visible()
+
+
+NAMES_ONLY = (
+    "record,respondent,last_name,first_name,patronymic,category,region_code,consent,nominee\n"
+    "respondent,R01,Белова,Анна,,expert,77,да,\n"
+    "respondent,R02,Орлов,Пётр,Ильич,infrastructure_leader,54,да,\n"
+    "nomination,R01,,,,,,,«Опора-5»\n"
+    "nomination,R02,,,,,,,опора-5\n"
+    "nomination,R02,,,,,,,Фонд «Надежда-Плюс»\n"
+)
+
+
+def test_researcher_imports_a_spreadsheet_of_names(page, personas, login, tmp_path):
+    """A researcher with a spreadsheet of names only: the respondents are created in the registry with consent,
+    «Опора-5» is matched by its exact name despite «Опора-53», an unknown name waits in the review list, and the
+    report states the date its figures are computed for (the end of fieldwork)."""
+    import datetime as dt
+
+    from resurs.registry.models import Person
+    from resurs.research.tests.factories import make_study
+
+    _warm_up()
+    OrganisationFactory(name="Автономная некоммерческая организация «Опора-53»", short_name="АНО «Опора-53»")
+    exact = OrganisationFactory(
+        name="Автономная некоммерческая организация «Опора-5»",
+        short_name="АНО «Опора-5»",
+        founded_on="1995-02-01",
+    )
+    study = make_study(
+        personas, title="Кто влиял в 2019–2020", starts_on=dt.date(2019, 9, 1), ends_on=dt.date(2020, 6, 30)
+    )
+    upload = tmp_path / "names.csv"
+    upload.write_text(NAMES_ONLY, encoding="utf-8")
+    login(personas.researcher)
+
+    page.goto(f"/research/{study.pk}/import/")
+    page.get_by_label("Файл CSV или XLSX").set_input_files(str(upload))
+    page.get_by_role("button", name="Загрузка", exact=True).click()
+    result = page.get_by_test_id("import-result")
+    expect(result).to_contain_text("по точному названию: 2, оставлено для проверки: 1")
+    expect(page.get_by_test_id("people-created")).to_contain_text("Белова Анна")
+    expect(page.get_by_test_id("people-created")).to_contain_text("Орлов Пётр Ильич")
+    expect(page.get_by_test_id("import-review")).to_contain_text("Фонд «Надежда-Плюс»")
+    assert Person.objects.filter(last_name="Орлов", consent_given_at__isnull=False).count() == 1
+
+    page.get_by_role("link", name="Проверить названия").click()
+    expect(page.get_by_test_id("unmatched")).to_contain_text("Фонд «Надежда-Плюс»")
+    assert set(Nomination.objects.exclude(organisation=None).values_list("organisation", flat=True)) == {
+        exact.pk
+    }
+
+    page.goto(f"/research/{study.pk}/report/")
+    expect(page.get_by_test_id("headline")).to_contain_text(
+        "100% на 30 июня 2020 г. действовали более 20 лет."
+    )
+    expect(page.get_by_test_id("reference-date")).to_contain_text("окончания полевого этапа")
