@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -76,11 +78,14 @@ def overview_page(request):
     filterset = PartnershipFilter(request.GET, Partnership.objects.all())
     partnerships = filterset.qs
     today = timezone.localdate()
+    # "Active" and "current" are counted on a stated day: the end of the chosen year, or today.
+    year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
+    as_of = min(today, dt.date(int(year), 12, 31)) if year else today
     totals = partnerships.aggregate(
         count=Count("pk"),
         value=Sum("value"),
         current=Count(
-            "pk", filter=Q(started_on__lte=today) & (Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+            "pk", filter=Q(started_on__lte=as_of) & (Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
         ),
         last=Max("updated_at"),
     )
@@ -100,8 +105,10 @@ def overview_page(request):
         "types": overview.by_type(partnerships),
         "count_chart": count_chart,
         "value_chart": value_chart,
+        "as_of": as_of,
         "seats": GovernanceSeat.objects.filter(
-            Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=today)
+            Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=as_of),
+            Q(tie__started_on__isnull=True) | Q(tie__started_on__lte=as_of),
         ).count(),
         "advisory_bodies": selectors.advisory_body_list().count(),
         "open_requests": selectors.advice_queue(user).count(),

@@ -877,7 +877,10 @@ def eligibility_checks(application: Application) -> list[Check]:
     call, organisation = application.call, application.organisation
     checks: list[Check] = []
     if call.min_organisation_age_years:
-        age = organisation.age_years
+        # The age on the call's deadline: screening the same application later gives the same answer.
+        age = organisation.age_on(
+            timezone.localtime(call.deadline).date() if call.deadline else timezone.localdate()
+        )
         checks.append(
             Check(
                 "age",

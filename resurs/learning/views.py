@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -910,7 +911,12 @@ def assessment_detail(request, pk):
     history = selectors.assessment_history(assessment.organisation, assessment.instrument)
     chart = None
     if len(history["waves"]) > 1:
-        labels = [f"{w['assessment'].wave} · {w['assessment'].get_kind_display()}" for w in history["waves"]]
+        # Each wave is labelled with its own date: the scores are the organisation's capacity on that day.
+        labels = [
+            f"{w['assessment'].wave} · {w['assessment'].get_kind_display()} · "
+            f"{date_format(w['assessment'].conducted_on, 'SHORT_DATE_FORMAT')}"
+            for w in history["waves"]
+        ]
         chart = line_chart(
             labels,
             {row["area"].name: [v or 0 for v in row["values"]] for row in history["rows"]},

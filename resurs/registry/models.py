@@ -219,16 +219,20 @@ class Organisation(TimeStampedModel):
     def founding_year(self) -> int | None:
         return self.founded_on.year if self.founded_on else None
 
-    @property
-    def age_years(self) -> int | None:
+    def age_on(self, day) -> int | None:
+        """Full years from the founding to ``day``: every age figure names the day it is computed for."""
         if not self.founded_on:
             return None
-        today = timezone.localdate()
         return (
-            today.year
+            day.year
             - self.founded_on.year
-            - ((today.month, today.day) < (self.founded_on.month, self.founded_on.day))
+            - ((day.month, day.day) < (self.founded_on.month, self.founded_on.day))
         )
+
+    @property
+    def age_years(self) -> int | None:
+        """The age today (the profile says so)."""
+        return self.age_on(timezone.localdate())
 
 
 class Centre(TimeStampedModel):
