@@ -74,7 +74,7 @@ def test_a_call_without_awards_publishes_and_answers_without_a_500(personas, cli
     page = client.get(reverse("grants:call-results", args=[call.slug]), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert reverse("grants:call-results-360", args=[call.slug]) not in page.content.decode()
-    download = client.get(reverse("grants:call-results-360", args=[call.slug]))
+    download = client.get(reverse("grants:call-results-360", args=[call.slug]), HTTP_ACCEPT_LANGUAGE="en")
     assert download.status_code == 404
     assert "no 360Giving data" in download.json()["detail"]
     api = client.get(f"/api/v1/grants/calls/{call.slug}/results/360giving")
