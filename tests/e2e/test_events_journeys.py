@@ -159,3 +159,69 @@ def test_month_grid_shows_events_and_collapses_into_a_day_list_on_a_phone(page):
     days = page.get_by_test_id("month-days")
     expect(days.get_by_role("link", name="Семинар «Отчётность НКО»")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def _qr_video(text: str, path: Path) -> Path:
+    """A one-frame Y4M video of ``text`` as a QR code, for Chromium's fake camera."""
+    import segno
+
+    width, height, scale = 640, 480, 8
+    matrix = [list(row) for row in segno.make(text, error="m").matrix_iter(scale=scale, border=4)]
+    luma = bytearray([235]) * (width * height)
+    top, left = (height - len(matrix)) // 2, (width - len(matrix[0])) // 2
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                luma[(top + y) * width + left + x] = 16
+    chroma = bytes([128]) * (width * height // 4)
+    path.write_bytes(
+        f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode()
+        + b"FRAME\n"
+        + luma
+        + chroma
+        + chroma
+    )
+    return path
+
+
+def test_desk_camera_reads_the_ticket_qr_code(browser, live_server, transactional_db, personas, tmp_path):
+    """With Chromium's fake camera showing a ticket's QR code, starting the camera checks the person in."""
+    from resurs.accounts.tests.factories import PASSWORD
+    from resurs.events.tests.factories import EventFactory, RegistrationFactory
+    from resurs.events.tickets import ticket_token
+    from resurs.registry.reference import ensure_reference_data
+
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+    ensure_reference_data()
+    event = EventFactory(centre=personas.centre, title="Форум НКО")
+    registration = RegistrationFactory(event=event, name="Петрова Ольга")
+    video = _qr_video(ticket_token(registration), tmp_path / "ticket.y4m")
+    camera_browser = browser.browser_type.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = camera_browser.new_context(locale="ru-RU", base_url=live_server.url)
+        context.grant_permissions(["camera"])
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        page.goto("/accounts/login/", timeout=60_000)
+        page.fill("input[name=login]", personas.staff.username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("[data-testid=login-form] button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.goto(f"/events/{event.pk}/check-in/?mode=scan")
+        page.get_by_test_id("scan-start").click()
+        page.locator("[data-outcome=checked_in]").wait_for()
+        assert "Петрова Ольга" in page.get_by_test_id("scan-result").inner_text()
+        expect(page.get_by_test_id("arrived-count")).to_have_text("1")
+        registration.refresh_from_db()
+        assert registration.checked_in_at is not None
+    finally:
+        camera_browser.close()
