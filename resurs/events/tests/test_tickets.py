@@ -121,3 +121,15 @@ def test_scan_page_for_staff(client_for, personas):
     page = client_for(personas.staff).get(reverse("events:event-checkin", args=[event.pk]), {"mode": "scan"})
     body = page.content.decode()
     assert page.status_code == 200 and 'id="scan-camera"' in body and "html5-qrcode.min.js" in body
+
+
+def test_my_ticket_is_linked_from_the_event_and_my_registrations(client_for, personas):
+    event = EventFactory(centre=personas.centre)
+    registration = RegistrationFactory(event=event, user=personas.ngo_rep, email=personas.ngo_rep.email)
+    client = client_for(personas.ngo_rep)
+    for page in (event.get_absolute_url(), reverse("events:my-registrations")):
+        body = client.get(page).content.decode()
+        token = body.split('href="/events/registrations/', 1)[1].split("/", 1)[0]
+        assert services.registration_from_token(token) == registration
+    ticket = client.get(reverse("events:registration-manage", args=[token])).content.decode()
+    assert 'class="ticket-qr"' in ticket
