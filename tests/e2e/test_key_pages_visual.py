@@ -175,12 +175,11 @@ def site(django_db_setup, django_db_blocker):
     """The data and a server of the module's own; the database is emptied afterwards, as a live_server would."""
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from pytest_django.live_server_helper import LiveServer
 
     from resurs.registry.reference import ensure_reference_data
-
-    from django.db import connection
 
     with django_db_blocker.unblock():
         # Never the development database: it is flushed below.
