@@ -28,6 +28,7 @@ def _django_db_helper():
     open transaction (BEGIN IMMEDIATE) would lock the server out of every write, and nothing here needs undoing."""
     yield
 
+
 VIEWPORTS = {"1366": {"width": 1366, "height": 768}, "390": {"width": 390, "height": 844}}
 LANGUAGES = ("ru", "en")
 INPUTS = "input:not([type=hidden]), select, textarea"
@@ -43,7 +44,9 @@ class KeyPage:
 
 
 def _grantsui(page: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(reason=f"grantsui branch fixes the {page} (resurs/grants, resurs/reviews)", strict=False)
+    return pytest.mark.xfail(
+        reason=f"grantsui branch fixes the {page} (resurs/grants, resurs/reviews)", strict=False
+    )
 
 
 KEY_PAGES = [
@@ -135,7 +138,10 @@ def _build_data() -> tuple[SimpleNamespace, dict[str, str]]:
         org = OrganisationFactory()
         application = eligible_application(done, org, representative_of(org), people.staff)
         grants.application_decide(
-            application=application, actor=people.staff, outcome=DecisionOutcome.AWARDED, awarded_amount=amount
+            application=application,
+            actor=people.staff,
+            outcome=DecisionOutcome.AWARDED,
+            awarded_amount=amount,
         )
     for status in (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.DECIDED, CallStatus.RESULTS_PUBLISHED):
         grants.call_set_status(call=done, actor=people.staff, status=status)
@@ -222,9 +228,11 @@ def contexts(browser, site):
             page.csp_violations = []
             page.on(
                 "console",
-                lambda message, page=page: page.csp_violations.append(message.text)
-                if message.type == "error" and "Content Security Policy" in message.text
-                else None,
+                lambda message, page=page: (
+                    page.csp_violations.append(message.text)
+                    if message.type == "error" and "Content Security Policy" in message.text
+                    else None
+                ),
             )
             opened[(width, language)] = page
         page = opened[(width, language)]
@@ -242,7 +250,9 @@ def _as(page, site, persona: str | None) -> None:
     page.context.clear_cookies()
     cookies = [page.language_cookie]
     if persona:
-        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": site.cookies[persona], "url": site.url})
+        cookies.append(
+            {"name": settings.SESSION_COOKIE_NAME, "value": site.cookies[persona], "url": site.url}
+        )
     page.context.add_cookies(cookies)
 
 
