@@ -139,7 +139,7 @@ def test_researcher_imports_a_spreadsheet_of_names(page, personas, login, tmp_pa
 
     page.goto(f"/research/{study.pk}/import/")
     page.get_by_label("Файл CSV или XLSX").set_input_files(str(upload))
-    page.get_by_role("button", name="Загрузка", exact=True).click()
+    page.get_by_role("button", name="Импорт", exact=True).click()
     result = page.get_by_test_id("import-result")
     expect(result).to_contain_text("по точному названию: 2, оставлено для проверки: 1")
     expect(page.get_by_test_id("people-created")).to_contain_text("Белова Анна")
