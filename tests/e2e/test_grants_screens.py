@@ -239,3 +239,32 @@ def test_call_key_facts_in_view_without_sideways_scroll(page, personas, viewport
         assert scrolled_in_view(value), value.inner_text()
     expect(page.locator(".key-facts")).to_contain_text("Срок подачи")
     assert sideways_overflow(page) == 0
+
+
+# --- The ranking on a phone -------------------------------------------------------------------------------------
+
+
+def test_ranking_fits_a_phone_with_the_proposal_in_view(page, personas, login, assigned):
+    from resurs.reviews import services
+    from resurs.reviews.models import Assignment
+    from resurs.reviews.tests.factories import full_scores
+
+    for number, assignment in enumerate(Assignment.objects.filter(call=assigned.call, status="active")):
+        services.review_save(
+            assignment=assignment,
+            actor=assignment.expert.user,
+            scores=full_scores(assigned.call, 6 + number % 4),
+            submit=True,
+        )
+    page.set_viewport_size(PHONE)
+    login(personas.staff)
+    page.goto(f"/reviews/calls/{assigned.call.slug}/ranking/")
+    table = page.get_by_test_id("ranking")
+    expect(table).to_be_visible()
+    assert sideways_overflow(page) == 0
+    # The table fits its box: nothing (the proposal above all) hides behind a sideways scroll inside it.
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    for cell in table.locator("tbody tr td:last-child").all():
+        assert scrolled_in_view(cell)
+    for tile in page.locator(".stat-tile").all():
+        assert scrolled_in_view(tile)
