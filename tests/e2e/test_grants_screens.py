@@ -10,6 +10,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.e2e.visual import assert_accessible
+
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
@@ -19,7 +21,7 @@ def _urls_loaded():
     import_module(settings.ROOT_URLCONF)
 
 
-# --- Local visual helpers (the uikit helper module will replace these when it is merged) ---------------------
+# --- Local visual helpers (tests.e2e.visual from uikit offers the same; these stay until the lead swaps them) ---
 
 
 def in_view(locator) -> bool:
@@ -76,6 +78,7 @@ def test_scoring_page_keeps_budget_and_every_field_in_view_together(page, person
 
     budget = page.get_by_test_id("budget-table")
     expect(budget).to_contain_text("Работа координатора")
+    assert_accessible(page)  # every field labelled, no critical or serious axe-core finding
     budget.scroll_into_view_if_needed()
     assert in_view(budget)
     for criterion in criteria:
@@ -151,6 +154,7 @@ def test_typed_text_survives_leaving_the_page_two_seconds_later(page, personas, 
     login(personas.ngo_rep)
     page.goto(f"/grants/applications/{draft.pk}/edit/")
     expect(page.get_by_test_id("autosave-status")).to_contain_text("сохраняются по мере ввода")
+    assert_accessible(page)
     goal = page.get_by_label("Цель проекта")
     goal.press_sequentially("Создать место встреч соседей", delay=15)
     page.wait_for_timeout(2000)  # the scenario: type, pause, follow a link (no blur, no button)
@@ -203,6 +207,7 @@ def test_screening_moves_through_the_queue_by_keyboard(page, personas, login):
     page.goto(f"/grants/applications/{apps[0].pk}/")
     nav = page.get_by_test_id("screening-nav")
     expect(nav).to_contain_text("Заявка 1 из 3")
+    assert_accessible(page)
     expect(nav.locator("kbd").first).to_be_visible()  # the hint names the keys
     page.keyboard.press("j")
     page.wait_for_url(f"**/grants/applications/{apps[1].pk}/**")
@@ -239,6 +244,7 @@ def test_call_key_facts_in_view_without_sideways_scroll(page, personas, viewport
         assert scrolled_in_view(value), value.inner_text()
     expect(page.locator(".key-facts")).to_contain_text("Срок подачи")
     assert sideways_overflow(page) == 0
+    assert_accessible(page)
 
 
 # --- The ranking on a phone -------------------------------------------------------------------------------------
