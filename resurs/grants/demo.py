@@ -570,7 +570,7 @@ def _import_history(ctx: DemoContext, hub, staff) -> None:
 
 
 def _attach_demo_files(draft, review_call, ngo_user) -> None:
-    """Letters of support on the demo NGO's draft and on a few applications under review, so that staff can
+    """Letters of support on the demo NGO's draft and on the applications under review, so that staff can
     open them and anyone can see that others cannot (private files, docs/decisions/0007)."""
     from django.core.files.base import ContentFile
 
@@ -590,7 +590,8 @@ def _attach_demo_files(draft, review_call, ngo_user) -> None:
         field_key="letters",
         upload=demo_upload("Письмо поддержки администрации района.pdf", letter),
     )
-    for application in Application.objects.filter(call=review_call).select_related("organisation")[:5]:
+    # Every application under review carries its letter, so an expert's scoring page shows a file to open.
+    for application in Application.objects.filter(call=review_call).select_related("organisation"):
         name = f"Письмо поддержки — {application.organisation.short_name or application.organisation.name}"[
             :120
         ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from resurs.accounts.access import centre_ids_for, is_admin, represented_organisation_ids
 from resurs.grants import formschema
 from resurs.grants.choices import ApplicationStatus, CallStatus, ReportStatus
-from resurs.grants.models import Application, Call, GranteeReport, HistoricalGrant
+from resurs.grants.models import Application, Attachment, Call, GranteeReport, HistoricalGrant
 
 PUBLIC_STATUSES = [s for s in CallStatus.values if s != CallStatus.DRAFT]
 REVIEWABLE = [ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW]
@@ -76,6 +76,50 @@ def application_text(application: Application) -> str:
     schema = application.form_version.schema if application.form_version_id else {}
     parts = [application.title, application.summary, *formschema.text_answers(schema, application.answers)]
     return "\n".join(part for part in parts if part)
+
+
+def application_sections(application: Application) -> list[dict]:
+    """The application's answers section by section, each with its label (read-only pages, the PDF, experts)."""
+    schema = application.form_version.schema if application.form_version_id else {"sections": []}
+    sections = []
+    for section in schema.get("sections", []):
+        rows = []
+        for spec in section.get("fields", []):
+            value = application.answers.get(spec["key"])
+            rows.append({"spec": spec, "label": formschema.label(spec), "value": value})
+        sections.append({"title": formschema.section_title(section), "fields": rows})
+    return sections
+
+
+def attachments_of(application: Application) -> QuerySet[Attachment]:
+    """Files attached to an application the caller has already authorised."""
+    return Attachment.objects.filter(application=application).order_by("field_key", "pk")
+
+
+SCREENING_QUEUE = [ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE]
+
+
+def screening_neighbours(application: Application) -> dict:
+    """Where an application sits in its call's screening queue (submitted first, then screened), in the pipeline's
+    order: the previous and next application, its position and the queue's length."""
+    if application.status not in SCREENING_QUEUE:
+        return {}
+    ids = list(
+        Application.objects.filter(call_id=application.call_id, status__in=SCREENING_QUEUE)
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    index = ids.index(application.pk)
+    waiting = Application.objects.filter(
+        call_id=application.call_id, status=ApplicationStatus.SUBMITTED
+    ).count()
+    return {
+        "previous_id": ids[index - 1] if index > 0 else None,
+        "next_id": ids[index + 1] if index + 1 < len(ids) else None,
+        "position": index + 1,
+        "total": len(ids),
+        "waiting": waiting,
+    }
 
 
 def pipeline_counts(call: Call) -> dict[str, int]:

@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,6 +33,7 @@ from resurs.core.files import private_file_response
 from resurs.core.htmx import hx_redirect, render_page
 from resurs.core.pdf import pdf_response
 from resurs.core.tabular import table_response
+from resurs.core.templatetags.core_tags import format_money
 from resurs.grants import formschema, opendata, selectors, services
 from resurs.grants.access import (
     can_edit_application,
@@ -112,6 +115,7 @@ def call_detail(request, slug: str):
         "grants/call_detail.html",
         {
             "call": call,
+            "facts": _call_facts(call),
             "directions": call.directions.all(),
             "schema_sections": schema.get("sections", []),
             "organisations": organisations,
@@ -122,6 +126,25 @@ def call_detail(request, slug: str):
             "crumbs": _crumbs((call.title, "")),
         },
     )
+
+
+def _call_facts(call: Call) -> list[tuple[str, str]]:
+    """The values a visitor of a call's page came for, label over value (includes/key_facts.html)."""
+    deadline = localize(call.deadline_local) if call.deadline_local else "—"
+    facts = [
+        (_("Deadline"), f"{deadline} ({call.deadline_timezone})"),
+        (_("Budget"), format_money(call.budget)),
+        (_("Request"), f"{format_money(call.min_request)} – {format_money(call.max_request)}"),
+        (_("Required co-financing"), f"{floatformat(call.cofinancing_share, -2)}\u00a0%"),
+    ]
+    if call.project_starts_on:
+        ends = localize(call.project_ends_on) if call.project_ends_on else "…"
+        facts.append((_("Projects"), f"{localize(call.project_starts_on)} – {ends}"))
+    if call.review_ends_on:
+        facts.append((_("Evaluation ends"), localize(call.review_ends_on)))
+    if call.results_on:
+        facts.append((_("Results announced"), localize(call.results_on)))
+    return facts
 
 
 def _published_call(request, slug: str) -> Call:
@@ -357,8 +380,13 @@ def application_edit(request, pk: int):
                 data=application_data_from_post(request.POST, schema),
             )
         except ValidationError as error:
+            if request.POST.get("beacon"):
+                return HttpResponse(status=409)
             messages.error(request, " ".join(error.messages))
             return redirect(application.get_absolute_url())
+        if request.POST.get("beacon"):
+            # The last save of a page being left (navigator.sendBeacon): nobody reads the answer.
+            return HttpResponse(status=204)
         context = _edit_context(request, result.application, result=result)
         context["saved_at"] = timezone.now()
         if request.htmx:
@@ -460,12 +488,11 @@ def application_withdraw(request, pk: int):
 @login_required
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
-    schema = application.form_version.schema if application.form_version_id else {"sections": []}
     staff = can_screen_application(request.user, application)
     context = {
         "application": application,
         "call": application.call,
-        "sections": _readable_sections(application, schema),
+        "sections": selectors.application_sections(application),
         "budget_lines": application.budget_lines.all(),
         "attachments": application.attachments.all(),
         "decision": getattr(application, "decision", None),
@@ -485,6 +512,7 @@ def application_detail(request, pk: int):
                 "decision_form": DecisionForm(initial={"awarded_amount": application.requested_amount}),
                 "agreement_form": AgreementForm(),
                 "history": audit_history(application, limit=20),
+                "queue": selectors.screening_neighbours(application),
                 "can_decide": application.status in services.DECIDABLE
                 and application.call.status != CallStatus.RESULTS_PUBLISHED,
             }
@@ -495,28 +523,16 @@ def application_detail(request, pk: int):
     return render(request, "grants/application_detail.html", context)
 
 
-def _readable_sections(application, schema) -> list[dict]:
-    sections = []
-    for section in schema.get("sections", []):
-        rows = []
-        for spec in section.get("fields", []):
-            value = application.answers.get(spec["key"])
-            rows.append({"spec": spec, "label": formschema.label(spec), "value": value})
-        sections.append({"title": formschema.section_title(section), "fields": rows})
-    return sections
-
-
 @login_required
 def application_pdf(request, pk: int):
     application = get_application_for_user(request.user, pk)
     if application.status == ApplicationStatus.DRAFT:
         raise Http404
-    schema = application.form_version.schema if application.form_version_id else {"sections": []}
     return pdf_response(
         "grants/application_pdf.html",
         {
             "application": application,
-            "sections": _readable_sections(application, schema),
+            "sections": selectors.application_sections(application),
             "budget_lines": application.budget_lines.all(),
             "attachments": application.attachments.all(),
         },
@@ -777,7 +793,8 @@ def _staff_action(request, pk: int, form_class, action):
 @staff_required
 @require_POST
 def application_screen(request, pk: int):
-    return _staff_action(
+    """Record a screening verdict; "and_next" opens the next application of the call's screening queue."""
+    response = _staff_action(
         request,
         pk,
         ScreenForm,
@@ -785,6 +802,12 @@ def application_screen(request, pk: int):
             application=app, actor=request.user, eligible=data["verdict"], reason=data["reason"]
         ),
     )
+    if "and_next" in request.POST and ScreenForm(request.POST).is_valid():
+        application = get_application_for_user(request.user, pk, need="manage")
+        next_id = selectors.screening_neighbours(application).get("next_id")
+        if next_id:
+            return redirect(reverse("grants:application-detail", args=[next_id]) + "#screening")
+    return response
 
 
 @staff_required

@@ -115,6 +115,20 @@ def assignments_for_expert(user) -> QuerySet[Assignment]:
     )
 
 
+def assignment_neighbours(user, assignment: Assignment) -> dict:
+    """The expert's previous and next assignment (in their list's order), its position and how many are left."""
+    ids = list(assignments_for_expert(user).values_list("pk", flat=True))
+    if assignment.pk not in ids:
+        return {}
+    index = ids.index(assignment.pk)
+    return {
+        "previous_id": ids[index - 1] if index > 0 else None,
+        "next_id": ids[index + 1] if index + 1 < len(ids) else None,
+        "position": index + 1,
+        "total": len(ids),
+    }
+
+
 def invitations_for_expert(user) -> QuerySet[CallExpert]:
     if not getattr(user, "is_authenticated", False):
         return CallExpert.objects.none()

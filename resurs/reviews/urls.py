@@ -6,6 +6,11 @@ app_name = "reviews"
 urlpatterns = [
     path("", views.my_reviews, name="my"),
     path("assignments/<int:pk>/", views.review, name="review"),
+    path(
+        "assignments/<int:pk>/attachments/<int:attachment_id>/",
+        views.assignment_attachment,
+        name="assignment-attachment",
+    ),
     path("assignments/<int:pk>/conflict/", views.declare_conflict, name="declare-conflict"),
     path("assignments/<int:pk>/decline/", views.decline, name="decline"),
     path("invitations/<int:pk>/respond/", views.invitation_respond, name="invitation-respond"),

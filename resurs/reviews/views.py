@@ -9,12 +9,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from resurs.accounts.access import is_admin, is_centre_staff
+from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
+from resurs.core.templatetags.core_tags import format_money
 from resurs.criteria.forms import EvaluationForm
 from resurs.criteria.services import EvaluationIncomplete
 from resurs.reviews import access, selectors, services
@@ -102,13 +105,17 @@ def review(request, pk: int):
             for e in selectors.evaluations_for_application(assignment.application).select_related("evaluator")
             if e.evaluator_id != request.user.pk and e.status == e.Status.SUBMITTED
         ]
+    application = assignment.application
     return render(
         request,
         "reviews/review.html",
         {
             "assignment": assignment,
-            "application": assignment.application,
-            "application_text": selectors.grants_selectors.application_text(assignment.application),
+            "application": application,
+            "sections": selectors.grants_selectors.application_sections(application),
+            "attachments": selectors.grants_selectors.attachments_of(application),
+            "facts": _application_facts(application),
+            "neighbours": selectors.assignment_neighbours(request.user, assignment),
             "evaluation": evaluation,
             "form": form,
             "editable": editable,
@@ -116,6 +123,31 @@ def review(request, pk: int):
             "crumbs": [(_("My reviews"), reverse("reviews:my")), (str(assignment.application), "")],
         },
     )
+
+
+def _application_facts(application) -> list[tuple[str, str]]:
+    starts = localize(application.project_starts_on) if application.project_starts_on else "…"
+    ends = localize(application.project_ends_on) if application.project_ends_on else "…"
+    return [
+        (_("Organisation"), str(application.organisation)),
+        (_("Region"), str(application.organisation.region or "—")),
+        (_("Amount requested"), format_money(application.requested_amount)),
+        (_("Total cost"), format_money(application.total_cost)),
+        (_("Co-financing"), format_money(application.cofinancing_amount)),
+        (_("Project period"), f"{starts} – {ends}"),
+    ]
+
+
+@login_required
+def assignment_attachment(request, pk: int, attachment_id: int):
+    """A file attached to an application the expert is assigned to."""
+    assignment = access.get_assignment_for_expert(request.user, pk)
+    attachment = (
+        selectors.grants_selectors.attachments_of(assignment.application).filter(pk=attachment_id).first()
+    )
+    if attachment is None:
+        raise Http404
+    return private_file_response(attachment.file, attachment.original_name)
 
 
 @login_required

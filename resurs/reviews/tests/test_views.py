@@ -348,3 +348,49 @@ def test_staff_add_registry_people_to_the_pool(personas, client_for, assigned, d
     assert client.post(url, {"person": person.pk}).status_code == 404  # already an expert
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+def test_scoring_page_shows_the_whole_application_beside_the_sheet(personas, client_for, assigned):
+    mine = list(selectors.assignments_for_expert(personas.expert))
+    client = client_for(personas.expert)
+    body = client.get(reverse("reviews:review", args=[mine[0].pk])).content.decode()
+    assert 'data-testid="budget-table"' in body and 'data-testid="plan-table"' in body
+    assert "Работа координатора" in body and "Набор наставников" in body  # budget line, plan activity
+    assert 'data-testid="score-sheet"' in body
+    for criterion in assigned.call.criteria_scheme.criteria.all():
+        # every field has its label
+        assert f'for="id_score_{criterion.code}"' in body and f'for="id_comment_{criterion.code}"' in body
+    if len(mine) > 1:
+        assert f'data-hotkey="j" href="/reviews/assignments/{mine[1].pk}/"' in body
+
+
+def test_assignment_attachment_only_for_the_assigned_expert(personas, client_for, assigned, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from resurs.grants.models import Attachment
+
+    mine = selectors.assignments_for_expert(personas.expert).first()
+    attachment = Attachment(
+        application=mine.application, field_key="letters", original_name="Письмо.pdf", size=15
+    )
+    attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    url = reverse("reviews:assignment-attachment", args=[mine.pk, attachment.pk])
+    response = client_for(personas.expert).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    body = client_for(personas.expert).get(reverse("reviews:review", args=[mine.pk])).content.decode()
+    assert url in body
+    for user in (personas.staff, personas.outsider, personas.ngo_rep, personas.admin):
+        assert client_for(user).get(url).status_code == 404
+    # Another application's file through this assignment: 404.
+    other = Attachment.objects.create(
+        application=assigned.applications[-1]
+        if assigned.applications[-1].pk != mine.application_id
+        else assigned.applications[0],
+        field_key="letters",
+        original_name="чужое.pdf",
+        size=1,
+        file=attachment.file.name,
+    )
+    url = reverse("reviews:assignment-attachment", args=[mine.pk, other.pk])
+    assert client_for(personas.expert).get(url).status_code == 404
