@@ -55,3 +55,25 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// A table wider than the screen scrolls inside its .table-responsive box: the box is made reachable by keyboard
+// (Tab to it, then the arrow keys), as WCAG asks of a scrollable region; a box that fits is not a tab stop.
+function markScrollableBoxes() {
+  document.querySelectorAll(".table-responsive").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.dataset.scrollFocus = "";
+    } else if (!scrolls && "scrollFocus" in box.dataset) {
+      box.removeAttribute("tabindex");
+      delete box.dataset.scrollFocus;
+    }
+  });
+}
+markScrollableBoxes();
+document.addEventListener("htmx:load", markScrollableBoxes);
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(markScrollableBoxes, 150);
+});
