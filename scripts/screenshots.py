@@ -137,6 +137,9 @@ def shoot(
     from resurs.core.demo import DEMO_PASSWORD
 
     details = demo_pages()
+    # Every database read before the browser starts (Playwright's sync API runs an event loop, where Django
+    # refuses synchronous queries).
+    candidates_of = {username: persona_pages(username, details, limit * 2) for username in personas}
     index: list[str] = []
     sideways: list[str] = []
     with sync_playwright() as playwright:
@@ -144,7 +147,7 @@ def shoot(
             executable_path=CHROMIUM, args=["--no-sandbox", "--headless=new"]
         )
         for username in personas:
-            candidates = persona_pages(username, details, limit * 2)
+            candidates = candidates_of[username]
             allowed: list[str] | None = None  # learnt on the first width and language
             index.append(f"<h2>{html.escape(username)}</h2>")
             for language in languages:
