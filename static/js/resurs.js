@@ -77,3 +77,18 @@ window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(markScrollableBoxes, 150);
 });
+
+// <details data-open-wide>: a filter panel is open on a wide screen, where it sits beside the list, and folded on
+// a phone, where it would push the list below the fold — unless a filter is set, so the person sees what is applied.
+function foldOnPhones() {
+  const wide = window.matchMedia("(min-width: 992px)").matches;
+  document.querySelectorAll("details[data-open-wide]").forEach((panel) => {
+    const applied = [...panel.querySelectorAll("input, select, textarea")].some((field) => {
+      if (field.type === "checkbox" || field.type === "radio") return field.checked;
+      return !["hidden", "submit", "button"].includes(field.type) && field.value !== "";
+    });
+    panel.open = wide || applied;
+  });
+}
+foldOnPhones();
+window.matchMedia("(min-width: 992px)").addEventListener("change", foldOnPhones);
