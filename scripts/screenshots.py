@@ -73,6 +73,8 @@ def demo_pages() -> list[str]:
     from resurs.reviews.models import Assignment
 
     pages: list[str] = []
+    if event := Event.objects.filter(status="published").order_by("-starts_at").first():
+        pages += [f"/events/{event.pk}/", f"/events/{event.pk}/check-in/"]
     if call := _first(Call.objects.filter(status=CallStatus.OPEN)):
         pages += [call.get_absolute_url(), f"/grants/manage/calls/{call.slug}/"]
     if call := _first(Call.objects.filter(status=CallStatus.REVIEW)):
@@ -93,8 +95,6 @@ def demo_pages() -> list[str]:
         pages.append(f"/grants/applications/{application.pk}/{'edit/' if edit else ''}")
     if assignment := _first(Assignment.objects.filter(expert__user__username="expert", status="active")):
         pages.append(f"/reviews/assignments/{assignment.pk}/")
-    if event := Event.objects.filter(status="published").order_by("-starts_at").first():
-        pages += [f"/events/{event.pk}/", f"/events/{event.pk}/check-in/"]
     if course := _first(Course.objects.all()):
         pages.append(f"/learning/courses/{course.pk}/")
     if study := _first(Study.objects.filter(is_published=True)) or _first(Study.objects.all()):

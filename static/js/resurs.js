@@ -68,8 +68,24 @@ function markScrollableBoxes() {
       box.removeAttribute("tabindex");
       delete box.dataset.scrollFocus;
     }
+    showMoreSideways(box);
   });
 }
+
+// The edge of a sideways-scrolling table fades where more columns wait (resurs.css .fade-start/.fade-end), so a
+// person on a phone sees that the table goes on.
+function showMoreSideways(box) {
+  const rest = box.scrollWidth - box.clientWidth - Math.abs(box.scrollLeft);
+  box.classList.toggle("fade-start", Math.abs(box.scrollLeft) > 1);
+  box.classList.toggle("fade-end", rest > 1);
+}
+document.addEventListener(
+  "scroll",
+  (event) => {
+    if (event.target instanceof Element && event.target.matches(".table-responsive")) showMoreSideways(event.target);
+  },
+  { capture: true, passive: true },
+);
 markScrollableBoxes();
 document.addEventListener("htmx:load", markScrollableBoxes);
 let resizeTimer;
