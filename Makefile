@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: openapi install run serve migrate demo messages makemessages test lint format bench worker check-deploy clean
+.PHONY: openapi install run serve migrate demo messages makemessages test lint format bench worker check-deploy clean screenshots
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,6 +48,12 @@ worker: install
 test: messages
 	@bash scripts/ensure-chromium
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# PNGs of about 30 key pages per demo persona at 1366 and 390 px in Russian and English, into var/screenshots/
+# (SCREENSHOTS_ARGS="--personas ngo,expert --languages ru" narrows it).
+screenshots: messages demo
+	@bash scripts/ensure-chromium
+	$(BIN)/python scripts/screenshots.py $(SCREENSHOTS_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

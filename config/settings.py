@@ -9,6 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.env import env_bool, env_int, env_list, env_str
 from resurs.core.brand import DEFAULT_BRAND_COLOR, validated_brand_color
@@ -359,6 +360,8 @@ STATICFILES_DIRS += [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
 ]
+# A list filter's empty choice reads "All", not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = pgettext_lazy("filter choice", "All")
 BOOTSTRAP5 = {
     "set_placeholder": False,
     "required_css_class": "required",

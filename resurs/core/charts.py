@@ -198,7 +198,8 @@ def tile_map(
     peak = max((value for _label, regions in columns for _s, _n, value in regions), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'font-family="DejaVu Sans, sans-serif" font-size="9">'
+        f'font-family="DejaVu Sans, sans-serif" font-size="9">',
+        f"<title>{escape(title or unit)}</title>",  # its name for screen readers (role="img")
     ]
     if title:
         parts.append(f'<text x="{left}" y="16" font-size="12">{escape(title)}</text>')

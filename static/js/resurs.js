@@ -55,3 +55,56 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// A table wider than the screen scrolls inside its .table-responsive box: the box is made reachable by keyboard
+// (Tab to it, then the arrow keys), as WCAG asks of a scrollable region; a box that fits is not a tab stop.
+function markScrollableBoxes() {
+  document.querySelectorAll(".table-responsive").forEach((box) => {
+    const scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (scrolls && !box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.dataset.scrollFocus = "";
+    } else if (!scrolls && "scrollFocus" in box.dataset) {
+      box.removeAttribute("tabindex");
+      delete box.dataset.scrollFocus;
+    }
+    showMoreSideways(box);
+  });
+}
+
+// The edge of a sideways-scrolling table fades where more columns wait (resurs.css .fade-start/.fade-end), so a
+// person on a phone sees that the table goes on.
+function showMoreSideways(box) {
+  const rest = box.scrollWidth - box.clientWidth - Math.abs(box.scrollLeft);
+  box.classList.toggle("fade-start", Math.abs(box.scrollLeft) > 1);
+  box.classList.toggle("fade-end", rest > 1);
+}
+document.addEventListener(
+  "scroll",
+  (event) => {
+    if (event.target instanceof Element && event.target.matches(".table-responsive")) showMoreSideways(event.target);
+  },
+  { capture: true, passive: true },
+);
+markScrollableBoxes();
+document.addEventListener("htmx:load", markScrollableBoxes);
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(markScrollableBoxes, 150);
+});
+
+// <details data-open-wide>: a filter panel is open on a wide screen, where it sits beside the list, and folded on
+// a phone, where it would push the list below the fold — unless a filter is set, so the person sees what is applied.
+function foldOnPhones() {
+  const wide = window.matchMedia("(min-width: 992px)").matches;
+  document.querySelectorAll("details[data-open-wide]").forEach((panel) => {
+    const applied = [...panel.querySelectorAll("input, select, textarea")].some((field) => {
+      if (field.type === "checkbox" || field.type === "radio") return field.checked;
+      return !["hidden", "submit", "button"].includes(field.type) && field.value !== "";
+    });
+    panel.open = wide || applied;
+  });
+}
+foldOnPhones();
+window.matchMedia("(min-width: 992px)").addEventListener("change", foldOnPhones);
