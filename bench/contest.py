@@ -654,10 +654,15 @@ def fairness_skewed(scale: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="1 = 15,000 applications and 1,500 experts")
+    parser.add_argument(
+        "--scale",
+        default="full",
+        help="full (or 1) = 15,000 applications and 1,500 experts; small = 0.02; or a fraction such as 0.05",
+    )
     parser.add_argument("--skip-fairness", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's database")
     args = parser.parse_args()
+    args.scale = {"full": 1.0, "small": 0.02}.get(args.scale) or float(args.scale)
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not url.startswith("postgres"):
         sys.exit("bench/contest.py needs PostgreSQL: set DATABASE_URL=postgres://…")
