@@ -35,7 +35,7 @@ from resurs.reviews.assignment.diagnosis import (
     NO_REGIONAL_CANDIDATE,
     TOO_FEW_CANDIDATES,
 )
-from resurs.reviews.assignment.fairness import solve_fair
+from resurs.reviews.assignment.fairness import solve_maxmin
 from resurs.reviews.assignment.problem import Round, SparseCandidates
 from resurs.reviews.assignment.solver import Infeasible, check, solve
 from resurs.reviews.choices import (
@@ -461,13 +461,14 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             plain = solve(rnd)
             solution = plain
             if run.parameters.get("fairness"):
-                fair = solve_fair(rnd, plain=plain)
+                fair = solve_maxmin(rnd, plain=plain)
                 solution = fair.solution
                 diagnostics["fairness"] = {
                     "worst_plain": round(fair.worst_plain, 4),
-                    "worst_fair": round(fair.worst_fair, 4),
-                    "worst_upper_bound": round(fair.worst_upper_bound, 4),
+                    "worst_fair": round(fair.worst, 4),
+                    "worst_upper_bound": round(fair.upper_bound, 4),
                     "total_loss": round(fair.total_loss, 5),
+                    "exact": fair.exact,
                 }
         except Infeasible as error:
             diag = error.diagnosis
