@@ -259,7 +259,8 @@ def pool(request, slug: str):
         {
             "call": call,
             "tab": "pool",
-            "pool": selectors.pool_for_call(call),
+            # A national call invites 1,500 experts: a page at a time.
+            "page_obj": Paginator(selectors.pool_for_call(call), 50).get_page(request.GET.get("page")),
             "form": form,
             "crumbs": _crumbs(call, _("Expert pool")),
         },
