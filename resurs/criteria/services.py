@@ -259,7 +259,7 @@ def evaluations_submit_bulk(*, scheme: Scheme, subject_model, entries: list[tupl
             rows.append((evaluation, scores))
         Evaluation.objects.bulk_create(new, batch_size=2000)
         Evaluation.objects.bulk_update(
-            started, ["total", "overall_comment", "status", "submitted_at", "updated_at"], batch_size=2000
+            started, ["total", "overall_comment", "status", "submitted_at", "updated_at"], batch_size=200
         )
         CriterionScore.objects.filter(evaluation__in=started).delete()
         CriterionScore.objects.bulk_create(

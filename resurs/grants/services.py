@@ -1064,7 +1064,7 @@ def applications_screen_automatic(*, call: Call, actor) -> dict[str, int]:
         Application.objects.bulk_update(
             applications,
             ["status", "eligibility_checks", "screening_reason", "screened_by", "screened_at", "updated_at"],
-            batch_size=1000,
+            batch_size=200,  # small batches: PostgreSQL plans a long CASE per column in time that grows fast
         )
         audit_events_bulk(actor=actor, events=events)
         for application in refused:
@@ -1220,9 +1220,11 @@ def applications_decide_bulk(*, call: Call, actor, decisions: list[tuple[int, st
         Decision.objects.bulk_update(
             changed, ["outcome", "awarded_amount", "reason", "decided_by", "decided_at", "updated_at"]
         )
-        Application.objects.bulk_update(
-            list(applications.values()), ["status", "updated_at"], batch_size=2000
-        )
+        by_status: dict[str, list[int]] = {}
+        for pk, (outcome, _amount, _reason) in wanted.items():
+            by_status.setdefault(OUTCOME_STATUS[outcome], []).append(pk)
+        for status, ids in by_status.items():  # one UPDATE per outcome
+            Application.objects.filter(pk__in=ids).update(status=status, updated_at=now)
         audit_events_bulk(actor=actor, events=events)
     return len(events)
 
