@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resurs.core.audit import audit_event
+from resurs.core.audit import audit_event, audit_events_bulk
 from resurs.criteria.models import Criterion, CriterionScore, Evaluation, Scheme
 
 # The default scheme of a grant call: ten criteria, 0-10 each, with weights (staff may change them per call).
@@ -203,6 +203,97 @@ def _evaluation_store(*, evaluation, actor, scores, overall_comment, submit):
             changes={"total": evaluation.total, **saved},
         )
     return evaluation, errors
+
+
+def evaluations_submit_bulk(*, scheme: Scheme, subject_model, entries: list[tuple]) -> list[Evaluation]:
+    """Submit many evaluations at once: ``entries`` holds ``(evaluator, subject id, scores, overall comment)``.
+
+    The same records as ``evaluation_save(..., submit=True)`` per entry (scores, weighted total, status, the
+    audit event), all or nothing: when any entry is incomplete or out of range nothing is saved and
+    ``ValidationError`` maps ``"<evaluator id>:<subject id>"`` to that entry's messages. Drafts already started are
+    completed; a submitted evaluation cannot be submitted again.
+    """
+    criteria = list(scheme.criteria.all())
+    weight = sum((c.weight for c in criteria), Decimal(0))
+    subject_type = ContentType.objects.get_for_model(subject_model)
+    errors: dict[str, list[str]] = {}
+    for evaluator, subject_id, scores, _comment in entries:
+        for messages in _errors_of(criteria, scores, submitting=True).values():
+            errors.setdefault(f"{evaluator.pk}:{subject_id}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        existing = {
+            (e.evaluator_id, e.subject_id): e
+            for e in Evaluation.objects.select_for_update().filter(
+                scheme=scheme,
+                subject_type=subject_type,
+                subject_id__in=list({subject_id for _e, subject_id, _s, _c in entries}),
+                evaluator_id__in=list({evaluator.pk for evaluator, _s, _sc, _c in entries}),
+            )
+        }
+        now = timezone.now()
+        new, started, rows, events = [], [], [], []
+        for evaluator, subject_id, scores, comment in entries:
+            evaluation = existing.get((evaluator.pk, subject_id))
+            if evaluation is not None and evaluation.status == Evaluation.Status.SUBMITTED:
+                raise ValidationError(
+                    _("This evaluation has been submitted and can no longer be changed."),
+                    code="evaluation_submitted",
+                )
+            if evaluation is None:
+                evaluation = Evaluation(
+                    scheme=scheme, evaluator=evaluator, subject_type=subject_type, subject_id=subject_id
+                )
+                new.append(evaluation)
+            else:
+                started.append(evaluation)
+            total = sum((c.weight * Decimal(scores[c.code].score) for c in criteria), Decimal(0))
+            evaluation.total = (total / weight).quantize(Decimal("0.001")) if criteria else None
+            evaluation.overall_comment = comment
+            evaluation.status, evaluation.submitted_at, evaluation.updated_at = (
+                Evaluation.Status.SUBMITTED,
+                now,
+                now,
+            )
+            rows.append((evaluation, scores))
+        Evaluation.objects.bulk_create(new, batch_size=2000)
+        Evaluation.objects.bulk_update(
+            started, ["total", "overall_comment", "status", "submitted_at", "updated_at"], batch_size=200
+        )
+        CriterionScore.objects.filter(evaluation__in=started).delete()
+        CriterionScore.objects.bulk_create(
+            [
+                CriterionScore(
+                    evaluation=evaluation,
+                    criterion=c,
+                    score=scores[c.code].score,
+                    comment=scores[c.code].comment,
+                )
+                for evaluation, scores in rows
+                for c in criteria
+            ],
+            batch_size=5000,
+        )
+        for evaluation, scores in rows:
+            events.append(
+                (
+                    evaluation,
+                    "evaluation_submitted",
+                    {"total": evaluation.total, **{c.code: scores[c.code].score for c in criteria}},
+                    None,
+                )
+            )
+        for evaluator, evaluation_events in _by_actor(entries, events):
+            audit_events_bulk(actor=evaluator, events=evaluation_events)
+    return [evaluation for evaluation, _scores in rows]
+
+
+def _by_actor(entries, events):
+    groups: dict[int, tuple] = {}
+    for (evaluator, *_rest), event in zip(entries, events, strict=True):
+        groups.setdefault(evaluator.pk, (evaluator, []))[1].append(event)
+    return groups.values()
 
 
 class EvaluationIncomplete(ValidationError):

@@ -135,6 +135,17 @@ def organisation_has_overdue_reports(organisation) -> bool:
     ).exists()
 
 
+def organisations_with_overdue_reports(organisation_ids) -> set[int]:
+    """Which of the organisations have an overdue report on an earlier grant (one query for many)."""
+    return set(
+        GranteeReport.objects.filter(
+            agreement__application__organisation_id__in=list(organisation_ids),
+            status__in=[ReportStatus.DUE, ReportStatus.RETURNED],
+            due_on__lt=timezone.localdate(),
+        ).values_list("agreement__application__organisation_id", flat=True)
+    )
+
+
 def winners(call: Call) -> QuerySet[Application]:
     """Awarded applications of a call, for its public results."""
     return (

@@ -3,13 +3,12 @@
 Experts: their own active assignments and their own scores only. Staff of the call's centre: the assignments,
 scores with calibration, and the ranking of a call. The same selectors and access rules as the pages."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
-from resurs.core.api import ErrorOut, Id, Slug
+from resurs.core.api import ErrorOut, Id, LimitOffsetPagination, Slug
 from resurs.reviews import access, selectors
 
 router = Router(tags=["reviews"])
@@ -50,6 +49,14 @@ class StaffAssignmentOut(Schema):
     source: str
     affinity: float
     reason: str
+
+    @staticmethod
+    def resolve_application_number(obj) -> str:
+        return obj.application.number
+
+    @staticmethod
+    def resolve_expert(obj) -> str:
+        return str(obj.expert)
 
 
 class CallRankingRowOut(Schema):
@@ -110,23 +117,13 @@ def my_evaluation(request, assignment_id: Id):
 @router.get(
     "/calls/{slug}/assignments",
     response={200: list[StaffAssignmentOut], 403: ErrorOut},
-    summary="Assignments of a call (staff)",
+    summary="Assignments of a call (staff), paginated",
 )
+@paginate(LimitOffsetPagination)
 def call_assignments(request, slug: Slug):
+    """One page at a time (a national call has 45,000 active assignments)."""
     call = access.get_review_call_for_user(request.user, slug)
-    return [
-        StaffAssignmentOut(
-            id=a.pk,
-            application_id=a.application_id,
-            application_number=a.application.number,
-            expert_id=a.expert_id,
-            expert=str(a.expert),
-            source=a.source,
-            affinity=a.affinity,
-            reason=a.reason,
-        )
-        for a in selectors.active_assignments(call)
-    ]
+    return selectors.active_assignments(call)
 
 
 @router.get(

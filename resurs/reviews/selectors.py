@@ -179,17 +179,23 @@ def my_evaluation_map(user, assignments) -> dict[int, Evaluation]:
 
 
 def pool_for_call(call) -> QuerySet[CallExpert]:
+    """The call's invitations by the expert's name (the loads of one page come from ``active_loads``)."""
     return (
         CallExpert.objects.filter(call=call)
         .select_related("expert__person__region")
         .prefetch_related("expert__fields")
-        .annotate(
-            active=Count(
-                "expert__assignments",
-                filter=Q(expert__assignments__call=call, expert__assignments__status="active"),
-            )
-        )
         .order_by("expert__person__last_name", "pk")
+    )
+
+
+def active_loads(call, expert_ids) -> dict[int, int]:
+    """Active assignments of the call per expert, for the given experts only (one grouped query)."""
+    return dict(
+        Assignment.objects.filter(call=call, status=AssignmentStatus.ACTIVE, expert_id__in=list(expert_ids))
+        .order_by()  # no default ordering: it would join the experts and applications into the grouping
+        .values("expert_id")
+        .annotate(n=Count("pk"))
+        .values_list("expert_id", "n")
     )
 
 
@@ -214,7 +220,8 @@ def active_assignments(call) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(call=call, status=AssignmentStatus.ACTIVE)
         .select_related("expert__person", "application")
-        .order_by("application__number", "application_id", "-affinity")
+        # By application id: a call's numbers follow it (see grants' reference numbers), without a join to sort.
+        .order_by("application_id", "-affinity", "pk")
     )
 
 

@@ -4,7 +4,7 @@ awards. Keyword-only arguments; every state change that matters is audit-logged.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from resurs.accounts.access import has_role
 from resurs.accounts.choices import Role
 from resurs.accounts.services import role_grant
-from resurs.core.audit import audit_event
+from resurs.core.audit import audit_event, audit_events_bulk
 from resurs.core.jobs import job_create, job_fail, job_finish, job_progress, job_start
 from resurs.criteria import services as criteria_services
 from resurs.criteria.models import Evaluation
 from resurs.grants import selectors as grants_selectors
 from resurs.grants import services as grants_services
+from resurs.grants.models import Application
 from resurs.reviews import selectors
 from resurs.reviews.affinity import Side, model_for
 from resurs.reviews.assignment.diagnosis import (
@@ -34,7 +35,7 @@ from resurs.reviews.assignment.diagnosis import (
     NO_REGIONAL_CANDIDATE,
     TOO_FEW_CANDIDATES,
 )
-from resurs.reviews.assignment.fairness import solve_fair
+from resurs.reviews.assignment.fairness import solve_maxmin
 from resurs.reviews.assignment.problem import Round, SparseCandidates
 from resurs.reviews.assignment.solver import Infeasible, check, solve
 from resurs.reviews.choices import (
@@ -460,13 +461,14 @@ def assignment_run_execute(*, run: AssignmentRun) -> AssignmentRun:
             plain = solve(rnd)
             solution = plain
             if run.parameters.get("fairness"):
-                fair = solve_fair(rnd, plain=plain)
+                fair = solve_maxmin(rnd, plain=plain)
                 solution = fair.solution
                 diagnostics["fairness"] = {
                     "worst_plain": round(fair.worst_plain, 4),
-                    "worst_fair": round(fair.worst_fair, 4),
-                    "worst_upper_bound": round(fair.worst_upper_bound, 4),
+                    "worst_fair": round(fair.worst, 4),
+                    "worst_upper_bound": round(fair.upper_bound, 4),
                     "total_loss": round(fair.total_loss, 5),
+                    "exact": fair.exact,
                 }
         except Infeasible as error:
             diag = error.diagnosis
@@ -721,6 +723,122 @@ def dispersion_check(*, application, actor=None) -> Assignment | None:
     )
     audit_event(actor=actor, obj=third, action="third_expert_assigned", data={"totals": totals})
     return third
+
+
+def reviews_submit_bulk(*, call, reviews: list[tuple[Assignment, dict, str]]) -> list[Assignment]:
+    """Many experts submit their scores at once: ``reviews`` holds ``(assignment, scores, overall comment)`` with
+    scores as criteria ``ScoreInput`` by criterion code, each submitted as the assignment's expert.
+
+    The same records as ``review_save(..., submit=True)`` per review followed by its dispersion check (see
+    ``dispersion_check_bulk``); all or nothing. Returns the third experts assigned.
+    """
+    if call_review_for(call).is_closed:
+        raise ReviewsError(_("Scoring of this call is closed."))
+    if call.criteria_scheme_id is None:
+        raise ReviewsError(_("The call has no criteria yet; staff must choose them first."))
+    for assignment, _scores, _comment in reviews:
+        if assignment.call_id != call.pk or assignment.status != AssignmentStatus.ACTIVE:
+            raise PermissionDenied
+    with transaction.atomic():
+        criteria_services.evaluations_submit_bulk(
+            scheme=call.criteria_scheme,
+            subject_model=Application,
+            entries=[(a.expert.user, a.application_id, scores, comment) for a, scores, comment in reviews],
+        )
+        # Each application's check runs as the expert whose review came last (who would have triggered it).
+        actors = {a.application_id: a.expert.user for a, _s, _c in reviews}
+        return dispersion_check_bulk(call=call, application_ids=set(actors), actors=actors)
+
+
+@transaction.atomic
+def dispersion_check_bulk(
+    *, call, application_ids, actor=None, actors: dict | None = None
+) -> list[Assignment]:
+    """``dispersion_check`` for many applications of a call, in the order of their ids: the pool, the loads and
+    the conflicts are read once (the affinity of each application to its candidates is computed as there, over
+    the same candidates, so the same expert is chosen). Returns the third experts assigned."""
+    ids = sorted(set(application_ids))
+    already = set(
+        Assignment.objects.filter(
+            call=call, application_id__in=ids, source=AssignmentSource.THIRD_EXPERT
+        ).values_list("application_id", flat=True)
+    )
+    totals: dict[int, list[float]] = defaultdict(list)
+    for subject_id, total in (
+        selectors.evaluations_for_call(call)
+        .filter(subject_id__in=ids, status=Evaluation.Status.SUBMITTED, total__isnull=False)
+        .order_by("-updated_at", "-pk")  # as ``dispersion_check`` reads them: the latest first
+        .values_list("subject_id", "total")
+    ):
+        totals[subject_id].append(float(total))
+    threshold = float(call.score_threshold)
+    spread = [
+        pk
+        for pk in ids
+        if pk not in already and len(totals[pk]) >= 2 and max(totals[pk]) - min(totals[pk]) > threshold
+    ]
+    if not spread:
+        return []
+    applications = list(
+        grants_selectors.applications_for_review(call).filter(pk__in=spread).prefetch_related("form_version")
+    )
+    applications.sort(key=lambda a: a.pk)
+    busy = Counter(
+        Assignment.objects.filter(call=call, status=AssignmentStatus.ACTIVE).values_list(
+            "expert_id", flat=True
+        )
+    )
+    taken: dict[int, set[int]] = defaultdict(set)
+    for application_id, expert_id in Assignment.objects.filter(
+        application_id__in=spread, status=AssignmentStatus.ACTIVE
+    ).values_list("application_id", "expert_id"):
+        taken[application_id].add(expert_id)
+    for application_id, expert_id in ConflictDeclaration.objects.filter(
+        application_id__in=spread
+    ).values_list("application_id", "expert_id"):
+        taken[application_id].add(expert_id)
+    invitations = list(
+        CallExpert.objects.filter(call=call, status=InvitationStatus.ACCEPTED, expert__is_available=True)
+        .select_related("expert__person", "expert__user")
+        .prefetch_related("expert__fields", "expert__regions")
+        .order_by("pk")
+    )
+    review = call_review_for(call)
+    model = model_for("weighted", review.weights)
+    app_sides, expert_sides = _sides(call, applications, [i.expert for i in invitations])
+    rows, events = [], []
+    for application, app_side in zip(applications, app_sides, strict=True):
+        candidates = [
+            j
+            for j, i in enumerate(invitations)
+            if i.expert_id not in taken[application.pk] and busy[i.expert_id] < i.effective_max_load
+        ]
+        if not candidates:
+            continue
+        row = model.matrix([app_side], [expert_sides[j] for j in candidates])[0]
+        best = int(np.argmax(row))
+        invitation = invitations[candidates[best]]
+        busy[invitation.expert_id] += 1
+        values = totals[application.pk]
+        third = Assignment(
+            call=call,
+            application=application,
+            expert=invitation.expert,
+            source=AssignmentSource.THIRD_EXPERT,
+            reason=_("Totals %(low).2f and %(high).2f differ by more than %(threshold)s")
+            % {"low": min(values), "high": max(values), "threshold": call.score_threshold},
+            affinity=float(row[best]),
+            explanation=model.explain(0, best),
+        )
+        rows.append(third)
+        events.append(((actors or {}).get(application.pk, actor), third, {"totals": values}))
+    Assignment.objects.bulk_create(rows)
+    by_actor: dict = defaultdict(list)
+    for who, third, data in events:
+        by_actor[who].append((third, "third_expert_assigned", None, data))
+    for who, actor_events in by_actor.items():
+        audit_events_bulk(actor=who, events=actor_events)
+    return rows
 
 
 @transaction.atomic

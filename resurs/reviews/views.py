@@ -285,13 +285,18 @@ def pool(request, slug: str):
             )
         messages.success(request, _("Invitations sent."))
         return HttpResponseRedirect(reverse("reviews:pool", args=[slug]))
+    # A national call invites 1,500 experts: a page at a time, with the loads of that page's experts only.
+    page = Paginator(selectors.pool_for_call(call), 50).get_page(request.GET.get("page"))
+    loads = selectors.active_loads(call, [inv.expert_id for inv in page.object_list])
+    for inv in page.object_list:
+        inv.active = loads.get(inv.expert_id, 0)
     return render(
         request,
         "reviews/pool.html",
         {
             "call": call,
             "tab": "pool",
-            "pool": selectors.pool_for_call(call),
+            "page_obj": page,
             "form": form,
             "crumbs": _crumbs(call, _("Expert pool")),
         },

@@ -1,0 +1,128 @@
+"""The bulk scoring path (a national contest's 45,000 scores) gives what one ``review_save`` per review gives."""
+
+from __future__ import annotations
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from resurs.criteria.models import Evaluation
+from resurs.criteria.services import ScoreInput
+from resurs.reviews import services
+from resurs.reviews.models import Assignment
+from resurs.reviews.tests.factories import full_scores, review_round
+
+pytestmark = pytest.mark.django_db
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _reviews(call):
+    """Each active assignment with its scores: application 0's experts far apart (a third expert follows)."""
+    assignments = list(
+        Assignment.objects.filter(call=call, status="active")
+        .select_related("expert__user")
+        .order_by("application_id", "pk")
+    )
+    first_app = assignments[0].application_id
+    rows, seen = [], {}
+    for a in assignments:
+        position = seen.setdefault(a.application_id, 0)
+        seen[a.application_id] += 1
+        value = (2 if position == 0 else 9) if a.application_id == first_app else 6 + position % 2
+        rows.append((a, full_scores(call, value), f"отзыв {a.pk}"))
+    return rows
+
+
+def _state(call):
+    evaluations = sorted(
+        (
+            e.evaluator_id,
+            e.subject_id,
+            e.status,
+            e.total,
+            e.overall_comment,
+            tuple(
+                sorted((s.criterion.code, s.score, s.comment) for s in e.scores.select_related("criterion"))
+            ),
+        )
+        for e in Evaluation.objects.filter(scheme=call.criteria_scheme)
+    )
+    assignments = sorted(
+        (a.application_id, a.expert_id, a.source, a.status, round(a.affinity, 6), a.reason)
+        for a in Assignment.objects.filter(call=call)
+    )
+    events = sorted(
+        (e.object_pk, e.additional_data.get("event"), str(e.changes), e.actor_id, str(e.additional_data))
+        for e in LogEntry.objects.filter(
+            additional_data__event__in=["evaluation_submitted", "third_expert_assigned"]
+        )
+    )
+    return evaluations, assignments, events
+
+
+def _run_and_roll_back(work, call):
+    """Run ``work``, read the state, undo everything (so both paths start from the same round)."""
+    try:
+        with transaction.atomic():
+            work()
+            state = _state(call)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return state
+
+
+def test_bulk_scoring_equals_one_review_at_a_time(personas, django_capture_on_commit_callbacks):
+    rnd = review_round(personas, n_apps=4, n_experts=5, k=2, max_load=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_run_start(call=rnd.call, actor=personas.staff)
+    call = rnd.call
+
+    def one_by_one():
+        for assignment, scores, comment in _reviews(call):
+            services.review_save(
+                assignment=assignment,
+                actor=assignment.expert.user,
+                scores=scores,
+                overall_comment=comment,
+                submit=True,
+            )
+
+    def bulk():
+        thirds = services.reviews_submit_bulk(call=call, reviews=_reviews(call))
+        assert len(thirds) == 1
+
+    expected = _run_and_roll_back(one_by_one, call)
+    got = _run_and_roll_back(bulk, call)
+    # Same evaluations, scores, totals, third expert (same expert, affinity and reason) — the audit entries are
+    # compared without the evaluation ids, which differ between the two runs.
+    assert got[0] == expected[0]
+    assert got[1] == expected[1]
+    assert sorted(e[1:] for e in got[2]) == sorted(e[1:] for e in expected[2])
+    assert len(got[2]) == len(got[0]) + 1
+    assert any(a[2] == "third_expert" for a in got[1])
+
+
+def test_bulk_scoring_is_all_or_nothing(personas, django_capture_on_commit_callbacks):
+    rnd = review_round(personas, n_apps=2, n_experts=3, k=2, max_load=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_run_start(call=rnd.call, actor=personas.staff)
+    reviews = _reviews(rnd.call)
+    bad = dict(reviews[-1][1])
+    code = next(iter(bad))
+    bad[code] = ScoreInput(99, "")
+    reviews[-1] = (reviews[-1][0], bad, "")
+    with pytest.raises(ValidationError) as error:
+        services.reviews_submit_bulk(call=rnd.call, reviews=reviews)
+    assert f"{reviews[-1][0].expert.user_id}:{reviews[-1][0].application_id}" in error.value.message_dict
+    assert not Evaluation.objects.filter(scheme=rnd.call.criteria_scheme).exists()
+    # An ended assignment cannot be scored.
+    ended = reviews[0][0]
+    ended.status = "declined"
+    ended.save(update_fields=["status"])
+    with pytest.raises(PermissionDenied):
+        services.reviews_submit_bulk(call=rnd.call, reviews=[(ended, full_scores(rnd.call, 5), "")])
