@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from resurs.registry.imports.service import import_batch_rejected_preview
+from resurs.registry.imports.service import import_batch_rejected_preview, import_batch_warnings_preview
 from resurs.registry.models import ImportBatch, ImportMapping, Organisation
 from resurs.registry.tests.test_import import GOOD_ROWS, HEADER, csv_bytes, inn
 
@@ -79,7 +79,11 @@ def test_upload_map_and_run_shows_counts_and_rejected_rows(
     personas, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(personas.staff)
-    rows = [*GOOD_ROWS, ["Фонд из ниоткуда", inn(6), "", "Атлантида", "2011-01-01", ""]]
+    rows = [
+        *GOOD_ROWS,
+        ["Фонд из ниоткуда", inn(6), "", "Атлантида", "2011-01-01", ""],
+        ["Фонд с опечаткой", inn(7)[:-1] + str((int(inn(7)[-1]) + 1) % 10), "", "Москва", "", ""],
+    ]
     response = upload(client, csv_bytes(rows))
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
@@ -96,21 +100,28 @@ def test_upload_map_and_run_shows_counts_and_rejected_rows(
         )
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     batch.refresh_from_db()
-    assert (batch.status, batch.created_count, batch.rejected_count) == ("done", 3, 1)
-    assert batch.job.status == "done" and batch.job.result["created"] == 3
+    assert (batch.status, batch.created_count, batch.rejected_count, batch.warning_count) == ("done", 4, 1, 1)
+    assert batch.job.status == "done" and batch.job.result["created"] == 4
     assert ImportMapping.objects.get(name="Партнёры").columns["inn"] == ["ИНН"]
 
     page = client.get(batch.get_absolute_url()).content.decode()
     [rejected] = import_batch_rejected_preview(batch)
-    assert rejected["row"] == "5" and "Атлантида" in rejected["reason"]
+    assert rejected["row"] == "6" and "7700000071" in rejected["reason"]
     assert escape(rejected["reason"]) in page
+    [warned] = import_batch_warnings_preview(batch)
+    assert warned["row"] == "5" and escape(warned["reason"]) in page
+    assert "Атлантида" in page and 'data-testid="unmapped-region"' in page
+    warnings = client.get(reverse("registry:import-warnings", args=[batch.pk]))
+    assert "Атлантида" in b"".join(warnings.streaming_content).decode("utf-8")
+    unmapped = client.get(reverse("registry:import-unmapped", args=[batch.pk]))
+    assert "Атлантида,1" in b"".join(unmapped.streaming_content).decode("utf-8")
     download = client.get(reverse("registry:import-rejected", args=[batch.pk]))
     assert download.status_code == 200
     body = b"".join(download.streaming_content).decode("utf-8")
     assert rejected["reason"] in body
     # the finished status partial stops polling
     partial = client.get(batch.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in partial and 'data-testid="count-created">3<' in partial
+    assert "hx-trigger" not in partial and 'data-testid="count-created">4<' in partial
 
 
 @time_machine.travel(TODAY)
