@@ -91,9 +91,13 @@ class References:
                     self.regions_by_key.setdefault(_region_key(name), region.pk)
         self.legal_forms = dict(LegalForm.objects.values_list("code", "pk"))
         # OKOPF names map to their codes ("Фонды" → 70400), so a column of names imports as well as one of codes.
-        self.legal_form_names = {
-            _name_key(name): code for code, name in LegalForm.objects.values_list("code", "name")
-        }
+        self.legal_form_names: dict[str, str] = {}
+        stems: dict[str, set[str]] = {}
+        for code, name in LegalForm.objects.values_list("code", "name"):
+            self.legal_form_names[_name_key(name)] = code
+            stems.setdefault(_stem_key(name), set()).add(code)
+        # "Фонд", "Общественная организация": the singular (or another ending) of one reference name.
+        self.legal_form_stems = {stem: codes.pop() for stem, codes in stems.items() if len(codes) == 1}
         self.okved = dict(OkvedCode.objects.values_list("code", "pk"))
         self._region_memo: dict[str, int | None] = {}
         self._fields_memo: dict[str, set[int]] = {}
@@ -110,7 +114,8 @@ class References:
             code = code[:-2]
         if code in self.legal_forms:
             return code
-        return self.legal_form_names.get(_name_key(str(value)))
+        text = str(value)
+        return self.legal_form_names.get(_name_key(text)) or self.legal_form_stems.get(_stem_key(text))
 
     def region(self, value) -> int | None:
         text = str(value).strip()
@@ -140,6 +145,10 @@ class References:
 
 def _name_key(text: str) -> str:
     return " ".join(re.findall(r"[a-zа-я0-9]+", text.lower().replace("ё", "е")))
+
+
+def _stem_key(text: str) -> str:
+    return " ".join(word[:4] for word in _name_key(text).split())
 
 
 def _status(text: str) -> str | None:

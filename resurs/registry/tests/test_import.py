@@ -344,28 +344,30 @@ def test_a_large_import_writes_on_writer_connections_with_the_same_result(requir
     registered = OrganisationFactory(inn=inn(100), ogrn=ogrn(100))
     header = [*HEADER, "ОКВЭД"]
     rows = [[f"Фонд номер {n}", inn(n), ogrn(n), "Москва", "2012-04-01", "", "85.41"] for n in range(1, 41)]
-    rows[3][3] = "Атлантида"  # row 5, rejected while reading
+    rows[3][3] = "Атлантида"  # row 5, imported with a warning
     rows[22][1] = inn(2)  # row 24, rejected while reading: the INN of row 3
     rows[22][2] = ""
     rows[29][2] = ogrn(
         100
     )  # row 31, rejected while writing: the OGRN of another organisation in the registry
-    rows[37][4] = "2031-01-01"  # row 39, rejected while reading
+    rows[37][4] = "2031-01-01"  # row 39, imported with a warning
     content = csv_bytes(rows, header=header)
     batch = import_batch_create(upload=ContentFile(content, name="big.csv"), file_name="big.csv")
     batch = import_batch_configure(batch=batch, columns={**batch.columns, "okved_code": ["ОКВЭД"]})
     assert service._can_pipeline(40)
     counts = import_batch_run(batch, chunk_rows=4)
-    assert counts.as_dict() == {"total": 40, "created": 36, "updated": 0, "unchanged": 0, "rejected": 4}
-    assert Organisation.objects.exclude(pk=registered.pk).count() == 36
+    assert counts.as_dict() == {"total": 40, "created": 38, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert Organisation.objects.exclude(pk=registered.pk).count() == 38
     from resurs.registry.imports.rows import References
 
     field_ids = References().fields_for_okved("85.41")
     assert field_ids
     for field in Field.objects.filter(pk__in=field_ids):
-        assert field.organisations.count() == 36
+        assert field.organisations.count() == 38
     batch.refresh_from_db()
-    assert [int(row["row"]) for row in import_batch_rejected_preview(batch)] == [5, 24, 31, 39]
+    assert [int(row["row"]) for row in import_batch_rejected_preview(batch)] == [24, 31]
+    assert [int(row["row"]) for row in import_batch_warnings_preview(batch)] == [5, 39]
+    assert Organisation.objects.get(inn=inn(1)).sources["name"] == {"b": batch.pk, "d": "2026-11-26"}
     again = import_batch_create(upload=ContentFile(content, name="big.csv"), file_name="big.csv")
     again = import_batch_configure(batch=again, columns={**again.columns, "okved_code": ["ОКВЭД"]})
-    assert import_batch_run(again, chunk_rows=4).as_dict()["unchanged"] == 36
+    assert import_batch_run(again, chunk_rows=4).as_dict()["unchanged"] == 38
