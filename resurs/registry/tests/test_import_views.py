@@ -179,3 +179,78 @@ def test_import_list_query_count(personas, client_for, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         response = client.get(reverse("registry:import-list"))
     assert response.status_code == 200 and len(response.context["batches"]) == 5
+
+
+def _conflict(staff):
+    """An organisation whose city was entered by hand, and an import that brings another city."""
+    from django.core.files.base import ContentFile
+
+    from resurs.registry.imports.service import import_batch_configure, import_batch_create, import_batch_run
+    from resurs.registry.services import organisation_update
+    from resurs.registry.tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(name="Фонд «Опора»", inn=inn(31), ogrn="", city="")
+    organisation_update(organisation=org, actor=staff, data={"city": "Химки"})
+    content = csv_bytes([["Фонд «Опора»", inn(31), "Москва"]], header=["Наименование", "ИНН", "Город"])
+    batch = import_batch_create(upload=ContentFile(content, name="list.csv"), file_name="list.csv")
+    import_batch_run(import_batch_configure(batch=batch, columns=batch.columns))
+    return org, batch
+
+
+@time_machine.travel(TODAY)
+def test_staff_decide_a_conflict_on_the_conflicts_page_and_others_cannot(
+    personas, client_for, django_assert_max_num_queries
+):
+    from resurs.registry.models import ImportConflict
+
+    org, batch = _conflict(personas.staff)
+    conflict = ImportConflict.objects.get()
+    url = reverse("registry:import-conflicts")
+    decide = reverse("registry:import-conflict-decide", args=[conflict.pk])
+    for name, user in personas.all().items():
+        if name not in STAFF_PERSONAS:
+            client = client_for(user)
+            assert client.get(url).status_code == 403
+            assert client.post(decide, {"decision": "accept"}).status_code == 403
+    assert ImportConflict.objects.get().status == "open"
+
+    staff = client_for(personas.staff)
+    with django_assert_max_num_queries(12):
+        page = staff.get(url, {"batch": batch.pk}).content.decode()
+    assert "Химки" in page and "Москва" in page and "entered by hand" in page
+    profile = staff.get(org.get_absolute_url()).content.decode()
+    assert 'data-testid="org-sources"' in profile and "Entered by hand by" in profile
+    partial = staff.post(decide, {"decision": "accept"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="conflict-decision"' in partial and "Accepted" in partial
+    org.refresh_from_db()
+    assert org.city == "Москва" and org.sources["city"]["b"] == batch.pk
+    profile = staff.get(org.get_absolute_url()).content.decode()
+    assert "list.csv" in profile and "confirmed by" in profile
+    assert "Nothing to decide." in staff.get(url).content.decode()
+
+
+@time_machine.travel(TODAY)
+def test_the_mapping_page_reports_unmapped_values_and_checks_another_mapping(personas, client_for):
+    from pathlib import Path
+
+    content = (Path(__file__).parent / "fixtures" / "foundations.csv").read_bytes()
+    client = client_for(personas.staff)
+    response = upload(client, content, "foundations.csv")
+    batch = ImportBatch.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="unmapped-status"' in page and "Сведения уточняются" in page
+    assert 'data-testid="unmapped-columns"' in page and ">okopf<" in page
+    # Checking the names column instead: the names match except one, and nothing is imported.
+    data = {
+        "col_name": "name",
+        "col_ogrn": "ogrn",
+        "col_status": "status",
+        "col_region": "region",
+        "col_legal_form_code": "okopf",
+        "check": "1",
+    }
+    page = client.post(reverse("registry:import-mapping", args=[batch.pk]), data).content.decode()
+    assert "Фонды поддержки" in page and ">okopf_id<" in page
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UPLOADED and batch.columns["legal_form_code"] == ["okopf"]
+    assert Organisation.objects.filter(ogrn__startswith="11277").count() == 0
