@@ -46,7 +46,7 @@ from resurs.registry.models import ImportBatch, ImportConflict, ImportMapping, O
 
 CHUNK_ROWS = 5000
 ANALYZE_AFTER = 10_000
-CHECK_ROWS = 20_000  # rows the mapping page reads to show what would be rejected, warned about and unmapped
+CHECK_ROWS = 10_000  # rows the mapping page reads to show what would be rejected, warned about and unmapped
 REPORT_VALUES = 500  # distinct unmapped values kept per column in a batch's report
 _COMPARED = (
     "name",
