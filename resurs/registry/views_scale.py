@@ -26,7 +26,7 @@ from resurs.core.models import Job
 from resurs.registry.choices import ConflictStatus, DuplicateKind
 from resurs.registry.dedup import MergeError, duplicate_dismiss, organisation_merge
 from resurs.registry.forms_scale import ImportMappingForm, ImportUploadForm, MergeForm
-from resurs.registry.imports.mapping import columns_for_headers
+from resurs.registry.imports.mapping import columns_for_headers, labelled
 from resurs.registry.imports.reading import ImportFileError
 from resurs.registry.imports.service import (
     builtin_mapping_ensure,
@@ -153,6 +153,7 @@ def import_detail(request, pk: int):
         "job": batch.job,
         "rejected": import_batch_rejected_preview(batch) if batch.status == ImportBatch.Status.DONE else [],
         "warned": import_batch_warnings_preview(batch) if batch.status == ImportBatch.Status.DONE else [],
+        "unmapped": labelled((batch.report or {}).get("unmapped", {})),
         "crumbs": _crumbs((_("Import"), "/registry/imports/"), (batch.file_name, None)),
     }
     return render_page(

@@ -159,3 +159,11 @@ def missing_mandatory(columns: dict[str, list[str]]) -> list[str]:
     if not any(columns.get(key) for key in IDENTIFIER_KEYS):
         problems.append(str(_("Choose the column that holds the INN or the OGRN (at least one of them).")))
     return problems
+
+
+def labelled(unmapped: dict) -> dict:
+    """A stored report's unmapped values with each target's label in the current language."""
+    labels = {target.key: str(target.label) for target in TARGETS}
+    return {
+        key: {**entry, "label": labels.get(key, entry.get("label", key))} for key, entry in unmapped.items()
+    }

@@ -37,6 +37,7 @@ from resurs.registry.imports.mapping import (
     TARGETS,
     columns_for_headers,
     guess_columns,
+    labelled,
     missing_mandatory,
     unmapped_headers,
 )
@@ -865,7 +866,7 @@ def import_batch_check(
 def unmapped_report_rows(batch: ImportBatch) -> list[list]:
     """The batch's unmapped values as rows of a CSV: target, columns, value, rows."""
     rows = [[_("Field"), _("Columns"), _("Value"), _("Rows")]]
-    for entry in (batch.report or {}).get("unmapped", {}).values():
+    for entry in labelled((batch.report or {}).get("unmapped", {})).values():
         for value, count in entry["values"]:
             rows.append([entry["label"], ", ".join(entry["columns"]), value, count])
     for column in (batch.report or {}).get("unmapped_columns", []):
