@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from resurs.core.files import local_path
@@ -865,7 +865,7 @@ def import_batch_check(
 
 def unmapped_report_rows(batch: ImportBatch) -> list[list]:
     """The batch's unmapped values as rows of a CSV: target, columns, value, rows."""
-    rows = [[_("Field"), _("Columns"), _("Value"), _("Rows")]]
+    rows = [[_("Field"), _("Columns"), pgettext("cell value", "Value"), _("Rows")]]
     for entry in labelled((batch.report or {}).get("unmapped", {})).values():
         for value, count in entry["values"]:
             rows.append([entry["label"], ", ".join(entry["columns"]), value, count])
