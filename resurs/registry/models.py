@@ -170,7 +170,8 @@ class Organisation(TimeStampedModel):
         blank=True,
         help_text=_(
             "Where each field's value came from: {field: {'b': import batch id, 'd': date}} for imports, "
-            "{field: {'m': user id, 'd': date}} for values entered by hand."
+            "{field: {'m': user id, 'd': date}} for values entered by hand; '*' for every value of the import "
+            "that created the record."
         ),
     )
     merged_into = models.ForeignKey(
@@ -225,6 +226,12 @@ class Organisation(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def source_of(self, field: str) -> dict | None:
+        """Where the value of ``field`` came from: its own entry, else the import that created the record
+        (``"*"``: every value it brought), else None (entered before sources were kept)."""
+        sources = self.sources or {}
+        return sources.get(field) or sources.get("*")
 
     @property
     def founding_year(self) -> int | None:

@@ -492,7 +492,7 @@ def organisation_sources(organisation: Organisation) -> list[dict]:
         rows.append(
             {
                 "field": field,
-                "label": _field_label(field),
+                "label": _("Values when the record was created") if field == "*" else _field_label(field),
                 "batch": batch,
                 "batch_id": source.get("b"),
                 "user": users.get(source.get("m")),
@@ -501,5 +501,5 @@ def organisation_sources(organisation: Organisation) -> list[dict]:
             }
         )
     order = [f.name for f in Organisation._meta.concrete_fields]
-    rows.sort(key=lambda row: order.index(row["field"]) if row["field"] in order else len(order))
+    rows.sort(key=lambda row: order.index(row["field"]) if row["field"] in order else -1)
     return rows

@@ -379,7 +379,7 @@ class _Runner:
             _copy_create([parsed for _line, _row, parsed in creates], now=self.now, source=source)
         elif creates:
             organisations = [
-                Organisation(**parsed.values, sources=_sources_of(parsed.values, source), created_at=self.now)
+                Organisation(**parsed.values, sources={"*": source}, created_at=self.now)
                 for _l, _r, parsed in creates
             ]
             Organisation.objects.bulk_create(organisations, batch_size=CHUNK_ROWS)
@@ -452,6 +452,8 @@ def _copy_create(rows: list[ParsedRow], *, now: dt.datetime, source: dict) -> No
     names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
     attnames = [f.attname for f in columns]
     through = Organisation.fields.through
+    # Every value of a new record comes from this batch: one entry for all ("*"), the same text for every row.
+    defaults["sources"] = json.dumps({"*": source})
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
@@ -460,12 +462,7 @@ def _copy_create(rows: list[ParsedRow], *, now: dt.datetime, source: dict) -> No
         raw = cursor.cursor
         with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for pk, parsed in zip(ids, rows, strict=True):
-                values = {
-                    **defaults,
-                    **parsed.values,
-                    "id": pk,
-                    "sources": json.dumps(_sources_of(parsed.values, source)),
-                }
+                values = {**defaults, **parsed.values, "id": pk}
                 copy.write_row([values[name] for name in attnames])
         links = [
             (pk, field_id) for pk, parsed in zip(ids, rows, strict=True) for field_id in parsed.field_ids

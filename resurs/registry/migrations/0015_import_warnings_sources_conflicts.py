@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='organisation',
             name='sources',
-            field=models.JSONField(blank=True, default=dict, help_text="Where each field's value came from: {field: {'b': import batch id, 'd': date}} for imports, {field: {'m': user id, 'd': date}} for values entered by hand.", verbose_name='sources of the values'),
+            field=models.JSONField(blank=True, default=dict, help_text="Where each field's value came from: {field: {'b': import batch id, 'd': date}} for imports, {field: {'m': user id, 'd': date}} for values entered by hand; '*' for every value of the import that created the record.", verbose_name='sources of the values'),
         ),
         migrations.AlterField(
             model_name='organisation',

@@ -367,7 +367,7 @@ def test_a_large_import_writes_on_writer_connections_with_the_same_result(requir
     batch.refresh_from_db()
     assert [int(row["row"]) for row in import_batch_rejected_preview(batch)] == [24, 31]
     assert [int(row["row"]) for row in import_batch_warnings_preview(batch)] == [5, 39]
-    assert Organisation.objects.get(inn=inn(1)).sources["name"] == {"b": batch.pk, "d": "2026-11-26"}
+    assert Organisation.objects.get(inn=inn(1)).source_of("name") == {"b": batch.pk, "d": "2026-11-26"}
     again = import_batch_create(upload=ContentFile(content, name="big.csv"), file_name="big.csv")
     again = import_batch_configure(batch=again, columns={**again.columns, "okved_code": ["ОКВЭД"]})
     assert import_batch_run(again, chunk_rows=4).as_dict()["unchanged"] == 38

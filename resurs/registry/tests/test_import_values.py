@@ -250,13 +250,13 @@ def _a_short_name_never_replaces_the_full_one_and_conflicts_are_decided(staff):
     full = "НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ «АНДРЕЕВСКИЙ ФОНД ПОДДЕРЖКИ СЕЛЬСКИХ ХРАМОВ»"
     first, _counts = run(upload(names_file(full, ogrn, Город="Москва"), "egrul.csv"))
     org = Organisation.objects.get(ogrn=ogrn)
-    assert org.sources["name"] == {"b": first.pk, "d": "2026-11-26"}
+    assert org.source_of("name") == {"b": first.pk, "d": "2026-11-26"}
 
     second, counts = run(upload(names_file("АНДРЕЕВСКИЙ ФОНД, НО", ogrn), "rating.csv"))
     org.refresh_from_db()
     assert (org.name, org.short_name) == (full, "АНДРЕЕВСКИЙ ФОНД, НО")
     assert counts.updated == 1 and second.conflict_count == 0
-    assert org.sources["short_name"]["b"] == second.pk and org.sources["name"]["b"] == first.pk
+    assert org.source_of("short_name")["b"] == second.pk and org.source_of("name")["b"] == first.pk
 
     third, _counts = run(upload(names_file("АНДРЕЕВСКИЙ ФОНД", ogrn), "list.csv"))
     assert third.conflict_count == 1
