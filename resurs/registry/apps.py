@@ -12,7 +12,9 @@ class RegistryConfig(AppConfig):
 
         from resurs.registry import models
 
-        auditlog.register(models.Organisation, m2m_fields={"fields"}, exclude_fields=["updated_at"])
+        auditlog.register(
+            models.Organisation, m2m_fields={"fields"}, exclude_fields=["updated_at", "sources"]
+        )
         auditlog.register(models.Person, exclude_fields=["updated_at"])
         auditlog.register(models.Tie, exclude_fields=["updated_at"])
         auditlog.register(models.Centre, exclude_fields=["updated_at"])

@@ -16,6 +16,9 @@ class OrganisationKind(models.TextChoices):
 
 class OrganisationStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("organisation status", "Active")
+    LIQUIDATING = "liquidating", _("Being liquidated")
+    REORGANISING = "reorganising", _("Being reorganised")
+    BANKRUPTCY = "bankruptcy", _("In bankruptcy")
     LIQUIDATED = "liquidated", _("Liquidated")
 
 
@@ -41,3 +44,11 @@ class DuplicateKind(models.TextChoices):
 
     DUPLICATE = "duplicate", _("Probable duplicate")
     SUCCESSOR = "successor", _("Probable successor")
+
+
+class ConflictStatus(models.TextChoices):
+    """What staff decided about a value an import wanted to write over a better or hand-entered one."""
+
+    OPEN = "open", _("To decide")
+    ACCEPTED = "accepted", _("Accepted: the file's value")
+    KEPT = "kept", _("Kept: the registry's value")

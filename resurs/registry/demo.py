@@ -545,6 +545,45 @@ def build(ctx: DemoContext) -> None:
         f"  {len(organisations)} organisations, {len(centre_orgs)} centres, {len(people)} people, {len(ties)} ties"
     )
     _demo_duplicates(rng, [o for o in organisations if o.kind == OrganisationKind.NGO and o.founded_on], ids)
+    _demo_import(rng, [o for o in organisations if o.kind == OrganisationKind.NGO and o.ogrn and o.region_id])
+
+
+def _demo_import(rng, ngos: list[Organisation]) -> None:
+    """A rating agency's list imported over the registry: short names (kept beside the full ones, or listed as
+    conflicts), a city one NGO's staff had corrected by hand, statuses the importer maps and one it does not, an
+    unknown region and a web address "." (imported without them, with warnings)."""
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from resurs.registry.imports.service import import_batch_configure, import_batch_create, import_batch_run
+    from resurs.registry.services import organisation_update
+
+    chosen = rng.sample(ngos, min(6, len(ngos)))
+    if len(chosen) < 6:
+        return
+    organisation_update(organisation=chosen[0], actor=None, data={"city": "Химки"})
+    statuses = [
+        "Действующая",
+        "Действующая",
+        "Ликвидируется",
+        "Реорганизуется",
+        "Сведения уточняются",
+        "Действующая",
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Наименование", "ОГРН", "Регион", "Город", "Статус", "Сайт", "Рейтинг"])
+    for i, org in enumerate(chosen):
+        name = (org.short_name or org.name)[:60] + ("" if i else " (рейтинг)")
+        region = "Лунная область" if i == 5 else org.region.name_ru
+        city = "Москва" if i == 0 else org.city
+        writer.writerow([name, org.ogrn, region, city, statuses[i], "." if i == 4 else "", rng.choice("ABC")])
+    content = buffer.getvalue().encode("cp1251", errors="replace")
+    batch = import_batch_create(
+        upload=ContentFile(content, name="rating-ngo-2026.csv"), file_name="rating-ngo-2026.csv"
+    )
+    import_batch_run(import_batch_configure(batch=batch, columns=batch.columns))
 
 
 def _demo_duplicates(rng, ngos: list[Organisation], ids: _Identifiers) -> None:

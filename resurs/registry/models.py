@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 from resurs.registry.choices import (
+    ConflictStatus,
     DuplicateKind,
     OrganisationKind,
     OrganisationStatus,
@@ -163,6 +164,16 @@ class Organisation(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=64, blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
+    sources = models.JSONField(
+        _("sources of the values"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Where each field's value came from: {field: {'b': import batch id, 'd': date}} for imports, "
+            "{field: {'m': user id, 'd': date}} for values entered by hand; '*' for every value of the import "
+            "that created the record."
+        ),
+    )
     merged_into = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -215,6 +226,12 @@ class Organisation(TimeStampedModel):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def source_of(self, field: str) -> dict | None:
+        """Where the value of ``field`` came from: its own entry, else the import that created the record
+        (``"*"``: every value it brought), else None (entered before sources were kept)."""
+        sources = self.sources or {}
+        return sources.get(field) or sources.get("*")
 
     @property
     def founding_year(self) -> int | None:
@@ -452,8 +469,21 @@ class ImportBatch(TimeStampedModel):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    warning_count = models.PositiveIntegerField(_("rows with warnings"), default=0)
+    conflict_count = models.PositiveIntegerField(_("conflicts"), default=0)
     rejected_file = models.FileField(
         _("rejected rows"), upload_to=RandomName("registry/imports"), storage=private_storage, blank=True
+    )
+    warnings_file = models.FileField(
+        _("rows with warnings"), upload_to=RandomName("registry/imports"), storage=private_storage, blank=True
+    )
+    report = models.JSONField(
+        _("value report"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Values no reference matched, per target column with counts, and the columns left unmapped."
+        ),
     )
     message = models.TextField(_("message"), blank=True)
     created_by = models.ForeignKey(
@@ -479,6 +509,10 @@ class ImportBatch(TimeStampedModel):
     def rejected_file_name(self) -> str:
         """The name the rejected-rows file is downloaded under."""
         return f"{Path(self.file_name).stem}-rejected.csv"
+
+    @property
+    def warnings_file_name(self) -> str:
+        return f"{Path(self.file_name).stem}-warnings.csv"
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
@@ -593,3 +627,44 @@ class DuplicateSearch(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M}: {self.duplicates} + {self.successors}"
+
+
+class ImportConflict(TimeStampedModel):
+    """A value an import did not write because the registry's value ranks higher (entered by hand, a fuller
+    name, a recorded liquidation): staff accept the file's value or keep the registry's."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="import_conflicts",
+        verbose_name=_("organisation"),
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("import")
+    )
+    field = models.CharField(_("field"), max_length=32)
+    current = models.TextField(_("value in the registry"), blank=True)
+    proposed = models.JSONField(_("value in the file"))
+    proposed_text = models.TextField(_("value in the file, as shown"), blank=True)
+    reason = models.CharField(_("why it was not written"), max_length=300, blank=True)
+    status = models.CharField(
+        _("decision"), max_length=16, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("import conflict")
+        verbose_name_plural = _("import conflicts")
+        indexes = [models.Index(fields=["status", "created_at"], name="import_conflict_status")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}.{self.field}: {self.proposed_text}"

@@ -16,7 +16,10 @@ from resurs.registry.models import (
     DuplicateSearch,
     FederalDistrict,
     Field,
+    ImportBatch,
+    ImportConflict,
     LegalForm,
+    OkvedCode,
     Organisation,
     Person,
     Region,
@@ -438,3 +441,82 @@ def region_resolver():
         return regions.get(references.region(text))
 
     return resolve
+
+
+_REFERENCE_FIELDS = {"region": Region, "legal_form": LegalForm, "main_okved": OkvedCode}
+
+
+def _reference_names(pairs) -> dict[tuple[str, str], str]:
+    """Names of the reference rows (region, legal form, OKVED) conflicts and sources refer to by id."""
+    wanted: dict[str, set[int]] = {}
+    for field, value in pairs:
+        if field in _REFERENCE_FIELDS and str(value or "").isdigit():
+            wanted.setdefault(field, set()).add(int(value))
+    names = {}
+    for field, ids in wanted.items():
+        for row in _REFERENCE_FIELDS[field].objects.filter(pk__in=ids):
+            names[(field, str(row.pk))] = str(row)
+    return names
+
+
+def import_conflict_list(
+    *, status: str | None, batch: int | None = None, pk: int | None = None, organisation: int | None = None
+) -> list:
+    """Conflicts of imports (``status`` None: every one), newest first, each with ``field_label``,
+    ``current_shown`` and ``proposed_shown`` (reference values by name)."""
+    queryset = ImportConflict.objects.select_related("organisation", "batch", "decided_by")
+    if status:
+        queryset = queryset.filter(status=status)
+    if batch:
+        queryset = queryset.filter(batch_id=batch)
+    if pk:
+        queryset = queryset.filter(pk=pk)
+    if organisation:
+        queryset = queryset.filter(organisation_id=organisation)
+    conflicts = list(queryset[:1000])
+    names = _reference_names(
+        [(c.field, c.current) for c in conflicts] + [(c.field, c.proposed_text) for c in conflicts]
+    )
+    for conflict in conflicts:
+        conflict.field_label = _field_label(conflict.field)
+        conflict.current_shown = names.get((conflict.field, conflict.current), conflict.current)
+        conflict.proposed_shown = names.get((conflict.field, conflict.proposed_text), conflict.proposed_text)
+    return conflicts
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(Organisation._meta.get_field(field).verbose_name)
+    except Exception:
+        return field
+
+
+def organisation_sources(organisation: Organisation) -> list[dict]:
+    """Where the organisation's values came from: per field, an import (file and date) or a hand edit (by whom
+    and when), with the open conflicts staff have to decide."""
+    from resurs.accounts.models import User
+
+    sources = organisation.sources or {}
+    batch_ids = {s["b"] for s in sources.values() if isinstance(s, dict) and "b" in s}
+    user_ids = {s["m"] for s in sources.values() if isinstance(s, dict) and s.get("m")}
+    batches = {b.pk: b for b in ImportBatch.objects.filter(pk__in=batch_ids).only("pk", "file_name")}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    rows = []
+    for field, source in sources.items():
+        if not isinstance(source, dict):
+            continue
+        batch = batches.get(source.get("b"))
+        rows.append(
+            {
+                "field": field,
+                "label": _("Values when the record was created") if field == "*" else _field_label(field),
+                "batch": batch,
+                "batch_id": source.get("b"),
+                "user": users.get(source.get("m")),
+                "by_hand": "m" in source,
+                "date": source.get("d", ""),
+            }
+        )
+    order = [f.name for f in Organisation._meta.concrete_fields]
+    rows.sort(key=lambda row: order.index(row["field"]) if row["field"] in order else -1)
+    return rows

@@ -160,12 +160,22 @@ def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
 
 
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, actor, data: dict[str, Any]) -> Organisation:
-    """Change the fields present in ``data``; the row is reloaded under a lock, so ``organisation`` may be stale."""
+def organisation_update(
+    *, organisation: Organisation, actor, data: dict[str, Any], source: dict | None = None
+) -> Organisation:
+    """Change the fields present in ``data``; the row is reloaded under a lock, so ``organisation`` may be stale.
+
+    Each changed value's source is recorded: ``source``, or by default "entered by hand" by ``actor`` today
+    (an import does not write over such a value; it lists a conflict for staff instead)."""
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    source = source or {"m": getattr(actor, "pk", None), "d": timezone.localdate().isoformat()}
+    sources = dict(current.sources or {})
     for key, value in data.items():
         if key in ORGANISATION_FIELDS:
+            if getattr(current, key) != value:
+                sources[key] = source
             setattr(current, key, value)
+    current.sources = sources
     with _acting_as(actor):
         _save_organisation(current, data.get("fields"))
     return current

@@ -184,6 +184,10 @@ def organisation_detail(request, pk: int):
         "current_ties": current,
         "past_ties": past,
         "can_edit": staff,
+        "sources": selectors.organisation_sources(organisation) if staff else [],
+        "open_conflicts": selectors.import_conflict_list(status="open", organisation=organisation.pk)
+        if staff
+        else [],
         "can_propose": can_propose_change(request.user, organisation),
         "representation": selectors.representation_of(request.user, organisation),
         "history": selectors.audit_rows(audit_history(organisation, limit=50))

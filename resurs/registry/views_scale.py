@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,24 +23,29 @@ from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.jobs import job_create
 from resurs.core.models import Job
-from resurs.registry.choices import DuplicateKind
+from resurs.registry.choices import ConflictStatus, DuplicateKind
 from resurs.registry.dedup import MergeError, duplicate_dismiss, organisation_merge
 from resurs.registry.forms_scale import ImportMappingForm, ImportUploadForm, MergeForm
-from resurs.registry.imports.mapping import columns_for_headers
+from resurs.registry.imports.mapping import columns_for_headers, labelled
 from resurs.registry.imports.reading import ImportFileError
 from resurs.registry.imports.service import (
     builtin_mapping_ensure,
+    import_batch_check,
     import_batch_configure,
     import_batch_create,
     import_batch_preview,
     import_batch_rejected_preview,
     import_batch_start,
+    import_batch_warnings_preview,
+    import_conflict_decide,
+    unmapped_report_rows,
 )
-from resurs.registry.models import ImportBatch, Organisation, Region
+from resurs.registry.models import ImportBatch, ImportConflict, Organisation, Region
 from resurs.registry.selectors import (
     duplicate_candidate_get,
     duplicate_candidate_list,
     duplicate_search_latest,
+    import_conflict_list,
 )
 from resurs.registry.tasks import find_duplicates_task
 
@@ -97,7 +103,13 @@ def import_mapping(request, pk: int):
     if batch.status != ImportBatch.Status.UPLOADED:
         return redirect(batch)
     form = ImportMappingForm(request.POST or None, headers=batch.headers, columns=batch.columns)
-    if request.method == "POST" and form.is_valid():
+    checking = "check" in request.POST
+    if checking and form.is_valid():
+        # "Check the values": the same page, with the report for the mapping as chosen now; nothing starts.
+        batch.columns = form.columns()
+        batch.save(update_fields=["columns", "updated_at"])
+        form = ImportMappingForm(headers=batch.headers, columns=batch.columns)
+    elif request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 import_batch_configure(
@@ -115,8 +127,9 @@ def import_mapping(request, pk: int):
             return redirect(batch)
     try:
         preview = import_batch_preview(batch)
+        check = import_batch_check(batch)
     except ImportFileError as error:
-        preview = []
+        preview, check = [], None
         form.add_error(None, str(error))
     return render_page(
         request,
@@ -125,6 +138,7 @@ def import_mapping(request, pk: int):
             "batch": batch,
             "form": form,
             "preview": preview,
+            "check": check,
             "crumbs": _crumbs((_("Import"), "/registry/imports/"), (batch.file_name, None)),
         },
         status=400 if form.errors else 200,
@@ -138,6 +152,8 @@ def import_detail(request, pk: int):
         "batch": batch,
         "job": batch.job,
         "rejected": import_batch_rejected_preview(batch) if batch.status == ImportBatch.Status.DONE else [],
+        "warned": import_batch_warnings_preview(batch) if batch.status == ImportBatch.Status.DONE else [],
+        "unmapped": labelled((batch.report or {}).get("unmapped", {})),
         "crumbs": _crumbs((_("Import"), "/registry/imports/"), (batch.file_name, None)),
     }
     return render_page(
@@ -154,6 +170,65 @@ def import_rejected(request, pk: int):
     if not batch.rejected_file:
         raise Http404
     return private_file_response(batch.rejected_file, batch.rejected_file_name)
+
+
+@staff_required
+def import_warnings(request, pk: int):
+    batch = get_import_batch_for_user(request.user, pk)
+    if not batch.warnings_file:
+        raise Http404
+    return private_file_response(batch.warnings_file, batch.warnings_file_name)
+
+
+@staff_required
+def import_unmapped(request, pk: int):
+    """The batch's values no reference matched, per column with counts, and its unimported columns (CSV)."""
+    from resurs.core.tabular import csv_response
+
+    batch = get_import_batch_for_user(request.user, pk)
+    if not batch.report:
+        raise Http404
+    header, *rows = unmapped_report_rows(batch)
+    return csv_response(f"{Path(batch.file_name).stem}-unmapped", header, rows)
+
+
+@staff_required
+def import_conflicts(request):
+    """Values imports did not write over better ones, for staff to accept or keep."""
+    status = request.GET.get("status") or ConflictStatus.OPEN
+    batch = request.GET.get("batch")
+    conflicts = import_conflict_list(status=status, batch=int(batch) if str(batch or "").isdigit() else None)
+    page = Paginator(conflicts, 50).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "registry/scale/import_conflicts.html",
+        {
+            "page_obj": page,
+            "conflicts": page.object_list,
+            "status": status,
+            "statuses": ConflictStatus.choices,
+            "crumbs": _crumbs((_("Import"), reverse("registry:import-list")), (_("Conflicts"), None)),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def import_conflict_decide_view(request, pk: int):
+    conflict = get_object_or_404(ImportConflict.objects.select_related("organisation", "batch"), pk=pk)
+    conflict = import_conflict_decide(
+        conflict=conflict, accept=request.POST.get("decision") == "accept", user=request.user
+    )
+    if request.htmx:
+        [conflict] = import_conflict_list(status=None, pk=conflict.pk)
+        return render_page(
+            request,
+            "registry/scale/import_conflicts.html",
+            {"conflict": conflict},
+            partial="registry/scale/partials/_conflict_row.html",
+        )
+    messages.success(request, _("Decided."))
+    return redirect(request.POST.get("next") or reverse("registry:import-conflicts"))
 
 
 def _region_from(value) -> Region | None:

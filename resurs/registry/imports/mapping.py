@@ -13,6 +13,9 @@ class Target:
     key: str
     label: str  # lazy translation
     synonyms: tuple[str, ...] = ()
+    # Words a header contains to be a candidate when no synonym matches it exactly ("okopf_id", "код ОКОПФ"); of
+    # several candidates, the one whose values are codes wins (a reference matches a code exactly, a name maybe).
+    stems: tuple[str, ...] = ()
 
 
 TARGETS: tuple[Target, ...] = (
@@ -26,12 +29,34 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target("city", _("City"), ("city", "город", "населенный пункт")),
     Target("address", _("Address"), ("address", "address_x", "адрес", "юридический адрес")),
-    Target("founded_on", _("Founding date"), ("reg_date", "founded_on", "дата регистрации", "дата создания")),
+    Target(
+        "founded_on",
+        _("Founding date"),
+        ("reg_date", "founded_on", "дата регистрации", "дата создания", "дата присвоения огрн", "ogrn date"),
+    ),
     Target("liquidated_on", _("Liquidation date"), ("liq_date", "liquidated_on", "дата ликвидации")),
     Target("status", _("Status"), ("status", "status_x", "статус")),
     Target("kind", _("Kind"), ("kind", "тип", "вид организации")),
-    Target("legal_form_code", _("Legal form code (OKOPF)"), ("okopf_code", "okopf", "окопф", "код окопф")),
-    Target("okved_code", _("Main activity code (OKVED)"), ("okved_code", "оквэд", "код оквэд")),
+    Target(
+        "legal_form_code",
+        _("Legal form (OKOPF code or name)"),
+        (
+            "okopf_code",
+            "okopf_id",
+            "код окопф",
+            "okopf",
+            "окопф",
+            "организационно-правовая форма",
+            "legal form",
+        ),
+        ("okopf", "окопф", "опф", "правовая форма", "legal form"),
+    ),
+    Target(
+        "okved_code",
+        _("Main activity code (OKVED)"),
+        ("okved_code", "оквэд", "код оквэд"),
+        ("okved", "оквэд"),
+    ),
     Target("email", _("E-mail"), ("email", "e-mail", "эл. почта", "электронная почта")),
     Target("phone", _("Phone"), ("phone", "телефон")),
     Target("website", _("Website"), ("website", "site", "сайт", "веб-сайт")),
@@ -62,23 +87,55 @@ def _simplify(header: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", str(header or "").strip().lower().replace("ё", "е")).strip()
 
 
-def guess_columns(headers: list[str]) -> dict[str, list[str]]:
-    """A first guess of the mapping from header names (staff confirm it on the mapping page)."""
+def _code_share(values: list[str]) -> float:
+    """The share of non-empty values that are codes (digits, with dots or spaces between)."""
+    filled = [str(value).strip() for value in values if str(value or "").strip()]
+    if not filled:
+        return 0.0
+    return sum(bool(re.fullmatch(r"[\d .]+", value)) for value in filled) / len(filled)
+
+
+def guess_columns(headers: list[str], preview: list[list] | None = None) -> dict[str, list[str]]:
+    """A first guess of the mapping from header names, and for code targets from the first rows' values (staff
+    confirm it on the mapping page): of "okopf" («Фонды») and "okopf_id" (70400) the code column is taken."""
     if all(
         any(column in headers for column in EGRUL_COLUMNS[key]) for key in ("name", "inn", "ogrn", "region")
     ):
         return {key: [c for c in columns if c in headers] for key, columns in EGRUL_COLUMNS.items()}
     simple = {_simplify(header): header for header in headers}
+    columns_of = {
+        header: [row[i] for row in preview or [] if i < len(row)] for i, header in enumerate(headers)
+    }
     guessed: dict[str, list[str]] = {}
     used: set[str] = set()
     for target in TARGETS:
-        for synonym in (target.key, *target.synonyms):
-            header = simple.get(_simplify(synonym))
-            if header and header not in used:
-                guessed[target.key] = [header]
-                used.add(header)
-                break
+        candidates = [
+            simple[_simplify(synonym)]
+            for synonym in (target.key, *target.synonyms)
+            if _simplify(synonym) in simple and simple[_simplify(synonym)] not in used
+        ]
+        candidates += [
+            header
+            for header in headers
+            if header not in used
+            and header not in candidates
+            and any(_simplify(stem) in _simplify(header).split() or _simplify(stem) in _simplify(header)
+                    for stem in target.stems)
+        ]  # fmt: skip
+        if not candidates:
+            continue
+        if target.stems and preview:
+            # Stable: among equally code-like columns the synonym order decides.
+            candidates.sort(key=lambda header: -_code_share(columns_of[header]))
+        guessed[target.key] = [candidates[0]]
+        used.add(candidates[0])
     return guessed
+
+
+def unmapped_headers(headers: list[str], columns: dict[str, list[str]]) -> list[str]:
+    """The file's columns no target takes: their values are not imported (listed on the preview and result)."""
+    mapped = {column for sources in columns.values() for column in sources}
+    return [header for header in headers if header not in mapped]
 
 
 def columns_for_headers(columns: dict[str, list[str] | str], headers: list[str]) -> dict[str, list[str]]:
@@ -102,3 +159,11 @@ def missing_mandatory(columns: dict[str, list[str]]) -> list[str]:
     if not any(columns.get(key) for key in IDENTIFIER_KEYS):
         problems.append(str(_("Choose the column that holds the INN or the OGRN (at least one of them).")))
     return problems
+
+
+def labelled(unmapped: dict) -> dict:
+    """A stored report's unmapped values with each target's label in the current language."""
+    labels = {target.key: str(target.label) for target in TARGETS}
+    return {
+        key: {**entry, "label": labels.get(key, entry.get("label", key))} for key, entry in unmapped.items()
+    }

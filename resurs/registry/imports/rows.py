@@ -28,7 +28,16 @@ _REGION_NOISE = {
     "автономного",
     "округами",
 }
-_LIQUIDATED_WORDS = ("недейств", "ликвидирован", "прекратил", "исключ", "liquidated", "inactive")
+# Status texts of registry extracts and lists, checked in this order (a word's stem, contained in the text):
+# "недействующая" before "действующая", "ликвидирована" before "ликвидируется". A text none of them matches is
+# reported as unmapped, never taken for "active".
+_STATUS_WORDS = (
+    (("недейств", "ликвидирован", "прекрат", "исключ", "liquidated", "inactive", "dissolved"), "liquidated"),
+    (("ликвидируется", "ликвидац", "liquidating", "liquidation"), "liquidating"),
+    (("банкрот", "bankrupt", "insolven"), "bankruptcy"),
+    (("реорганиз", "reorganis", "reorganiz"), "reorganising"),
+    (("действ", "active", "зарегистр", "registered"), "active"),
+)
 _url_validator = URLValidator(schemes=["http", "https"])
 _email_validator = EmailValidator()
 
@@ -41,10 +50,13 @@ class RowRejected(Exception):
 
 @dataclass
 class ParsedRow:
-    """Model field values of one organisation (only the columns the file provides, empty cells left out)."""
+    """Model field values of one organisation (only the columns the file provides, empty cells left out), the
+    warnings about optional values left out, and the (target, value) pairs no reference matched."""
 
     values: dict
     field_ids: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def inn(self) -> str:
@@ -81,6 +93,14 @@ class References:
                 if name and name.strip():
                     self.regions_by_key.setdefault(_region_key(name), region.pk)
         self.legal_forms = dict(LegalForm.objects.values_list("code", "pk"))
+        # OKOPF names map to their codes ("Фонды" → 70400), so a column of names imports as well as one of codes.
+        self.legal_form_names: dict[str, str] = {}
+        stems: dict[str, set[str]] = {}
+        for code, name in LegalForm.objects.values_list("code", "name"):
+            self.legal_form_names[_name_key(name)] = code
+            stems.setdefault(_stem_key(name), set()).add(code)
+        # "Фонд", "Общественная организация": the singular (or another ending) of one reference name.
+        self.legal_form_stems = {stem: codes.pop() for stem, codes in stems.items() if len(codes) == 1}
         self.okved = dict(OkvedCode.objects.values_list("code", "pk"))
         self._region_memo: dict[str, int | None] = {}
         self._fields_memo: dict[str, set[int]] = {}
@@ -89,6 +109,16 @@ class References:
             for prefix in prefixes.split(","):
                 if prefix.strip():
                     self.field_prefixes.append((prefix.strip(), pk))
+
+    def legal_form_code(self, value) -> str | None:
+        """The OKOPF code of a cell holding a code ("70400", "7 04 00", 70400.0) or a name ("Фонды")."""
+        code = normalise_identifier(value)
+        if code.endswith(".0"):
+            code = code[:-2]
+        if code in self.legal_forms:
+            return code
+        text = str(value)
+        return self.legal_form_names.get(_name_key(text)) or self.legal_form_stems.get(_stem_key(text))
 
     def region(self, value) -> int | None:
         text = str(value).strip()
@@ -119,6 +149,22 @@ class References:
                 pk for prefix, pk in self.field_prefixes if code == prefix or code.startswith(prefix + ".")
             }
         return self._fields_memo[code]
+
+
+def _name_key(text: str) -> str:
+    return " ".join(re.findall(r"[a-zа-я0-9]+", text.lower().replace("ё", "е")))
+
+
+def _stem_key(text: str) -> str:
+    return " ".join(word[:4] for word in _name_key(text).split())
+
+
+def _status(text: str) -> str | None:
+    lowered = text.lower().replace("ё", "е")
+    for words, status in _STATUS_WORDS:
+        if any(word in lowered for word in words):
+            return status
+    return None
 
 
 def _text(value) -> str:
@@ -180,9 +226,16 @@ def _kind(value: str) -> str | None:
 
 
 def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None = None) -> ParsedRow:
-    """Validate one row (``raw`` maps a target key to the cell value). Raises ``RowRejected`` with every reason."""
+    """Validate one row (``raw`` maps a target key to the cell value).
+
+    Only the name and the identifiers decide whether a row is imported: ``RowRejected`` (with every reason) when
+    the name is missing or too long, or the INN/OGRN is missing or invalid. A bad optional value (a region no
+    reference knows, a web address ".", a date that is not one) is left out, with a warning on the row, and a
+    value no reference matched is listed in ``unmapped`` for the per-column report."""
     today = today or timezone.localdate()
     reasons: list[str] = []
+    warnings: list[str] = []
+    unmapped: list[tuple[str, str]] = []
     values: dict = {}
     field_ids: set[int] = set()
 
@@ -215,19 +268,22 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
             values[key] = number
     if not (values.get("inn") or values.get("ogrn")) and not (raw.get("inn") or raw.get("ogrn")):
         reasons.append(_("Neither INN nor OGRN is given: an organisation is matched by one of them."))
+    if reasons:
+        raise RowRejected(reasons)
 
     kpp = normalise_identifier(raw.get("kpp"))
     if kpp:
         if re.fullmatch(r"\d{4}[\dA-Z]{2}\d{3}", kpp):
             values["kpp"] = kpp
         else:
-            reasons.append(_("KPP %(value)s is not nine characters of the form NNNNXXNNN.") % {"value": kpp})
+            warnings.append(_("KPP %(value)s is not nine characters of the form NNNNXXNNN.") % {"value": kpp})
 
     region_text = _text(raw.get("region"))
     if region_text:
         region_id = refs.region(region_text)
         if region_id is None:
-            reasons.append(_("Unknown region “%(value)s”.") % {"value": region_text})
+            warnings.append(_("Unknown region “%(value)s”.") % {"value": region_text})
+            unmapped.append(("region", region_text))
         else:
             values["region_id"] = region_id
 
@@ -239,48 +295,62 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
         if cell is None or _text(cell) == "":
             continue
         try:
-            values[key] = parse_date(cell)
+            date = parse_date(cell)
         except ValueError:
-            reasons.append(
+            warnings.append(
                 _("The %(what)s “%(value)s” is not a date (expected YYYY-MM-DD or DD.MM.YYYY).")
                 % {"what": label, "value": _text(cell)}
             )
-    if values.get("founded_on") and values["founded_on"] > today:
-        reasons.append(
-            _("The founding date %(date)s is in the future.") % {"date": values["founded_on"].isoformat()}
-        )
-    if values.get("liquidated_on"):
-        if values["liquidated_on"] > today:
-            reasons.append(
-                _("The liquidation date %(date)s is in the future.")
-                % {"date": values["liquidated_on"].isoformat()}
+            continue
+        if date > today:
+            warnings.append(
+                _("The %(what)s %(date)s is in the future.") % {"what": label, "date": date.isoformat()}
             )
-        if values.get("founded_on") and values["liquidated_on"] < values["founded_on"]:
-            reasons.append(_("The liquidation date is earlier than the founding date."))
+            continue
+        values[key] = date
+    if (
+        values.get("liquidated_on")
+        and values.get("founded_on")
+        and values["liquidated_on"] < values["founded_on"]
+    ):
+        warnings.append(_("The liquidation date is earlier than the founding date."))
+        del values["liquidated_on"]
 
-    status_text = _text(raw.get("status")).lower()
-    if values.get("liquidated_on") or any(status_text.startswith(word) for word in _LIQUIDATED_WORDS):
-        values["status"] = OrganisationStatus.LIQUIDATED
-    elif status_text:
-        values["status"] = OrganisationStatus.ACTIVE
+    status_text = _text(raw.get("status"))
+    status = _status(status_text) if status_text else None
+    if status_text and status is None:
+        warnings.append(_("Unknown status “%(value)s”.") % {"value": status_text})
+        unmapped.append(("status", status_text))
+    if values.get("liquidated_on") and status in (None, OrganisationStatus.ACTIVE):
+        status = OrganisationStatus.LIQUIDATED
+    if status:
+        values["status"] = status
 
     kind_text = _text(raw.get("kind"))
     if kind_text:
         kind = _kind(kind_text)
         if kind is None:
-            reasons.append(_("Unknown kind of organisation “%(value)s”.") % {"value": kind_text})
+            warnings.append(_("Unknown kind of organisation “%(value)s”.") % {"value": kind_text})
+            unmapped.append(("kind", kind_text))
         else:
             values["kind"] = kind
 
-    legal_code = normalise_identifier(raw.get("legal_form_code"))
-    if legal_code and legal_code in refs.legal_forms:
-        values["legal_form_id"] = refs.legal_forms[legal_code]
-        if "kind" not in values and legal_code.startswith("704"):
-            values["kind"] = OrganisationKind.FOUNDATION
+    legal_text = _text(raw.get("legal_form_code"))
+    if legal_text:
+        legal_code = refs.legal_form_code(legal_text)
+        if legal_code is None:
+            warnings.append(_("Unknown legal form “%(value)s”.") % {"value": legal_text})
+            unmapped.append(("legal_form_code", legal_text))
+        else:
+            values["legal_form_id"] = refs.legal_forms[legal_code]
+            if "kind" not in values and legal_code.startswith("704"):
+                values["kind"] = OrganisationKind.FOUNDATION
     okved = _text(raw.get("okved_code"))
     if okved:
         if okved in refs.okved:
             values["main_okved_id"] = refs.okved[okved]
+        else:
+            unmapped.append(("okved_code", okved))
         field_ids = refs.fields_for_okved(okved)
 
     website = re.split(r"[,;\s]+", _text(raw.get("website")))[0]
@@ -289,7 +359,7 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
         try:
             _url_validator(url)
         except ValidationError:
-            reasons.append(_("The website “%(value)s” is not a web address.") % {"value": website})
+            warnings.append(_("The website “%(value)s” is not a web address.") % {"value": website})
         else:
             values["website"] = url[:300]
     email = _text(raw.get("email"))
@@ -297,7 +367,7 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
         try:
             _email_validator(email)
         except ValidationError:
-            reasons.append(_("The e-mail “%(value)s” is not an e-mail address.") % {"value": email})
+            warnings.append(_("The e-mail “%(value)s” is not an e-mail address.") % {"value": email})
         else:
             values["email"] = email
     for key, limit in (("city", 200), ("address", 500), ("phone", 64)):
@@ -307,7 +377,4 @@ def parse_row(raw: dict[str, object], refs: References, *, today: dt.date | None
     description = str(raw.get("description") or "").strip()
     if description:
         values["description"] = description
-
-    if reasons:
-        raise RowRejected(reasons)
-    return ParsedRow(values=values, field_ids=field_ids)
+    return ParsedRow(values=values, field_ids=field_ids, warnings=warnings, unmapped=unmapped)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import tempfile
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,24 +25,30 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from resurs.core.files import local_path
 from resurs.core.tabular import safe_cell
+from resurs.registry.choices import ConflictStatus, OrganisationStatus
 from resurs.registry.imports.mapping import (
     EGRUL_COLUMNS,
     EGRUL_MAPPING_NAME,
+    TARGETS,
     columns_for_headers,
     guess_columns,
+    labelled,
     missing_mandatory,
+    unmapped_headers,
 )
 from resurs.registry.imports.reading import ImportFileError, TableInfo, count_rows, inspect, iter_rows
 from resurs.registry.imports.rows import ParsedRow, References, RowRejected, parse_row
-from resurs.registry.models import ImportBatch, ImportMapping, Organisation
+from resurs.registry.models import ImportBatch, ImportConflict, ImportMapping, Organisation
 
 CHUNK_ROWS = 5000
 ANALYZE_AFTER = 10_000
+CHECK_ROWS = 10_000  # rows the mapping page reads to show what would be rejected, warned about and unmapped
+REPORT_VALUES = 500  # distinct unmapped values kept per column in a batch's report
 _COMPARED = (
     "name",
     "short_name",
@@ -71,6 +78,8 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    warned: int = 0
+    conflicts: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -129,7 +138,9 @@ def import_batch_create(*, upload, file_name: str, user=None, enforce_size_limit
     batch.encoding = info.encoding
     batch.delimiter = info.delimiter
     batch.headers = info.headers
-    batch.columns = guess_columns(info.headers)
+    with local_path(batch.file) as path:
+        sample = inspect(path, name=file_name, preview_rows=50).preview
+    batch.columns = guess_columns(info.headers, sample)
     batch.save()
     return batch
 
@@ -183,7 +194,36 @@ def import_batch_start(*, batch: ImportBatch, user) -> None:
 # --- running a batch ---------------------------------------------------------------------------------------------
 
 
-Reject = tuple[int, list, list[str]]  # (line, the row's cells, reasons)
+Reject = tuple[int, list, list[str]]  # (line, the row's cells, reasons); also (line, cells, warnings)
+
+
+def source_key(key: str) -> str:
+    """The name a value's source is kept under: the model field ("region" for "region_id")."""
+    return key[:-3] if key.endswith("_id") else key
+
+
+class UnmappedValues:
+    """Values no reference matched, counted per target (region, status, legal form...)."""
+
+    def __init__(self):
+        self.counts: dict[str, Counter] = {}
+
+    def add(self, pairs) -> None:
+        for key, value in pairs:
+            self.counts.setdefault(key, Counter())[value] += 1
+
+    def as_report(self, columns: dict[str, list[str]], *, limit: int = REPORT_VALUES) -> dict:
+        labels = {target.key: str(target.label) for target in TARGETS}
+        return {
+            key: {
+                "label": labels.get(key, key),
+                "columns": columns.get(key, []),
+                "rows": sum(counter.values()),
+                "distinct": len(counter),
+                "values": counter.most_common(limit),
+            }
+            for key, counter in self.counts.items()
+        }
 
 
 @dataclass
@@ -194,6 +234,7 @@ class _ChunkOutcome:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts: int = 0
     rejects: list[Reject] = field(default_factory=list)
 
     def reject(self, line: int, row: list, reasons: list[str]) -> None:
@@ -208,17 +249,34 @@ class _Runner:
     seen_ogrn: dict[str, int] = field(default_factory=dict)
     seen_inn: dict[str, int] = field(default_factory=dict)
     writer: csv.writer | None = None
+    warnings_writer: csv.writer | None = None
+    unmapped: UnmappedValues = field(default_factory=UnmappedValues)
     now: dt.datetime = field(default_factory=timezone.now)
 
-    def record(self, rejected: list[Reject], outcome: _ChunkOutcome) -> None:
+    @property
+    def source(self) -> dict:
+        """How this batch is recorded as the source of the values it writes."""
+        return {"b": self.batch.pk, "d": timezone.localdate(self.now).isoformat()}
+
+    def record(self, rejected: list[Reject], outcome: _ChunkOutcome, warned: list[Reject] = ()) -> None:
         """Add a written chunk's outcome to the counts and write its rejected rows (those rejected while reading
-        and while writing, together in file order) to the rejected-rows file. Reading thread only."""
+        and while writing, together in file order) to the rejected-rows file, and its rows with warnings (those
+        not rejected) to the warnings file. Reading thread only."""
         self.counts.created += outcome.created
         self.counts.updated += outcome.updated
         self.counts.unchanged += outcome.unchanged
+        self.counts.conflicts += outcome.conflicts
+        rejected_lines = set()
         for line, row, reasons in sorted(rejected + outcome.rejects, key=lambda item: item[0]):
+            rejected_lines.add(line)
             self.counts.rejected += 1
             self.writer.writerow([line, *[_cell(c) for c in row], " ".join(reasons)])
+        for line, row, warnings in warned:
+            if line in rejected_lines:
+                continue
+            self.counts.warned += 1
+            if self.warnings_writer is not None:
+                self.warnings_writer.writerow([line, *[_cell(c) for c in row], " ".join(warnings)])
 
     def duplicate_in_file(self, line: int, parsed: ParsedRow) -> str:
         """Why the row repeats an earlier row of the file ('' if it does not). Reading thread only, in file order:
@@ -243,11 +301,12 @@ class _Runner:
             return outcome
         ogrns = {parsed.ogrn for _line, _row, parsed in chunk if parsed.ogrn}
         inns = {parsed.inn for _line, _row, parsed in chunk if parsed.inn}
-        existing = list(_registered(ogrns, inns).only("pk", "merged_into", *_COMPARED))
+        existing = list(_registered(ogrns, inns).only("pk", "merged_into", "sources", *_COMPARED))
         by_ogrn = {org.ogrn: org for org in existing if org.ogrn}
         by_inn = {org.inn: org for org in existing if org.inn}
         creates: list[tuple[int, list, ParsedRow]] = []
         updates: list[tuple[int, list, Organisation, dict]] = []
+        conflicts: list[tuple[Organisation, str, object, object, str]] = []
         for line, row, parsed in chunk:
             by_o = by_ogrn.get(parsed.ogrn) if parsed.ogrn else None
             by_i = by_inn.get(parsed.inn) if parsed.inn else None
@@ -273,19 +332,33 @@ class _Runner:
                 # The record was merged into another: the survivor carries the data now.
                 outcome.unchanged += 1
                 continue
-            changes = {
-                key: (getattr(org, key), value)
-                for key, value in parsed.values.items()
-                if _differs(getattr(org, key), value)
-            }
+            changes, refused = ranked_changes(org, parsed.values)
+            conflicts.extend((org, *item) for item in refused)
             if changes:
                 updates.append((line, row, org, changes))
             else:
                 outcome.unchanged += 1
+        conflicts = _new_conflicts(conflicts)
+        outcome.conflicts += len(conflicts)
         if self.batch.dry_run:
             outcome.created += len(creates)
             outcome.updated += len(updates)
             return outcome
+        if conflicts:
+            ImportConflict.objects.bulk_create(
+                [
+                    ImportConflict(
+                        organisation=org,
+                        batch=self.batch,
+                        field=source_key(key),
+                        current=_shown(old),
+                        proposed=_json_value(new),
+                        proposed_text=_shown(new),
+                        reason=reason,
+                    )
+                    for org, key, old, new, reason in conflicts
+                ]
+            )
         try:
             with transaction.atomic():
                 self._write(creates, updates)
@@ -301,10 +374,14 @@ class _Runner:
         return outcome
 
     def _write(self, creates, updates) -> None:
+        source = self.source
         if connection.vendor == "postgresql":
-            _copy_create([parsed for _line, _row, parsed in creates], now=self.now)
+            _copy_create([parsed for _line, _row, parsed in creates], now=self.now, source=source)
         elif creates:
-            organisations = [Organisation(**parsed.values, created_at=self.now) for _l, _r, parsed in creates]
+            organisations = [
+                Organisation(**parsed.values, sources={"*": source}, created_at=self.now)
+                for _l, _r, parsed in creates
+            ]
             Organisation.objects.bulk_create(organisations, batch_size=CHUNK_ROWS)
             through = Organisation.fields.through
             links = [
@@ -318,10 +395,11 @@ class _Runner:
             for _line, _row, org, changes in updates:
                 for key, (_old, new) in changes.items():
                     setattr(org, key, new)
+                org.sources = {**(org.sources or {}), **_sources_of(changes, source)}
                 org.updated_at = self.now
             Organisation.objects.bulk_update(
                 [org for _line, _row, org, _changes in updates],
-                fields=[*changed_fields, "updated_at"],
+                fields=[*changed_fields, "sources", "updated_at"],
                 batch_size=500,
             )
             _log_updates(self.batch, updates)
@@ -362,7 +440,7 @@ def _registered(ogrns: set[str], inns: set[str]):
     return Organisation.objects.filter(Q(ogrn__in=ogrns) | Q(inn__in=inns))
 
 
-def _copy_create(rows: list[ParsedRow], *, now: dt.datetime) -> None:
+def _copy_create(rows: list[ParsedRow], *, now: dt.datetime, source: dict) -> None:
     """Insert new organisations and their field links with PostgreSQL's COPY (several times faster than INSERT
     for thousands of rows). Ids are drawn from the table's sequence first, so nothing has to be read back."""
     if not rows:
@@ -374,6 +452,8 @@ def _copy_create(rows: list[ParsedRow], *, now: dt.datetime) -> None:
     names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
     attnames = [f.attname for f in columns]
     through = Organisation.fields.through
+    # Every value of a new record comes from this batch: one entry for all ("*"), the same text for every row.
+    defaults["sources"] = json.dumps({"*": source})
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
@@ -410,6 +490,80 @@ def _differs(old, new) -> bool:
     if old in (None, "") and new in (None, ""):
         return False
     return old != new
+
+
+def _sources_of(values: dict, source: dict) -> dict:
+    return {source_key(key): source for key in values}
+
+
+def ranked_changes(org: Organisation, values: dict) -> tuple[dict, list[tuple[str, object, object, str]]]:
+    """The precedence rule: which of a row's values replace the stored ones, and which do not (with why).
+
+    An empty cell never replaces anything (it is not in ``values``); a value fills an empty field; otherwise it
+    replaces the stored value unless that one ranks higher: entered by hand, a full name (a shorter one goes to
+    the short name when that is empty), or a recorded liquidation. Those are returned as conflicts for staff."""
+    changes: dict = {}
+    refused: list[tuple[str, object, object, str]] = []
+    sources = org.sources or {}
+    for key, new in values.items():
+        old = getattr(org, key)
+        if not _differs(old, new):
+            continue
+        if old in (None, ""):
+            changes[key] = (old, new)
+            continue
+        if key == "short_name" and "short_name" in changes:
+            continue
+        if "m" in (sources.get(source_key(key)) or {}):
+            refused.append((key, old, new, _("The registry's value was entered by hand.")))
+        elif key == "name" and len(new) < len(old):
+            short = values.get("short_name") or org.short_name
+            if not short:
+                changes["short_name"] = (org.short_name, new)
+            elif short != new:
+                refused.append(
+                    (key, old, new, _("The file's name is shorter than the registry's full name."))
+                )
+        elif key == "status" and old == OrganisationStatus.LIQUIDATED:
+            refused.append((key, old, new, _("The registry records the organisation as liquidated.")))
+        else:
+            changes[key] = (old, new)
+    return changes, refused
+
+
+def _new_conflicts(conflicts: list) -> list:
+    """Leave out conflicts already listed (open or decided) for the same field and value: a re-import adds none,
+    and a value staff chose to keep is not asked about again."""
+    if not conflicts:
+        return []
+    known = set(
+        ImportConflict.objects.filter(organisation_id__in={org.pk for org, *_rest in conflicts}).values_list(
+            "organisation_id", "field", "proposed_text"
+        )
+    )
+    fresh, seen = [], set()
+    for item in conflicts:
+        org, key, _old, new, _reason = item
+        marker = (org.pk, source_key(key), _shown(new))
+        if marker not in known and marker not in seen:
+            seen.add(marker)
+            fresh.append(item)
+    return fresh
+
+
+def _json_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _shown(value) -> str:
+    """A value as staff read it in a conflict: a region or legal form by name, a date in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _cell(value) -> str:
@@ -474,14 +628,18 @@ def _import_batch_run(
     runner = _Runner(batch=batch, refs=References())
     with (
         tempfile.NamedTemporaryFile("w+", encoding="utf-8", newline="", suffix=".csv", delete=False) as out,
+        tempfile.NamedTemporaryFile("w+", encoding="utf-8", newline="", suffix=".csv", delete=False) as warn,
         _ChunkWriter(runner, pipelined=_can_pipeline(total)) as writer,
     ):
         runner.writer = csv.writer(out)
         runner.writer.writerow([_("Row"), *batch.headers, _("Reason")])
+        runner.warnings_writer = csv.writer(warn)
+        runner.warnings_writer.writerow([_("Row"), *batch.headers, _("Warning")])
         rows = iter_rows(path, info)
         next(rows, None)  # the header
         chunk: list[tuple[int, list, ParsedRow]] = []
         rejected: list[Reject] = []
+        warned: list[Reject] = []
         for line, row in enumerate(rows, start=2):
             runner.counts.total += 1
             raw = {key: _first_value(row, indexes) for key, indexes in positions.items()}
@@ -495,12 +653,16 @@ def _import_batch_run(
                     rejected.append((line, row, [repeated]))
                 else:
                     chunk.append((line, row, parsed))
+                    if parsed.unmapped:
+                        runner.unmapped.add(parsed.unmapped)
+                    if parsed.warnings:
+                        warned.append((line, row, parsed.warnings))
             if len(chunk) + len(rejected) >= chunk_rows:
-                writer.submit(chunk, rejected)
-                chunk, rejected = [], []
+                writer.submit(chunk, rejected, warned)
+                chunk, rejected, warned = [], [], []
                 if progress:
                     progress(runner.counts.total, total)
-        writer.submit(chunk, rejected)
+        writer.submit(chunk, rejected, warned)
     if progress:
         progress(runner.counts.total, total)
     counts = runner.counts
@@ -520,12 +682,22 @@ def _import_batch_run(
     batch.updated_count = counts.updated
     batch.unchanged_count = counts.unchanged
     batch.rejected_count = counts.rejected
+    batch.warning_count = counts.warned
+    batch.conflict_count = counts.conflicts
+    batch.report = {
+        "unmapped": runner.unmapped.as_report(batch.columns),
+        "unmapped_columns": unmapped_headers(batch.headers, batch.columns),
+    }
     batch.status = ImportBatch.Status.DONE
     batch.finished_at = timezone.now()
     if counts.rejected:
         with open(out.name, "rb") as handle:
-            batch.rejected_file.save(f"{Path(batch.file_name).stem}-rejected.csv", File(handle), save=False)
+            batch.rejected_file.save(batch.rejected_file_name, File(handle), save=False)
+    if counts.warned:
+        with open(warn.name, "rb") as handle:
+            batch.warnings_file.save(batch.warnings_file_name, File(handle), save=False)
     Path(out.name).unlink(missing_ok=True)
+    Path(warn.name).unlink(missing_ok=True)
     batch.save()
     return counts
 
@@ -570,17 +742,17 @@ class _ChunkWriter:
         )
         self.pending: deque[tuple[Future, list]] = deque()
 
-    def submit(self, chunk, rejected) -> None:
+    def submit(self, chunk, rejected, warned=()) -> None:
         if self.executor is None:
-            self.runner.record(rejected, self.runner.flush(chunk))
+            self.runner.record(rejected, self.runner.flush(chunk), warned)
             return
-        self.pending.append((self.executor.submit(self.runner.flush, chunk), rejected))
+        self.pending.append((self.executor.submit(self.runner.flush, chunk), rejected, warned))
         while len(self.pending) > WRITERS:
             self._finish_oldest()
 
     def _finish_oldest(self) -> None:
-        future, rejected = self.pending.popleft()
-        self.runner.record(rejected, future.result())
+        future, rejected, warned = self.pending.popleft()
+        self.runner.record(rejected, future.result(), warned)
 
     def __enter__(self):
         return self
@@ -614,10 +786,19 @@ def import_batch_fail(batch: ImportBatch, *, message: str) -> None:
 
 def import_batch_rejected_preview(batch: ImportBatch, *, limit: int = 50) -> list[dict]:
     """The first rejected rows with their reasons, read back from the stored file."""
-    if not batch.rejected_file:
+    return _rows_file_preview(batch.rejected_file, limit=limit)
+
+
+def import_batch_warnings_preview(batch: ImportBatch, *, limit: int = 50) -> list[dict]:
+    """The first imported rows that had values left out, with the warnings, read back from the stored file."""
+    return _rows_file_preview(batch.warnings_file, limit=limit)
+
+
+def _rows_file_preview(stored, *, limit: int) -> list[dict]:
+    if not stored:
         return []
     rows = []
-    with batch.rejected_file.open("rb") as raw:
+    with stored.open("rb") as raw:
         import io
 
         reader = csv.reader(io.TextIOWrapper(raw, encoding="utf-8", newline=""))
@@ -627,6 +808,96 @@ def import_batch_rejected_preview(batch: ImportBatch, *, limit: int = 50) -> lis
             if len(rows) >= limit:
                 break
     return rows
+
+
+@dataclass
+class ImportCheck:
+    """What importing a file with a mapping would do to its values, read before anything is written: rows that
+    would be rejected or imported with warnings (with examples), values no reference matches per column with
+    counts, and the columns no target takes."""
+
+    rows: int = 0
+    complete: bool = True
+    rejected: int = 0
+    warned: int = 0
+    unmapped: dict = field(default_factory=dict)
+    unmapped_columns: list[str] = field(default_factory=list)
+    examples: list[dict] = field(default_factory=list)
+
+
+def import_batch_check(
+    batch: ImportBatch, *, columns: dict[str, list[str]] | None = None, limit: int = CHECK_ROWS
+) -> ImportCheck:
+    """Validate the first ``limit`` rows of ``batch`` with ``columns`` (its current mapping by default)."""
+    columns = columns_for_headers(columns if columns is not None else batch.columns, batch.headers)
+    check = ImportCheck(unmapped_columns=unmapped_headers(batch.headers, columns))
+    info = TableInfo(
+        batch.file_format, headers=batch.headers, encoding=batch.encoding, delimiter=batch.delimiter
+    )
+    positions = {key: [batch.headers.index(column) for column in sources] for key, sources in columns.items()}
+    refs, unmapped = References(), UnmappedValues()
+    with local_path(batch.file) as path:
+        rows = iter_rows(path, info)
+        next(rows, None)
+        for line, row in enumerate(rows, start=2):
+            if check.rows >= limit:
+                check.complete = False
+                break
+            check.rows += 1
+            raw = {key: _first_value(row, indexes) for key, indexes in positions.items()}
+            try:
+                parsed = parse_row(raw, refs)
+            except RowRejected as rejection:
+                check.rejected += 1
+                problems, kind = rejection.reasons, "rejected"
+            else:
+                unmapped.add(parsed.unmapped)
+                check.warned += bool(parsed.warnings)
+                problems, kind = parsed.warnings, "warning"
+            if problems and len(check.examples) < 20:
+                check.examples.append({"row": line, "kind": kind, "text": " ".join(problems)})
+    check.unmapped = unmapped.as_report(columns, limit=50)
+    return check
+
+
+def unmapped_report_rows(batch: ImportBatch) -> list[list]:
+    """The batch's unmapped values as rows of a CSV: target, columns, value, rows."""
+    rows = [[_("Field"), _("Columns"), pgettext("cell value", "Value"), _("Rows")]]
+    for entry in labelled((batch.report or {}).get("unmapped", {})).values():
+        for value, count in entry["values"]:
+            rows.append([entry["label"], ", ".join(entry["columns"]), value, count])
+    for column in (batch.report or {}).get("unmapped_columns", []):
+        rows.append([_("(not imported)"), column, "", ""])
+    return rows
+
+
+@transaction.atomic
+def import_conflict_decide(*, conflict: ImportConflict, accept: bool, user) -> ImportConflict:
+    """Staff accept the file's value (written, recorded as the batch's value confirmed by ``user``, so later
+    imports do not write over it) or keep the registry's. A conflict already decided is left as it is."""
+    from resurs.registry.services import organisation_update
+
+    current = ImportConflict.objects.select_for_update().get(pk=conflict.pk)
+    if current.status != ConflictStatus.OPEN:
+        return current
+    if accept:
+        model_field = Organisation._meta.get_field(current.field)
+        value = current.proposed
+        if model_field.is_relation:
+            value = model_field.related_model.objects.get(pk=value)
+        elif model_field.get_internal_type() == "DateField" and value:
+            value = dt.date.fromisoformat(value)
+        organisation_update(
+            organisation=current.organisation,
+            actor=user,
+            data={current.field: value},
+            source={"b": current.batch_id, "d": timezone.localdate().isoformat(), "m": user.pk},
+        )
+    current.status = ConflictStatus.ACCEPTED if accept else ConflictStatus.KEPT
+    current.decided_by = user
+    current.decided_at = timezone.now()
+    current.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
+    return current
 
 
 def _first_value(row: list, indexes: list[int]):
@@ -646,7 +917,10 @@ __all__ = [
     "import_batch_create",
     "import_batch_fail",
     "import_batch_preview",
+    "import_batch_check",
     "import_batch_rejected_preview",
+    "import_batch_warnings_preview",
+    "import_conflict_decide",
     "import_batch_run",
     "import_batch_start",
 ]

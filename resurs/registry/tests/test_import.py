@@ -24,6 +24,7 @@ from resurs.registry.imports.service import (
     import_batch_create,
     import_batch_rejected_preview,
     import_batch_run,
+    import_batch_warnings_preview,
 )
 from resurs.registry.models import ImportBatch, ImportMapping, Organisation
 from resurs.registry.tests.factories import OrganisationFactory
@@ -124,7 +125,7 @@ def test_existing_organisation_is_matched_by_ogrn_then_inn():
 
 
 @time_machine.travel(TODAY)
-def test_bad_rows_are_rejected_with_reasons_and_the_good_rows_are_written():
+def test_bad_identifiers_and_names_reject_a_row_bad_optional_values_only_warn():
     bad_inn = inn(5)[:-1] + str((int(inn(5)[-1]) + 1) % 10)
     rows = [
         *GOOD_ROWS,
@@ -134,24 +135,39 @@ def test_bad_rows_are_rejected_with_reasons_and_the_good_rows_are_written():
         ["", inn(8), "", "Москва", "", ""],
         ["Фонд без номеров", "", "", "Москва", "", ""],
         ["Фонд-двойник", inn(1), "", "Москва", "", ""],
-        ["Фонд с плохой датой", inn(9), "", "Москва", "30.02.2015", ""],
+        ["Фонд с плохой датой", inn(9), "", "Москва", "30.02.2015", "."],
     ]
     batch, counts = run_import(csv_bytes(rows))
-    assert counts.as_dict() == {"total": 10, "created": 3, "updated": 0, "unchanged": 0, "rejected": 7}
-    assert Organisation.objects.count() == 3
-    assert not Organisation.objects.filter(inn__in=[inn(6), inn(7), inn(8), inn(9)]).exists()
+    assert counts.as_dict() == {"total": 10, "created": 6, "updated": 0, "unchanged": 0, "rejected": 4}
+    assert (batch.warning_count, batch.rejected_count) == (3, 4)
+    assert not Organisation.objects.filter(inn=inn(8)).exists()
+    nowhere = Organisation.objects.get(inn=inn(6))
+    assert (nowhere.name, nowhere.region_id, nowhere.founded_on) == (
+        "Фонд из ниоткуда",
+        None,
+        dt.date(2011, 1, 1),
+    )
+    assert Organisation.objects.get(inn=inn(7)).founded_on is None
+    assert Organisation.objects.get(inn=inn(9)).website == ""
     reasons = {row["row"]: row["reason"] for row in import_batch_rejected_preview(batch)}
+    assert set(reasons) == {"5", "8", "9", "10"}
     assert "check digit" in reasons["5"]
-    assert "Unknown region “Атлантида”" in reasons["6"]
-    assert "in the future" in reasons["7"]
     assert reasons["8"] == "The name is empty."
     assert "Neither INN nor OGRN" in reasons["9"]
     assert "already in row 2 of this file" in reasons["10"]
-    assert "is not a date" in reasons["11"]
+    warnings = {row["row"]: row["reason"] for row in import_batch_warnings_preview(batch)}
+    assert warnings["6"] == "Unknown region “Атлантида”."
+    assert "in the future" in warnings["7"]
+    assert "is not a date" in warnings["11"] and "“.” is not a web address" in warnings["11"]
     with batch.rejected_file.open("rb") as handle:
         records = list(csv.reader(io.TextIOWrapper(handle, encoding="utf-8")))
     assert records[0] == ["Row", *HEADER, "Reason"]
-    assert sorted(int(record[0]) for record in records[1:]) == [5, 6, 7, 8, 9, 10, 11]
+    assert sorted(int(record[0]) for record in records[1:]) == [5, 8, 9, 10]
+    with batch.warnings_file.open("rb") as handle:
+        records = list(csv.reader(io.TextIOWrapper(handle, encoding="utf-8")))
+    assert records[0] == ["Row", *HEADER, "Warning"]
+    assert [int(record[0]) for record in records[1:]] == [6, 7, 11]
+    assert batch.report["unmapped"]["region"]["values"] == [["Атлантида", 1]]
 
 
 @time_machine.travel(TODAY)
@@ -160,8 +176,8 @@ def test_rejected_reasons_follow_the_importers_language():
 
     with translation.override("ru"):
         batch, _counts = run_import(csv_bytes([["Фонд", inn(1), "", "Атлантида", "", ""]]))
-        reason = import_batch_rejected_preview(batch)[0]["reason"]
-    assert reason.startswith("Неизвестный регион") or reason.startswith("Unknown region")
+        reason = import_batch_warnings_preview(batch)[0]["reason"]
+    assert reason.startswith("Неизвестный регион")
 
 
 @time_machine.travel(TODAY)
@@ -328,28 +344,30 @@ def test_a_large_import_writes_on_writer_connections_with_the_same_result(requir
     registered = OrganisationFactory(inn=inn(100), ogrn=ogrn(100))
     header = [*HEADER, "ОКВЭД"]
     rows = [[f"Фонд номер {n}", inn(n), ogrn(n), "Москва", "2012-04-01", "", "85.41"] for n in range(1, 41)]
-    rows[3][3] = "Атлантида"  # row 5, rejected while reading
+    rows[3][3] = "Атлантида"  # row 5, imported with a warning
     rows[22][1] = inn(2)  # row 24, rejected while reading: the INN of row 3
     rows[22][2] = ""
     rows[29][2] = ogrn(
         100
     )  # row 31, rejected while writing: the OGRN of another organisation in the registry
-    rows[37][4] = "2031-01-01"  # row 39, rejected while reading
+    rows[37][4] = "2031-01-01"  # row 39, imported with a warning
     content = csv_bytes(rows, header=header)
     batch = import_batch_create(upload=ContentFile(content, name="big.csv"), file_name="big.csv")
     batch = import_batch_configure(batch=batch, columns={**batch.columns, "okved_code": ["ОКВЭД"]})
     assert service._can_pipeline(40)
     counts = import_batch_run(batch, chunk_rows=4)
-    assert counts.as_dict() == {"total": 40, "created": 36, "updated": 0, "unchanged": 0, "rejected": 4}
-    assert Organisation.objects.exclude(pk=registered.pk).count() == 36
+    assert counts.as_dict() == {"total": 40, "created": 38, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert Organisation.objects.exclude(pk=registered.pk).count() == 38
     from resurs.registry.imports.rows import References
 
     field_ids = References().fields_for_okved("85.41")
     assert field_ids
     for field in Field.objects.filter(pk__in=field_ids):
-        assert field.organisations.count() == 36
+        assert field.organisations.count() == 38
     batch.refresh_from_db()
-    assert [int(row["row"]) for row in import_batch_rejected_preview(batch)] == [5, 24, 31, 39]
+    assert [int(row["row"]) for row in import_batch_rejected_preview(batch)] == [24, 31]
+    assert [int(row["row"]) for row in import_batch_warnings_preview(batch)] == [5, 39]
+    assert Organisation.objects.get(inn=inn(1)).source_of("name") == {"b": batch.pk, "d": "2026-11-26"}
     again = import_batch_create(upload=ContentFile(content, name="big.csv"), file_name="big.csv")
     again = import_batch_configure(batch=again, columns={**again.columns, "okved_code": ["ОКВЭД"]})
-    assert import_batch_run(again, chunk_rows=4).as_dict()["unchanged"] == 36
+    assert import_batch_run(again, chunk_rows=4).as_dict()["unchanged"] == 38

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
 
-from resurs.registry.imports.service import import_batch_rejected_preview
+from resurs.registry.imports.service import import_batch_rejected_preview, import_batch_warnings_preview
 from resurs.registry.models import ImportBatch, ImportMapping, Organisation
 from resurs.registry.tests.test_import import GOOD_ROWS, HEADER, csv_bytes, inn
 
@@ -79,7 +79,11 @@ def test_upload_map_and_run_shows_counts_and_rejected_rows(
     personas, client_for, django_capture_on_commit_callbacks
 ):
     client = client_for(personas.staff)
-    rows = [*GOOD_ROWS, ["Фонд из ниоткуда", inn(6), "", "Атлантида", "2011-01-01", ""]]
+    rows = [
+        *GOOD_ROWS,
+        ["Фонд из ниоткуда", inn(6), "", "Атлантида", "2011-01-01", ""],
+        ["Фонд с опечаткой", inn(7)[:-1] + str((int(inn(7)[-1]) + 1) % 10), "", "Москва", "", ""],
+    ]
     response = upload(client, csv_bytes(rows))
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
@@ -96,21 +100,28 @@ def test_upload_map_and_run_shows_counts_and_rejected_rows(
         )
     assert response.status_code == 302 and response["Location"] == batch.get_absolute_url()
     batch.refresh_from_db()
-    assert (batch.status, batch.created_count, batch.rejected_count) == ("done", 3, 1)
-    assert batch.job.status == "done" and batch.job.result["created"] == 3
+    assert (batch.status, batch.created_count, batch.rejected_count, batch.warning_count) == ("done", 4, 1, 1)
+    assert batch.job.status == "done" and batch.job.result["created"] == 4
     assert ImportMapping.objects.get(name="Партнёры").columns["inn"] == ["ИНН"]
 
     page = client.get(batch.get_absolute_url()).content.decode()
     [rejected] = import_batch_rejected_preview(batch)
-    assert rejected["row"] == "5" and "Атлантида" in rejected["reason"]
+    assert rejected["row"] == "6" and "7700000071" in rejected["reason"]
     assert escape(rejected["reason"]) in page
+    [warned] = import_batch_warnings_preview(batch)
+    assert warned["row"] == "5" and escape(warned["reason"]) in page
+    assert "Атлантида" in page and 'data-testid="unmapped-region"' in page
+    warnings = client.get(reverse("registry:import-warnings", args=[batch.pk]))
+    assert "Атлантида" in b"".join(warnings.streaming_content).decode("utf-8")
+    unmapped = client.get(reverse("registry:import-unmapped", args=[batch.pk]))
+    assert "Атлантида,1" in b"".join(unmapped.streaming_content).decode("utf-8")
     download = client.get(reverse("registry:import-rejected", args=[batch.pk]))
     assert download.status_code == 200
     body = b"".join(download.streaming_content).decode("utf-8")
     assert rejected["reason"] in body
     # the finished status partial stops polling
     partial = client.get(batch.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in partial and 'data-testid="count-created">3<' in partial
+    assert "hx-trigger" not in partial and 'data-testid="count-created">4<' in partial
 
 
 @time_machine.travel(TODAY)
@@ -168,3 +179,78 @@ def test_import_list_query_count(personas, client_for, django_assert_max_num_que
     with django_assert_max_num_queries(12):
         response = client.get(reverse("registry:import-list"))
     assert response.status_code == 200 and len(response.context["batches"]) == 5
+
+
+def _conflict(staff):
+    """An organisation whose city was entered by hand, and an import that brings another city."""
+    from django.core.files.base import ContentFile
+
+    from resurs.registry.imports.service import import_batch_configure, import_batch_create, import_batch_run
+    from resurs.registry.services import organisation_update
+    from resurs.registry.tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(name="Фонд «Опора»", inn=inn(31), ogrn="", city="")
+    organisation_update(organisation=org, actor=staff, data={"city": "Химки"})
+    content = csv_bytes([["Фонд «Опора»", inn(31), "Москва"]], header=["Наименование", "ИНН", "Город"])
+    batch = import_batch_create(upload=ContentFile(content, name="list.csv"), file_name="list.csv")
+    import_batch_run(import_batch_configure(batch=batch, columns=batch.columns))
+    return org, batch
+
+
+@time_machine.travel(TODAY)
+def test_staff_decide_a_conflict_on_the_conflicts_page_and_others_cannot(
+    personas, client_for, django_assert_max_num_queries
+):
+    from resurs.registry.models import ImportConflict
+
+    org, batch = _conflict(personas.staff)
+    conflict = ImportConflict.objects.get()
+    url = reverse("registry:import-conflicts")
+    decide = reverse("registry:import-conflict-decide", args=[conflict.pk])
+    for name, user in personas.all().items():
+        if name not in STAFF_PERSONAS:
+            client = client_for(user)
+            assert client.get(url).status_code == 403
+            assert client.post(decide, {"decision": "accept"}).status_code == 403
+    assert ImportConflict.objects.get().status == "open"
+
+    staff = client_for(personas.staff)
+    with django_assert_max_num_queries(12):
+        page = staff.get(url, {"batch": batch.pk}).content.decode()
+    assert "Химки" in page and "Москва" in page and 'data-testid="conflict"' in page
+    profile = staff.get(org.get_absolute_url()).content.decode()
+    assert 'data-testid="org-sources"' in profile and str(personas.staff) in profile
+    partial = staff.post(decide, {"decision": "accept"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'data-testid="conflict-decision"' in partial and "text-bg-success" in partial
+    org.refresh_from_db()
+    assert org.city == "Москва" and org.sources["city"]["b"] == batch.pk
+    profile = staff.get(org.get_absolute_url()).content.decode()
+    assert "list.csv" in profile
+    assert 'data-testid="conflict"' not in staff.get(url).content.decode()
+
+
+@time_machine.travel(TODAY)
+def test_the_mapping_page_reports_unmapped_values_and_checks_another_mapping(personas, client_for):
+    from pathlib import Path
+
+    content = (Path(__file__).parent / "fixtures" / "foundations.csv").read_bytes()
+    client = client_for(personas.staff)
+    response = upload(client, content, "foundations.csv")
+    batch = ImportBatch.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="unmapped-status"' in page and "Сведения уточняются" in page
+    assert 'data-testid="unmapped-columns"' in page and ">okopf<" in page
+    # Checking the names column instead: the names match except one, and nothing is imported.
+    data = {
+        "col_name": "name",
+        "col_ogrn": "ogrn",
+        "col_status": "status",
+        "col_region": "region",
+        "col_legal_form_code": "okopf",
+        "check": "1",
+    }
+    page = client.post(reverse("registry:import-mapping", args=[batch.pk]), data).content.decode()
+    assert "Фонды поддержки" in page and ">okopf_id<" in page
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UPLOADED and batch.columns["legal_form_code"] == ["okopf"]
+    assert Organisation.objects.filter(ogrn__startswith="11277").count() == 0

@@ -75,7 +75,13 @@ class Command(BaseCommand):
         prefix = "Dry run: " if options["dry_run"] else ""
         self.stdout.write(
             f"{prefix}{counts.total} rows: {counts.created} created, {counts.updated} updated, "
-            f"{counts.unchanged} unchanged, {counts.rejected} rejected (batch #{batch.pk})."
+            f"{counts.unchanged} unchanged, {counts.rejected} rejected; {counts.warned} with warnings, "
+            f"{counts.conflicts} conflicts (batch #{batch.pk})."
         )
         if batch.rejected_file:
             self.stdout.write(f"Rejected rows with reasons: {batch.rejected_file.name} (private storage)")
+        if batch.warnings_file:
+            self.stdout.write(f"Rows with warnings: {batch.warnings_file.name} (private storage)")
+        for entry in (batch.report or {}).get("unmapped", {}).values():
+            values = ", ".join(f"{value} ({count})" for value, count in entry["values"][:10])
+            self.stdout.write(f"Unmapped {entry['label']}: {values}")
