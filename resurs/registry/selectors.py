@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.access import represented_organisation_ids
+from resurs.core.search import search_filter
 from resurs.registry.choices import DuplicateKind, OrganisationKind, ProposalStatus
 from resurs.registry.models import (
     Centre,
@@ -78,14 +79,9 @@ def person_list() -> QuerySet[Person]:
 
 
 def person_search(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    from django.db.models import Q
-
-    condition = Q()
-    for word in (query or "").split():
-        condition &= (
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word)
-        )
-    return queryset.filter(condition)
+    """People whose last, first or middle name holds every word of ``query`` (any letter case, «е» for «ё»); on
+    PostgreSQL a misspelt name that finds nobody is tried as near names."""
+    return search_filter(queryset, query, ["last_name", "first_name", "patronymic"], typos=True)
 
 
 def _label(row: dict, prefix: str) -> str:

@@ -13,8 +13,8 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import Q
 
+from resurs.core.search import fold, words_condition
 from resurs.registry.models import Organisation
 
 # Legal-form words and generic words that say nothing about which organisation is meant.
@@ -110,7 +110,7 @@ def suggest_organisations(name: str, *, limit: int = 5, threshold: float = 0.5) 
         stems = _stems(name)
         if not stems:
             return []
-        condition = reduce(or_, (Q(name__icontains=s) | Q(short_name__icontains=s) for s in stems))
+        condition = reduce(or_, (words_condition([fold(s)], ["name", "short_name"]) for s in stems))
         candidates = list(Organisation.objects.filter(condition).select_related("region")[:400])
     scored = [
         Suggestion(org, max(similarity(name, org.name), similarity(name, org.short_name or org.name)))
