@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from resurs.accounts.tests.factories import UserFactory, representative_of
-from resurs.core.search import fold, query_words, search_filter
 from resurs.cooperation.filters import AdviceRequestFilter, PartnershipFilter
 from resurs.cooperation.tests.factories import AdviceRequestFactory, PartnershipFactory
+from resurs.core.search import fold, query_words, search_filter
 from resurs.events.filters import EventFilter
 from resurs.events.models import Event
 from resurs.events.selectors import registration_search
