@@ -104,7 +104,9 @@ def _advice_requests(personas):
 def _matching(personas):
     return (
         lambda text: OrganisationFactory(name=f"Фонд «{text}»"),
-        lambda q: [suggestion.organisation for suggestion in suggest_organisations(f"Фонд {q}", threshold=0.1)],
+        lambda q: [
+            suggestion.organisation for suggestion in suggest_organisations(f"Фонд {q}", threshold=0.1)
+        ],
     )
 
 
