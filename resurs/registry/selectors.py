@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.access import represented_organisation_ids
@@ -173,35 +173,29 @@ def organisation_detail_queryset() -> QuerySet[Organisation]:
 
 
 def audit_rows(entries) -> list[dict]:
-    """Audit entries as rows for the "change history" table: when, who, what, and each field's old → new."""
+    """Audit entries as rows for the "change history" table: when, who, what, and each field's old → new, in words
+    a person reads: the field's verbose name, choices by their label, a related object by its name, yes/no for
+    flags. Reverse relations (``change_proposals``…), which django-auditlog records when a row is created, are not
+    fields of the row and are left out."""
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
+        display = _display_by_name(entry, model)
         changes = []
-        raw = entry.changes_dict or {}
-        display = entry.changes_display_dict if model is not None else {}
-        for field_name, values in raw.items():
-            label = field_name
-            if model is not None:
-                try:
-                    label = str(model._meta.get_field(field_name).verbose_name)
-                except Exception:  # a field of an older version of the model, or a domain-event key
-                    label = field_name
+        for field_name, values in (entry.changes_dict or {}).items():
+            field = _concrete_field(model, field_name)
+            if model is not None and field is None and _is_relation(model, field_name):
+                continue
+            label = str(field.verbose_name) if field is not None else field_name.replace("_", " ")
             if isinstance(
                 values, dict
             ):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
                 sign = "+" if values.get("operation") == "add" else "−"
-                changes.append(
-                    {
-                        "field": label,
-                        "old": "",
-                        "new": f"{sign} " + ", ".join(map(str, values.get("objects", []))),
-                    }
-                )
+                new = f"{sign} " + ", ".join(map(str, values.get("objects", [])))
+                changes.append({"field": label, "old": None, "new": new})
                 continue
-            shown = display.get(label, values) if isinstance(display, dict) else values
-            old, new = (list(shown) + [None, None])[:2]
-            changes.append({"field": label, "old": _none_if_blank(old), "new": _none_if_blank(new)})
+            old, new = (list(display.get(field_name, values)) + [None, None])[:2]
+            changes.append({"field": label, "old": _shown(field, old), "new": _shown(field, new)})
         rows.append(
             {
                 "timestamp": entry.timestamp,
@@ -213,6 +207,48 @@ def audit_rows(entries) -> list[dict]:
     return rows
 
 
+def _concrete_field(model, name: str):
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a field of an older version of the model, or a domain-event key
+        return None
+    return field if getattr(field, "concrete", False) or field.many_to_many else None
+
+
+def _is_relation(model, name: str) -> bool:
+    try:
+        return bool(model._meta.get_field(name).is_relation)
+    except Exception:
+        return False
+
+
+def _display_by_name(entry, model) -> dict:
+    """django-auditlog's display values (choices, dates, related objects), keyed by field name rather than by
+    verbose name (two fields may share one, and a translated name depends on the language)."""
+    if model is None:
+        return {}
+    by_verbose = entry.changes_display_dict
+    result = {}
+    for name in entry.changes_dict or {}:
+        field = _concrete_field(model, name)
+        if field is not None and field.verbose_name in by_verbose:
+            result[name] = by_verbose[field.verbose_name]
+    return result
+
+
+def _shown(field, value):
+    value = _none_if_blank(value)
+    if value is None:
+        return None
+    if field is not None and field.get_internal_type() == "BooleanField":
+        return {"True": pgettext("audit value", "yes"), "False": pgettext("audit value", "no")}.get(
+            str(value), value
+        )
+    return value
+
+
 AUDIT_ACTIONS = {
     "create": _("created"),
     "update": _("changed"),
@@ -221,6 +257,8 @@ AUDIT_ACTIONS = {
     "proposal_approved": _("proposed change approved"),
     "erased": _("personal data erased"),
     "merged": _("merged"),
+    "merge": _("merged with a duplicate"),
+    "merged_into": _("merged into another organisation"),
 }
 
 
