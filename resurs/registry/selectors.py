@@ -23,7 +23,7 @@ from resurs.registry.models import (
     Region,
     Tie,
 )
-from resurs.registry.search import ResultCount, organisation_facets
+from resurs.registry.search import ResultCount, organisation_facets, organisation_search
 
 
 def organisation_list() -> QuerySet[Organisation]:
@@ -455,3 +455,28 @@ def duplicate_search_latest(region=None) -> DuplicateSearch | None:
     if region is not None:
         searches = searches.filter(Q(region=region) | Q(region__isnull=True))
     return searches.order_by("-created_at").first()
+
+
+# --- The registry picker ----------------------------------------------------------------------------------
+
+PICK_RESULTS = 15
+
+
+def pick_queryset(kind: str, kinds: tuple[str, ...] = ()) -> QuerySet:
+    """What a picker of ``kind`` ("person" or "organisation") may choose from."""
+    if kind == "person":
+        return Person.objects.filter(erased_at=None).select_related("region")
+    queryset = organisation_list()
+    return queryset.filter(kind__in=kinds) if kinds else queryset
+
+
+def pick_results(kind: str, query: str, kinds: tuple[str, ...] = ()) -> list:
+    """The first matches of ``query`` through the registry's own searches, best first."""
+    queryset = pick_queryset(kind, kinds)
+    if kind == "person":
+        found = person_search(queryset, query)
+        if not found.query.order_by:
+            found = found.order_by("last_name", "first_name", "patronymic", "pk")
+    else:
+        found = organisation_search(queryset, query)
+    return list(found[:PICK_RESULTS])
