@@ -194,8 +194,13 @@ def audit_rows(entries) -> list[dict]:
                 new = f"{sign} " + ", ".join(map(str, values.get("objects", [])))
                 changes.append({"field": label, "old": None, "new": new})
                 continue
+            if field_name in HIDDEN_AUDIT_FIELDS:
+                continue
             old, new = (list(display.get(field_name, values)) + [None, None])[:2]
-            changes.append({"field": label, "old": _shown(field, old), "new": _shown(field, new)})
+            old, new = _shown(field, old), _shown(field, new)
+            if old is None and new is None:  # a field left empty when the row was created
+                continue
+            changes.append({"field": label, "old": old, "new": new})
         rows.append(
             {
                 "timestamp": entry.timestamp,
@@ -205,6 +210,10 @@ def audit_rows(entries) -> list[dict]:
             }
         )
     return rows
+
+
+# Bookkeeping a person need not read in the history: the row's number and its own timestamps.
+HIDDEN_AUDIT_FIELDS = {"id", "created_at", "updated_at"}
 
 
 def _concrete_field(model, name: str):

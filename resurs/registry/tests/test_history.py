@@ -45,7 +45,10 @@ def test_history_shows_field_names_and_display_values_never_internals(personas, 
     assert changed[city] == ("Москва", "Казань")
     assert changed[kind][1] == kind_label
     assert changed[region_field][1] == region_name
-    assert rows[-1]["changes"], "the creation lists the values given"
+    created = rows[-1]["changes"]
+    assert created, "the creation lists the values given"
+    assert all(c["new"] is not None for c in created), "empty fields of a new row are not listed"
+    assert "ID" not in {str(c["field"]) for c in created}
 
 
 def test_history_page_text_has_no_internal_names(personas, client_for):
