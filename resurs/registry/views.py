@@ -686,8 +686,12 @@ def pick(request, kind: str):
     pk = request.GET.get("pk", "")
     if pk.isdigit():
         obj = get_object_or_404(selectors.pick_queryset(kind, kinds), pk=pk)
+        # A single choice closes the results (an out-of-band swap); a multiple one leaves them for the next pick.
+        closes = target.removesuffix("_chosen") + "_results" if request.GET.get("multiple") != "1" else ""
         return render(
-            request, "registry/widgets/_picked.html", {"field": field, "pk": obj.pk, "label": str(obj)}
+            request,
+            "registry/widgets/_picked.html",
+            {"field": field, "pk": obj.pk, "label": str(obj), "closes": closes},
         )
     query = (request.GET.get(f"{field}__search") or "").strip()
     params = {"field": field, "target": target, "kinds": ",".join(kinds)}

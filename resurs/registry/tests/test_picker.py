@@ -28,6 +28,8 @@ def test_picker_finds_organisations_and_people_in_lowercase_with_e(personas, cli
     assert "Семёнова" in _pick(client, "person", f__search="семенова").content.decode()
     chosen = _pick(client, "person", pk=person.pk).content.decode()
     assert f'name="f" value="{person.pk}" checked' in chosen
+    assert 'id="id_f_results" hx-swap-oob="innerHTML"' in chosen  # a single choice closes the results
+    assert "hx-swap-oob" not in _pick(client, "person", pk=person.pk, multiple="1").content.decode()
 
 
 def test_picker_keeps_to_the_kinds_asked_for(personas, client_for):
