@@ -242,6 +242,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
+    ("vendor/html5-qrcode", BASE_DIR / "node_modules" / "html5-qrcode"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -388,7 +389,6 @@ PERMISSIONS_POLICY = {
     for feature in (
         "accelerometer",
         "autoplay",
-        "camera",
         "display-capture",
         "geolocation",
         "gyroscope",
@@ -399,6 +399,7 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+PERMISSIONS_POLICY["camera"] = ["self"]  # the check-in desk scans QR tickets with the camera (events)
 
 LOGGING = {
     "version": 1,

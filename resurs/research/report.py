@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from resurs.core import charts
 from resurs.registry.selectors import region_tile_layout
@@ -152,7 +152,7 @@ def charts_for(findings: Findings, *, top: int = 20) -> dict[str, str]:
                 for district, regions in region_tile_layout()
             ],
             title=_("Nominated organisations by region"),
-            unit=_("organisations"),
+            unit=pgettext("count", "organisations"),
         )
     if findings.chars.total:
         result["cities"] = charts.bar_chart(
