@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ from resurs.accounts.services import (
     role_revoke,
     two_factor_reset,
 )
+from resurs.core.search import search_filter
 
 
 @login_required
@@ -120,13 +121,7 @@ def user_list(request):
     )
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
-        for word in query.split():
-            queryset = queryset.filter(
-                Q(username__icontains=word)
-                | Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-            )
+        queryset = search_filter(queryset, query, ["username", "first_name", "last_name", "email"])
         if form.cleaned_data["role"]:
             queryset = queryset.filter(role_assignments__role=form.cleaned_data["role"]).distinct()
     page_obj = Paginator(queryset, 50).get_page(request.GET.get("page"))

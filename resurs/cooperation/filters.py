@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from resurs.cooperation.choices import OPEN_ADVICE_STATUSES, AdviceStatus, PartnershipType, Sector
 from resurs.cooperation.models import AdviceRequest, Partnership
 from resurs.core.filters import EARLIEST_YEAR, LATEST_YEAR, YearFilter
+from resurs.core.search import search_filter
 from resurs.registry.models import Region
 
 
@@ -36,16 +37,8 @@ class PartnershipFilter(django_filters.FilterSet):
         fields = ["q", "sector", "type", "region", "year"]
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(title__icontains=value)
-            | Q(organisation_a__name__icontains=value)
-            | Q(organisation_a__short_name__icontains=value)
-            | Q(organisation_b__name__icontains=value)
-            | Q(organisation_b__short_name__icontains=value)
-        )
+        fields = ["title", "organisation_a__name", "organisation_a__short_name"]
+        return search_filter(queryset, value, [*fields, "organisation_b__name", "organisation_b__short_name"])
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(Q(sector_a=value) | Q(sector_b=value))
@@ -88,11 +81,4 @@ class AdviceRequestFilter(django_filters.FilterSet):
         return queryset.filter(status__in=OPEN_ADVICE_STATUSES, due_on__lt=timezone.localdate())
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(topic__icontains=value)
-            | Q(requester__name__icontains=value)
-            | Q(requester__short_name__icontains=value)
-        )
+        return search_filter(queryset, value, ["topic", "requester__name", "requester__short_name"])

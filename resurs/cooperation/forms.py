@@ -11,10 +11,10 @@ from django.utils.translation import pgettext_lazy
 from resurs.accounts.access import centre_ids_for, is_admin
 from resurs.cooperation.choices import ADVICE_REQUESTER_KINDS, AdvisoryKind, AdvisoryLevel, PartnershipType
 from resurs.cooperation.validators import DOCUMENT_POLICY
-from resurs.cooperation.widgets import SearchSelect
 from resurs.core.uploads import SafeFileField
 from resurs.registry.choices import OrganisationKind, TieRole
 from resurs.registry.models import Centre, Organisation, Person
+from resurs.registry.widgets import RegistryPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,13 +50,13 @@ class PartnershipForm(CentreChoiceMixin, forms.Form):
     centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Recorded by centre"))
     organisation_a = forms.ModelChoiceField(
         queryset=_organisations(),
-        widget=SearchSelect(search="organisation"),
+        widget=RegistryPicker(kind="organisation"),
         label=_("First party"),
         help_text=_("The organisation that funds, gives or initiates."),
     )
     organisation_b = forms.ModelChoiceField(
         queryset=_organisations(),
-        widget=SearchSelect(search="organisation"),
+        widget=RegistryPicker(kind="organisation"),
         label=_("Second party"),
         help_text=_("The organisation that receives or joins."),
     )
@@ -98,7 +98,7 @@ class VolunteeringForm(CentreChoiceMixin, forms.Form):
     company = forms.ModelChoiceField(
         queryset=_organisations(OrganisationKind.BUSINESS),
         label=_("Company"),
-        widget=SearchSelect(search="organisation", kinds=(OrganisationKind.BUSINESS,)),
+        widget=RegistryPicker(kind="organisation", kinds=(OrganisationKind.BUSINESS,)),
     )
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     volunteers = forms.IntegerField(label=_("Volunteers"), min_value=0)
@@ -114,7 +114,7 @@ class AdvisoryBodyForm(CentreChoiceMixin, forms.Form):
     centre = forms.ModelChoiceField(queryset=Centre.objects.none(), label=_("Recorded by centre"))
     organisation = forms.ModelChoiceField(
         queryset=_organisations(OrganisationKind.ADVISORY_BODY),
-        widget=SearchSelect(search="organisation", kinds=(OrganisationKind.ADVISORY_BODY,)),
+        widget=RegistryPicker(kind="organisation", kinds=(OrganisationKind.ADVISORY_BODY,)),
         label=_("Advisory body"),
         help_text=_("Add it to the registry first as an organisation of the kind “advisory body”."),
     )
@@ -123,7 +123,7 @@ class AdvisoryBodyForm(CentreChoiceMixin, forms.Form):
     government_body = forms.ModelChoiceField(
         queryset=_organisations(OrganisationKind.GOVERNMENT),
         label=_("Government body"),
-        widget=SearchSelect(search="organisation", kinds=(OrganisationKind.GOVERNMENT,)),
+        widget=RegistryPicker(kind="organisation", kinds=(OrganisationKind.GOVERNMENT,)),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -138,7 +138,7 @@ class MembershipForm(CentreChoiceMixin, forms.Form):
             "id", "last_name", "first_name", "patronymic"
         ),
         label=_("Person"),
-        widget=SearchSelect(search="person"),
+        widget=RegistryPicker(kind="person"),
     )
     role = forms.ChoiceField(
         choices=[
@@ -149,7 +149,7 @@ class MembershipForm(CentreChoiceMixin, forms.Form):
     )
     organisation = forms.ModelChoiceField(
         queryset=_organisations(),
-        widget=SearchSelect(search="organisation"),
+        widget=RegistryPicker(kind="organisation"),
         label=_("Organisation"),
         help_text=_("The NGO whose board, or the advisory body."),
     )
@@ -163,7 +163,7 @@ class MembershipForm(CentreChoiceMixin, forms.Form):
     ended_on = forms.DateField(label=_("Until"), required=False, widget=DATE)
     main_affiliation = forms.ModelChoiceField(
         queryset=_organisations(),
-        widget=SearchSelect(search="organisation"),
+        widget=RegistryPicker(kind="organisation"),
         required=False,
         label=_("Main affiliation"),
         help_text=_("Where the member mainly works, e.g. the company a business person comes from."),
@@ -186,7 +186,7 @@ class AdviceRequestForm(CentreChoiceMixin, forms.Form):
     requester = forms.ModelChoiceField(
         queryset=_organisations(*ADVICE_REQUESTER_KINDS),
         label=_("Requester"),
-        widget=SearchSelect(search="organisation", kinds=ADVICE_REQUESTER_KINDS),
+        widget=RegistryPicker(kind="organisation", kinds=ADVICE_REQUESTER_KINDS),
         required=False,  # the service gives the specific message when it is missing
         help_text=_("The government body or company that asks."),
     )
@@ -196,7 +196,7 @@ class AdviceRequestForm(CentreChoiceMixin, forms.Form):
         ),
         required=False,
         label=_("Contact person (registry)"),
-        widget=SearchSelect(search="person"),
+        widget=RegistryPicker(kind="person"),
     )
     contact_name = forms.CharField(max_length=300, required=False, label=_("Contact name"))
     contact_email = forms.EmailField(required=False, label=_("Contact e-mail"))

@@ -28,7 +28,6 @@ urlpatterns = [
     path("memberships/<int:pk>/end/", views.membership_end, name="membership-end"),
     path("organisations/<int:pk>/", views.organisation_cooperation, name="organisation"),
     path("people/<int:pk>/", views.person_cooperation, name="person"),
-    path("search/<str:what>/", views.search_options, name="search"),
     path("advice/", views.advice_list, name="advice-list"),
     path("advice/new/", views.advice_create, name="advice-create"),
     path("advice/mine/", views.advice_mine, name="advice-mine"),

@@ -42,9 +42,7 @@ from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response
 from resurs.core.uploads import upload_limit
 from resurs.registry.access import get_organisation_for_user, get_person_for_user
-from resurs.registry.choices import OrganisationKind
-from resurs.registry.models import Centre, Organisation, Person, Region
-from resurs.registry.search import organisation_search
+from resurs.registry.models import Centre, Region
 
 PAGE_SIZE = 25
 
@@ -790,32 +788,3 @@ def advice_attachment_add(request, pk: int):
 def advice_attachment_download(request, pk: int, attachment_pk: int):
     attachment = access.get_advice_attachment_for_user(request.user, pk, attachment_pk)
     return private_file_response(attachment.file, attachment.original_name or attachment.title)
-
-
-# --- Search for the choosers of the forms --------------------------------------------------------------------
-
-SEARCH_LIMIT = 30
-
-
-@login_required
-def search_options(request, what: str):
-    """``<option>`` elements for a SearchSelect: organisations (optionally of some kinds) or people."""
-    _require(access.can_record_cooperation(request.user))
-    query = request.GET.get("q", "").strip()
-    if what == "organisation":
-        rows = Organisation.objects.select_related("region")
-        kinds = [kind for kind in request.GET.get("kind", "").split(",") if kind in OrganisationKind.values]
-        if kinds:
-            rows = rows.filter(kind__in=kinds)
-        results = list(organisation_search(rows, query)[:SEARCH_LIMIT]) if query else []
-    elif what == "person":
-        rows = Person.objects.filter(erased_at__isnull=True).select_related("region")
-        words = query.split()
-        for word in words[:3]:
-            rows = rows.filter(
-                Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word)
-            )
-        results = list(rows.order_by("last_name", "first_name", "pk")[:SEARCH_LIMIT]) if words else []
-    else:
-        raise Http404
-    return render(request, "cooperation/partials/_search_options.html", {"results": results})

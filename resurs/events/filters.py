@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from resurs.core.search import search_filter
 from resurs.events.choices import EventKind
 from resurs.events.models import Event
 from resurs.registry.models import Region
@@ -23,7 +24,7 @@ class EventFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), empty_label=_("All regions")
     )
-    q = django_filters.CharFilter(label=_("Search"), field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Search"), method="search")
 
     class Meta:
         model = Event
@@ -34,6 +35,9 @@ class EventFilter(django_filters.FilterSet):
         if not data.get("when"):
             data["when"] = "upcoming"
         super().__init__(data, *args, **kwargs)
+
+    def search(self, queryset, name, value):
+        return search_filter(queryset, value, ["title", "summary"], typos=True)
 
     def filter_when(self, queryset, name, value):
         now = timezone.now()

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from resurs.core.uploads import HANDOUTS, SafeFileField
 from resurs.events.models import Event, Material, Session
-from resurs.events.widgets import RegistryPicker
 from resurs.registry.models import Centre, Organisation, Person
+from resurs.registry.widgets import RegistryPicker
 
 # The time zones of Russia, west to east.
 TIME_ZONES = [
@@ -51,13 +51,13 @@ class EventForm(forms.ModelForm):
         queryset=Organisation.objects.only("name", "short_name"),
         required=False,
         label=_("Organisers"),
-        widget=RegistryPicker(kind="organisations"),
+        widget=RegistryPicker(kind="organisation", multiple=True),
     )
     partners = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.only("name", "short_name"),
         required=False,
         label=_("Partners"),
-        widget=RegistryPicker(kind="organisations"),
+        widget=RegistryPicker(kind="organisation", multiple=True),
     )
 
     class Meta:
@@ -119,7 +119,7 @@ class SessionForm(forms.ModelForm):
         queryset=Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic"),
         required=False,
         label=_("Speakers"),
-        widget=RegistryPicker(kind="people"),
+        widget=RegistryPicker(kind="person", multiple=True),
     )
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from resurs.accounts.access import centre_ids_for, is_admin
+from resurs.core.search import search_filter
 from resurs.events.choices import EventStatus, RegistrationStatus
 from resurs.events.models import Event, Registration
 
@@ -64,12 +65,8 @@ def registration_search(event: Event, query: str = "") -> QuerySet[Registration]
     queryset = event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related("user")
     query = query.strip()
     if query:
-        queryset = queryset.filter(
-            Q(name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(code__iexact=query)
-            | Q(organisation_name__icontains=query)
-        )
+        by_code = queryset.filter(code__iexact=query)
+        queryset = search_filter(queryset, query, ["name", "email", "organisation_name"]) | by_code
     return queryset.order_by("name", "pk")
 
 

@@ -11,7 +11,6 @@ urlpatterns = [
     path("my/", views.my_registrations, name="my-registrations"),
     path("manage/", views.event_manage_list, name="manage"),
     path("new/", views.event_create, name="event-create"),
-    path("registry-search/<str:kind>/", views.registry_search, name="registry-search"),
     path("<int:pk>/", views.event_detail, name="event-detail"),
     path("<int:pk>/register/", views.event_register, name="event-register"),
     path("<int:pk>/event.ics", views.event_ics, name="event-ics"),

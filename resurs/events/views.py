@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -39,7 +37,7 @@ from resurs.events.forms import EventForm, MaterialForm, OutcomesForm, Registrat
 from resurs.events.models import Session
 from resurs.events.months import month_grid, parse_month
 from resurs.events.tickets import ticket_qr_svg
-from resurs.registry.models import Centre, Organisation, Person
+from resurs.registry.models import Centre, Person
 
 CHECKIN_PAGE = 100  # registrations per page of the check-in list
 
@@ -417,41 +415,6 @@ def event_checkin_scan(request, pk: int):
         return render(request, "events/partials/_scan_result_oob.html", context, status=200)
     context["oob"] = False
     return render(request, "events/event_checkin_scan.html", context, status=status)
-
-
-@staff_required
-def registry_search(request, kind: str):
-    """Search people or organisations for the pickers of the event forms (HTMX): results, or one chosen row."""
-    field = request.GET.get("field", "")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", field):
-        raise Http404
-    if kind == "people":
-        queryset = Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic")
-        lookup = "last_name__istartswith"
-    elif kind == "organisations":
-        queryset = Organisation.objects.only("name", "short_name")
-        lookup = "name__icontains"
-    else:
-        raise Http404
-    pk = request.GET.get("pk", "")
-    if pk.isdigit():
-        obj = get_object_or_404(queryset, pk=pk)
-        return render(request, "events/widgets/registry_chosen.html", {"obj": obj, "field": field})
-    query = (request.GET.get(f"{field}__search") or "").strip()
-    results = []
-    if len(query) >= 2:
-        results = list(queryset.filter(**{lookup: query}).order_by(*queryset.model._meta.ordering)[:15])
-    target = request.GET.get("target", "")
-    return render(
-        request,
-        "events/widgets/registry_results.html",
-        {
-            "results": results,
-            "query": query,
-            "field": field,
-            "target": target if re.fullmatch(r"[A-Za-z0-9_-]{1,80}", target) else "",
-        },
-    )
 
 
 @login_required

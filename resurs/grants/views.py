@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
@@ -32,6 +31,7 @@ from resurs.core import charts, precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import hx_redirect, render_page
 from resurs.core.pdf import pdf_response
+from resurs.core.search import search_filter
 from resurs.core.tabular import table_response
 from resurs.core.templatetags.core_tags import format_money
 from resurs.grants import formschema, opendata, selectors, services
@@ -746,12 +746,9 @@ def pipeline(request, slug: str):
             applications = applications.filter(status=filter_form.cleaned_data["status"])
         q = filter_form.cleaned_data["q"].strip()
         if q:
-            applications = applications.filter(
-                Q(title__icontains=q)
-                | Q(number__icontains=q)
-                | Q(organisation__name__icontains=q)
-                | Q(organisation__inn=q)
-            )
+            applications = search_filter(
+                applications, q, ["title", "number", "organisation__name", "organisation__short_name"]
+            ) | applications.filter(organisation__inn=q)
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         header, rows = opendata.pipeline_table(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resurs.core.search import search_filter
 from resurs.learning.choices import ConsultationStatus, SessionFormat, Topic
 from resurs.learning.models import Consultation, Course
 from resurs.registry.models import Centre
@@ -30,7 +30,7 @@ class CourseFilter(django_filters.FilterSet):
         fields = ["q", "topic", "centre", "format", "upcoming"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        return search_filter(queryset, value, ["title", "summary"], typos=True)
 
     def by_format(self, queryset, name, value):
         return queryset.filter(sessions__format=value).distinct()

@@ -6,12 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resurs.core.uploads import SafeFileField
-from resurs.events.widgets import RegistryPicker
 from resurs.grants.selectors import direction_list
 from resurs.outreach.models import MediaContact, PressAnnouncement, Publication, SocialChallenge, Topic
 from resurs.outreach.validators import PUBLICATION_PDF
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.models import Field, Organisation, Person, Region
+from resurs.registry.widgets import RegistryPicker
 
 MULTI = forms.SelectMultiple(attrs={"size": 6})
 
@@ -106,12 +106,12 @@ class PublicationForm(CentreChoiceMixin, forms.ModelForm):
     author_people = _multi(
         Person.objects.filter(erased_at__isnull=True).only("last_name", "first_name", "patronymic"),
         _("Authors (people)"),
-        widget=RegistryPicker(kind="people"),
+        widget=RegistryPicker(kind="person", multiple=True),
     )
     author_organisations = _multi(
         Organisation.objects.only("name", "short_name"),
         _("Authors (organisations)"),
-        widget=RegistryPicker(kind="organisations"),
+        widget=RegistryPicker(kind="organisation", multiple=True),
     )
 
     class Meta:
@@ -180,7 +180,7 @@ class ChallengeForm(CentreChoiceMixin, forms.ModelForm):
     organisations = _multi(
         Organisation.objects.only("name", "short_name"),
         _("NGOs working on it"),
-        widget=RegistryPicker(kind="organisations"),
+        widget=RegistryPicker(kind="organisation", multiple=True),
     )
     directions = _multi(direction_list(), _("Directions of our grant calls"))
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from resurs.accounts.access import centre_ids_for, is_admin
+from resurs.core.search import query_words, search_filter, similar_filter, words_condition
 from resurs.outreach.choices import PublicationKind
 from resurs.outreach.models import MediaContact, PressAnnouncement, Publication, SocialChallenge
 
@@ -33,9 +34,12 @@ def publication_list_for_manager(user) -> QuerySet[Publication]:
 
 
 def publication_search(queryset: QuerySet[Publication], query: str) -> QuerySet[Publication]:
-    """Full-text search (Russian stemming, ranked) on PostgreSQL; a plain substring match elsewhere."""
+    """Full-text search (Russian stemming, ranked) on PostgreSQL, with the titles also matched word by word in any
+    letter case and «е» for «ё», and near words (pg_trgm) when nothing is found; elsewhere every word in a title,
+    the summary or the text (``resurs.core.search``)."""
     query = (query or "").strip()
-    if not query:
+    words = query_words(query)
+    if not words:
         return queryset
     if settings.IS_POSTGRES:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -47,17 +51,15 @@ def publication_search(queryset: QuerySet[Publication], query: str) -> QuerySet[
             + SearchVector("body", weight="C", config="russian")
         )
         search = SearchQuery(query, config="russian", search_type="websearch")
-        return (
+        found = (
             queryset.annotate(document=vector, rank=SearchRank(vector, search))
-            .filter(Q(document=search) | Q(title_ru__icontains=query) | Q(title_en__icontains=query))
+            .filter(Q(document=search) | words_condition(words, ["title_ru", "title_en"]))
             .order_by("-rank", "-published_on")
         )
-    return queryset.filter(
-        Q(title_ru__icontains=query)
-        | Q(title_en__icontains=query)
-        | Q(summary__icontains=query)
-        | Q(body__icontains=query)
-    )
+        if found.exists():
+            return found
+        return similar_filter(queryset, words, ["title_ru", "title_en", "summary"])
+    return search_filter(queryset, query, ["title_ru", "title_en", "summary", "body"])
 
 
 def publication_latest_reports(limit: int = 5) -> QuerySet[Publication]:

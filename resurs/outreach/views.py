@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from resurs.accounts.access import (
 from resurs.core.charts import stacked_bar_chart
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
+from resurs.core.search import search_filter
 from resurs.core.uploads import upload_limit
 from resurs.outreach import selectors, services
 from resurs.outreach.access import (
@@ -88,9 +89,7 @@ def catalogue(request):
     )
     query = (request.GET.get("q") or "").strip()
     if query:
-        queryset = queryset.filter(
-            Q(title_ru__icontains=query) | Q(isbn__icontains=query) | Q(issn__icontains=query)
-        )
+        queryset = search_filter(queryset, query, ["title_ru", "title_en", "isbn", "issn"])
     page_obj = Paginator(queryset, 30).get_page(request.GET.get("page"))
     return render(request, "outreach/catalogue.html", {"page_obj": page_obj, "query": query})
 
@@ -341,12 +340,7 @@ def contact_list(request):
     contacts = selectors.media_contact_list_for_manager(request.user)
     query = (request.GET.get("q") or "").strip()
     if query:
-        contacts = contacts.filter(
-            Q(name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(outlet_name__icontains=query)
-            | Q(outlet__name__icontains=query)
-        )
+        contacts = search_filter(contacts, query, ["name", "email", "outlet_name", "outlet__name"])
     topic = request.GET.get("topic")
     if topic and topic.isdigit():
         contacts = contacts.filter(topics=topic)

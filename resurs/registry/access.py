@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from resurs.accounts.access import is_admin, is_centre_staff, represented_organisation_ids
+from resurs.accounts.access import centre_ids_for, is_admin, is_centre_staff, represented_organisation_ids
 from resurs.registry.models import ChangeProposal, Organisation, Person, Tie
 
 
@@ -98,3 +98,9 @@ def get_proposal_for_user(user, pk: int) -> ChangeProposal:
     if can_review_proposals(user) or proposal.proposed_by_id == user.pk:
         return proposal
     raise Http404
+
+
+def can_pick_from_registry(user) -> bool:
+    """Search the registry from a form's picker (people's names included): whoever acts for a resource centre
+    and administrators; not NGO representatives, partners or the public."""
+    return is_admin(user) or bool(centre_ids_for(user))

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from resurs.registry.choices import TieRole
 from resurs.registry.models import Field, LegalForm, Organisation, Person, Region, Tie
-from resurs.registry.selectors import person_search
 from resurs.registry.services import (
     PROPOSABLE_FIELDS,
     duplicate_message,
@@ -15,6 +14,7 @@ from resurs.registry.services import (
     founding_date_problem,
 )
 from resurs.registry.validators import normalise_identifier
+from resurs.registry.widgets import RegistryPicker
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -115,20 +115,12 @@ class TieForm(forms.ModelForm):
     class Meta:
         model = Tie
         fields = ["person", "role", "title", "started_on", "ended_on"]
-        widgets = {"started_on": DATE, "ended_on": DATE}
+        widgets = {"started_on": DATE, "ended_on": DATE, "person": RegistryPicker(kind="person")}
 
-    # How many people the select offers before the staff member narrows it with a search.
-    PERSON_CHOICES = 200
-
-    def __init__(self, *args, organisation: Organisation, person_query: str = "", **kwargs):
+    def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        people = Person.objects.filter(erased_at=None).only("pk", "last_name", "first_name", "patronymic")
-        if not self.is_bound:
-            # Rendering: offer the people matching the search (the registry has thousands); validating a
-            # submitted form accepts anyone in the registry.
-            people = person_search(people, person_query)[: self.PERSON_CHOICES]
-        self.fields["person"].queryset = people
+        self.fields["person"].queryset = Person.objects.filter(erased_at=None)
         self.fields["role"].choices = TieRole.choices
 
     def clean(self):

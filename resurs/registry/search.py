@@ -40,6 +40,7 @@ from django.db.models import Case, Count, Expression, IntegerField, OuterRef, Q,
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 
+from resurs.core.search import query_words, words_condition
 from resurs.registry.models import Field, Organisation, Region
 from resurs.registry.names import typed_in_other_layout
 
@@ -313,14 +314,15 @@ def estimated_rows(queryset: QuerySet) -> float:
 
 
 def _fallback_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:
-    """SQLite: LIKE is case-insensitive for ASCII only, so try the word as typed, lower, upper and capitalised."""
+    """SQLite: every word in the name or short name in any letter case and «е» for «ё» (``resurs.core.search``),
+    or the start of the INN or OGRN."""
     condition = Q()
-    for word in query.split():
-        variants = {word, word.lower(), word.upper(), word.capitalize()}
-        word_condition = Q(inn__startswith=word) | Q(ogrn__startswith=word)
-        for variant in variants:
-            word_condition |= Q(name__contains=variant) | Q(short_name__contains=variant)
-        condition &= word_condition
+    for word in query_words(query):
+        condition &= (
+            words_condition([word], ["name", "short_name"])
+            | Q(inn__startswith=word)
+            | Q(ogrn__startswith=word)
+        )
     return queryset.filter(condition)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.access import represented_organisation_ids
+from resurs.core.search import search_filter
 from resurs.registry.choices import DuplicateKind, OrganisationKind, ProposalStatus
 from resurs.registry.models import (
     Centre,
@@ -25,7 +26,7 @@ from resurs.registry.models import (
     Region,
     Tie,
 )
-from resurs.registry.search import ResultCount, organisation_facets
+from resurs.registry.search import ResultCount, organisation_facets, organisation_search
 
 
 def organisation_list() -> QuerySet[Organisation]:
@@ -81,14 +82,9 @@ def person_list() -> QuerySet[Person]:
 
 
 def person_search(queryset: QuerySet[Person], query: str) -> QuerySet[Person]:
-    from django.db.models import Q
-
-    condition = Q()
-    for word in (query or "").split():
-        condition &= (
-            Q(last_name__icontains=word) | Q(first_name__icontains=word) | Q(patronymic__icontains=word)
-        )
-    return queryset.filter(condition)
+    """People whose last, first or middle name holds every word of ``query`` (any letter case, «е» for «ё»); on
+    PostgreSQL a misspelt name that finds nobody is tried as near names."""
+    return search_filter(queryset, query, ["last_name", "first_name", "patronymic"], typos=True)
 
 
 def _label(row: dict, prefix: str) -> str:
@@ -180,35 +176,34 @@ def organisation_detail_queryset() -> QuerySet[Organisation]:
 
 
 def audit_rows(entries) -> list[dict]:
-    """Audit entries as rows for the "change history" table: when, who, what, and each field's old → new."""
+    """Audit entries as rows for the "change history" table: when, who, what, and each field's old → new, in words
+    a person reads: the field's verbose name, choices by their label, a related object by its name, yes/no for
+    flags. Reverse relations (``change_proposals``…), which django-auditlog records when a row is created, are not
+    fields of the row and are left out."""
     rows = []
     for entry in entries:
         model = entry.content_type.model_class()
+        display = _display_by_name(entry, model)
         changes = []
-        raw = entry.changes_dict or {}
-        display = entry.changes_display_dict if model is not None else {}
-        for field_name, values in raw.items():
-            label = field_name
-            if model is not None:
-                try:
-                    label = str(model._meta.get_field(field_name).verbose_name)
-                except Exception:  # a field of an older version of the model, or a domain-event key
-                    label = field_name
+        for field_name, values in (entry.changes_dict or {}).items():
+            field = _concrete_field(model, field_name)
+            if model is not None and field is None and _is_relation(model, field_name):
+                continue
+            label = str(field.verbose_name) if field is not None else field_name.replace("_", " ")
             if isinstance(
                 values, dict
             ):  # many-to-many: {"type": "m2m", "operation": "add", "objects": [...]}
                 sign = "+" if values.get("operation") == "add" else "−"
-                changes.append(
-                    {
-                        "field": label,
-                        "old": "",
-                        "new": f"{sign} " + ", ".join(map(str, values.get("objects", []))),
-                    }
-                )
+                new = f"{sign} " + ", ".join(map(str, values.get("objects", [])))
+                changes.append({"field": label, "old": None, "new": new})
                 continue
-            shown = display.get(label, values) if isinstance(display, dict) else values
-            old, new = (list(shown) + [None, None])[:2]
-            changes.append({"field": label, "old": _none_if_blank(old), "new": _none_if_blank(new)})
+            if field_name in HIDDEN_AUDIT_FIELDS:
+                continue
+            old, new = (list(display.get(field_name, values)) + [None, None])[:2]
+            old, new = _shown(field, old), _shown(field, new)
+            if old is None and new is None:  # a field left empty when the row was created
+                continue
+            changes.append({"field": label, "old": old, "new": new})
         rows.append(
             {
                 "timestamp": entry.timestamp,
@@ -220,6 +215,52 @@ def audit_rows(entries) -> list[dict]:
     return rows
 
 
+# Bookkeeping a person need not read in the history: the row's number and its own timestamps.
+HIDDEN_AUDIT_FIELDS = {"id", "created_at", "updated_at"}
+
+
+def _concrete_field(model, name: str):
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # a field of an older version of the model, or a domain-event key
+        return None
+    return field if getattr(field, "concrete", False) or field.many_to_many else None
+
+
+def _is_relation(model, name: str) -> bool:
+    try:
+        return bool(model._meta.get_field(name).is_relation)
+    except Exception:
+        return False
+
+
+def _display_by_name(entry, model) -> dict:
+    """django-auditlog's display values (choices, dates, related objects), keyed by field name rather than by
+    verbose name (two fields may share one, and a translated name depends on the language)."""
+    if model is None:
+        return {}
+    by_verbose = entry.changes_display_dict
+    result = {}
+    for name in entry.changes_dict or {}:
+        field = _concrete_field(model, name)
+        if field is not None and field.verbose_name in by_verbose:
+            result[name] = by_verbose[field.verbose_name]
+    return result
+
+
+def _shown(field, value):
+    value = _none_if_blank(value)
+    if value is None:
+        return None
+    if field is not None and field.get_internal_type() == "BooleanField":
+        return {"True": pgettext("audit value", "yes"), "False": pgettext("audit value", "no")}.get(
+            str(value), value
+        )
+    return value
+
+
 AUDIT_ACTIONS = {
     "create": _("created"),
     "update": _("changed"),
@@ -228,6 +269,8 @@ AUDIT_ACTIONS = {
     "proposal_approved": _("proposed change approved"),
     "erased": _("personal data erased"),
     "merged": _("merged"),
+    "merge": _("merged with a duplicate"),
+    "merged_into": _("merged into another organisation"),
 }
 
 
@@ -520,3 +563,28 @@ def organisation_sources(organisation: Organisation) -> list[dict]:
     order = [f.name for f in Organisation._meta.concrete_fields]
     rows.sort(key=lambda row: order.index(row["field"]) if row["field"] in order else -1)
     return rows
+
+
+# --- The registry picker ----------------------------------------------------------------------------------
+
+PICK_RESULTS = 15
+
+
+def pick_queryset(kind: str, kinds: tuple[str, ...] = ()) -> QuerySet:
+    """What a picker of ``kind`` ("person" or "organisation") may choose from."""
+    if kind == "person":
+        return Person.objects.filter(erased_at=None).select_related("region")
+    queryset = organisation_list()
+    return queryset.filter(kind__in=kinds) if kinds else queryset
+
+
+def pick_results(kind: str, query: str, kinds: tuple[str, ...] = ()) -> list:
+    """The first matches of ``query`` through the registry's own searches, best first."""
+    queryset = pick_queryset(kind, kinds)
+    if kind == "person":
+        found = person_search(queryset, query)
+        if not found.query.order_by:
+            found = found.order_by("last_name", "first_name", "patronymic", "pk")
+    else:
+        found = organisation_search(queryset, query)
+    return list(found[:PICK_RESULTS])

@@ -22,6 +22,7 @@ urlpatterns = [
     path("proposals/<int:pk>/", views.proposal_detail, name="proposal-detail"),
     path("represent/", views.represent, name="represent"),
     path("represent/new/", views.represent_new, name="represent-new"),
+    path("pick/<str:kind>/", views.pick, name="pick"),
     path("my-data/", views.my_data, name="my-data"),
     path("my-data/erase/", views.my_data_erase, name="my-data-erase"),
     path("", include("resurs.registry.urls_scale")),

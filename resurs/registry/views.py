@@ -4,14 +4,16 @@ personal data. Each view authorises (access.py), parses (forms/filters), calls a
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,7 @@ from resurs.registry.access import (
     can_edit_registry,
     can_export_registry,
     can_manage_person_data,
+    can_pick_from_registry,
     can_propose_change,
     can_review_proposals,
     can_see_audit,
@@ -39,7 +42,7 @@ from resurs.registry.access import (
     get_tie_for_user,
     is_self,
 )
-from resurs.registry.choices import ProposalStatus
+from resurs.registry.choices import OrganisationKind, ProposalStatus
 from resurs.registry.filters import organisation_filter
 from resurs.registry.forms import (
     ConsentForm,
@@ -340,9 +343,7 @@ def organisation_edit(request, pk: int):
 def tie_create(request, pk: int):
     organisation = get_organisation_for_user(request.user, pk)
     _require_editor(request.user)
-    form = TieForm(
-        request.POST or None, organisation=organisation, person_query=request.GET.get("person_q", "")
-    )
+    form = TieForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -366,7 +367,6 @@ def tie_create(request, pk: int):
         {
             "form": form,
             "organisation": organisation,
-            "person_q": request.GET.get("person_q", ""),
             "crumbs": _crumbs(
                 (organisation.display_name, organisation.get_absolute_url()),
                 (_("Add a position or membership"), None),
@@ -670,4 +670,46 @@ def proposal_detail(request, pk: int):
             ),
         },
         status=400 if form.errors else 200,
+    )
+
+
+# --- The registry picker (resurs.registry.widgets.RegistryPicker) ---------------------------------------------
+
+
+@login_required
+def pick(request, kind: str):
+    """The picker's search: results for what is typed, or (``pk``) the one row chosen, as list items (HTMX)."""
+    if kind not in ("person", "organisation"):
+        raise Http404
+    if not can_pick_from_registry(request.user):
+        raise PermissionDenied
+    field, target = request.GET.get("field", ""), request.GET.get("target", "")
+    if not (re.fullmatch(r"[A-Za-z0-9_-]{1,64}", field) and re.fullmatch(r"[A-Za-z0-9_-]{1,80}", target)):
+        raise Http404
+    kinds = tuple(k for k in request.GET.get("kinds", "").split(",") if k in OrganisationKind.values)
+    pk = request.GET.get("pk", "")
+    if pk.isdigit():
+        obj = get_object_or_404(selectors.pick_queryset(kind, kinds), pk=pk)
+        # A single choice closes the results (an out-of-band swap); a multiple one leaves them for the next pick.
+        closes = target.removesuffix("_chosen") + "_results" if request.GET.get("multiple") != "1" else ""
+        return render(
+            request,
+            "registry/widgets/_picked.html",
+            {"field": field, "pk": obj.pk, "label": str(obj), "closes": closes},
+        )
+    query = (request.GET.get(f"{field}__search") or "").strip()
+    params = {"field": field, "target": target, "kinds": ",".join(kinds)}
+    multiple = request.GET.get("multiple") == "1"
+    if multiple:
+        params["multiple"] = "1"
+    return render(
+        request,
+        "registry/widgets/_pick_results.html",
+        {
+            "results": selectors.pick_results(kind, query, kinds) if len(query) >= 2 else [],
+            "query": query,
+            "target": target,
+            "multiple": multiple,
+            "pick_url": request.path + "?" + urlencode(params),
+        },
     )

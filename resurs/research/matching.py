@@ -15,6 +15,7 @@ from operator import or_
 from django.db import connection
 from django.db.models import Q
 
+from resurs.core.search import fold, words_condition
 from resurs.registry.models import Organisation
 
 # Legal-form words and generic words that say nothing about which organisation is meant.
@@ -117,9 +118,7 @@ def _candidates(name: str) -> list[Organisation]:
         stems = _stems(name)
         if not stems:
             return list(candidates.values())
-        # SQLite folds the case of ASCII letters only: look for the stem as written, capitalised and in capitals.
-        variants = {v for s in stems for v in (s, s.capitalize(), s.upper())}
-        condition = reduce(or_, (Q(name__icontains=v) | Q(short_name__icontains=v) for v in variants))
+        condition = reduce(or_, (words_condition([fold(s)], ["name", "short_name"]) for s in stems))
         rows = Organisation.objects.filter(condition).select_related("region")[:400]
     for org in rows:
         candidates.setdefault(org.pk, org)

@@ -9,11 +9,13 @@ from resurs.registry.tests.factories import OrganisationFactory, PersonFactory
 
 
 def choose(page, field: str, query: str, label: str) -> None:
-    """Type into a chooser's search box and pick the option with ``label``."""
-    page.fill(f"input[data-search-for=id_{field}]", query)
-    option = page.locator(f"#id_{field} option", has_text=label)
-    option.first.wait_for(state="attached")
-    page.select_option(f"select[name={field}]", value=option.first.get_attribute("value"))
+    """Type into the registry picker's search box and pick the result with ``label``."""
+    page.fill(f"#id_{field}_search", query)
+    page.locator(f"#id_{field}_results button", has_text=label).first.click()
+    page.locator(f"#id_{field}_chosen input[name={field}]:checked", has_text="").first.wait_for(
+        state="attached"
+    )
+    assert label in page.locator(f"#id_{field}_chosen").inner_text()
 
 
 def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, personas):
@@ -35,7 +37,7 @@ def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, 
 
     # 1. The partnership.
     page.goto("/cooperation/partnerships/new/")
-    choose(page, "organisation_a", "Уральский", str(company))
+    choose(page, "organisation_a", "уральский", str(company))  # typed in lower case
     choose(page, "organisation_b", str(ngo).split("«")[1][:6], str(ngo))
     page.select_option("select[name=type]", value="funding")
     page.fill("input[name=title]", "Грант на программу «Старшее поколение»")

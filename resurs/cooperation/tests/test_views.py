@@ -251,22 +251,25 @@ def test_russian_messages_by_default(coop, personas, client_for, settings):
 
 def test_choosers_search_organisations_and_people(coop, personas, client_for):
     client = client_for(personas.staff)
-    html = client.get("/cooperation/search/organisation/?q=Северный&kind=business").content.decode()
-    assert f'value="{coop["company"].pk}"' in html
-    html = client.get("/cooperation/search/organisation/?q=Северный&kind=government").content.decode()
-    assert f'value="{coop["company"].pk}"' not in html
-    html = client.get("/cooperation/search/person/?q=Громов").content.decode()
-    assert f'value="{coop["director"].pk}"' in html
-    assert client.get("/cooperation/search/other/?q=x").status_code == 404
-    assert client_for(personas.partner).get("/cooperation/search/person/?q=Громов").status_code == 403
+    page = client.get("/cooperation/partnerships/new/").content.decode()
+    assert reverse("registry:pick", args=["organisation"]) + "?field=organisation_a" in page  # the one picker
+
+    def pick(kind, **params):
+        url = reverse("registry:pick", args=[kind])
+        return client.get(url, {"field": "f", "target": "t", **params}).content.decode()
+
+    assert f"pk={coop['company'].pk}" in pick("organisation", f__search="северный", kinds="business")
+    assert f"pk={coop['company'].pk}" not in pick("organisation", f__search="северный", kinds="government")
+    assert f"pk={coop['director'].pk}" in pick("person", f__search="громов")
 
 
 def test_forms_list_only_the_chosen_organisation(coop, personas, client_for):
     html = client_for(personas.staff).get(
         f"/cooperation/partnerships/new/?organisation_a={coop['company'].pk}"
     )
-    select = html.content.decode().split('name="organisation_a"')[1].split("</select>")[0]
-    assert select.count("<option") == 2 and "selected" in select
+    picker = html.content.decode().split('id="id_organisation_a_chosen"')[1].split("</ul>")[0]
+    assert picker.count('name="organisation_a"') == 1
+    assert f'value="{coop["company"].pk}" checked' in picker
 
 
 def test_overview_filters_by_sector_and_region(coop, personas, client_for):
