@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import networkx as nx
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -20,7 +19,7 @@ from resurs.cooperation.choices import KIND_TO_SECTOR, SECTOR_COLOURS, Partnersh
 from resurs.cooperation.filters import active_in_year
 from resurs.cooperation.models import GovernanceSeat, Partnership
 from resurs.cooperation.services import COOPERATION_TOPIC
-from resurs.core import charts
+from resurs.core import chartspec
 from resurs.registry.choices import TieRole
 from resurs.registry.models import Organisation
 
@@ -68,29 +67,32 @@ def by_sector_pair_and_year(partnerships: QuerySet[Partnership]) -> YearTable:
     return table
 
 
-def overview_charts(pairs: YearTable, *, version: str) -> tuple[str, str]:
-    """The two overview charts (SVG), cached until a partnership changes (``version``) — drawing them costs
-    more than every query of the page."""
+def overview_charts(pairs: YearTable) -> tuple[dict | None, dict | None]:
+    """The two overview charts (specs for ``includes/chart.html``): new partnerships and their value by year,
+    one series per pair of sectors (the six largest)."""
     if not pairs.rows:
-        return "", ""
-    key = f"cooperation:overview-charts:{get_language()}:{version}"
-    cached = cache.get(key)
-    if cached is None:
-        years = [str(year) for year in pairs.years]
-        cached = (
-            charts.stacked_bar_chart(
-                years,
-                {row["label"]: row["counts"] for row in pairs.rows[:6]},
-                title=_("New partnerships by year"),
-            ),
-            charts.line_chart(
-                years,
-                {row["label"]: [float(v) / 1e6 for v in row["values"]] for row in pairs.rows[:6]},
-                title=_("Value of new partnerships, million roubles"),
-            ),
-        )
-        cache.set(key, cached, 60 * 60)
-    return cached
+        return None, None
+    years = [str(year) for year in pairs.years]
+    rows = pairs.rows[:6]
+    return (
+        chartspec.chart_spec(
+            "partnerships-by-year",
+            title=_("New partnerships by year"),
+            labels=years,
+            series={row["label"]: row["counts"] for row in rows},
+            stacked=True,
+            label_header=_("Year"),
+        ),
+        chartspec.chart_spec(
+            "partnership-value-by-year",
+            title=_("Value of new partnerships"),
+            labels=years,
+            series={row["label"]: row["values"] for row in rows},
+            kind="line",
+            fmt="money",
+            label_header=_("Year"),
+        ),
+    )
 
 
 def by_region(partnerships: QuerySet[Partnership], *, limit: int = 20) -> list[dict]:

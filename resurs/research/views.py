@@ -39,7 +39,14 @@ from resurs.research.importing import COLUMNS, ImportFailed, import_rows, read_t
 from resurs.research.matching import suggest_organisations
 from resurs.research.models import Code, StudyMember
 from resurs.research.qdc import codebook_qdc
-from resurs.research.report import charts_for, cytoscape_elements, export_graph, ranking_table, study_findings
+from resurs.research.report import (
+    chart_specs_for,
+    charts_for,
+    cytoscape_elements,
+    export_graph,
+    ranking_table,
+    study_findings,
+)
 
 
 def _crumbs(*items):
@@ -636,7 +643,7 @@ def _study_figures(study) -> dict:
         return {
             "findings": findings,
             "table": ranking_table(findings),
-            "charts": charts_for(findings),
+            "charts": chart_specs_for(findings),
             "elements": cytoscape_elements(findings),
         }
 
@@ -690,9 +697,13 @@ def report(request, pk):
 
 def report_pdf(request, pk):
     study = access.get_report_study(request.user, pk)
+    context = _report_context(request, study)
+    # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
+    context["charts"] = charts_for(context["findings"])
+    context["pdf"] = True
     return pdf_response(
         "research/report_pdf.html",
-        _report_context(request, study),
+        context,
         filename=f"study-{study.pk}",
         request=request,
     )
