@@ -661,6 +661,7 @@ def analysis(request, pk):
             "study": study,
             **_study_figures(study),
             "can_work": access.can_work_on_study(request.user, study),
+            "internal": True,  # the staff's working page: notes about unmatched names belong here
             "tab": "analysis",
             "crumbs": _crumbs(_study_crumb(study), (_("Analysis"), "")),
         },
@@ -692,6 +693,7 @@ def report(request, pk):
         else _crumbs((study.title, ""))
     )
     context["is_private_view"] = access.can_view_study(request.user, study)
+    context["internal"] = context["is_private_view"]  # the published report shows no internal notes
     return render(request, "research/report.html", context)
 
 
