@@ -241,10 +241,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
     ("vendor/sigma", BASE_DIR / "node_modules" / "sigma" / "dist"),
     ("vendor/graphology", BASE_DIR / "node_modules" / "graphology" / "dist"),
+    ("vendor/graphology-library", BASE_DIR / "node_modules" / "graphology-library" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

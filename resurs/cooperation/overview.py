@@ -217,48 +217,37 @@ def kinds_of(sector: str) -> list[str]:
     return [kind for kind, s in KIND_TO_SECTOR.items() if s == sector]
 
 
-def cytoscape_elements(graph: nx.Graph) -> list[dict]:
-    """Nodes and edges in cytoscape.js's element format; a node links to its registry profile."""
-    elements: list[dict] = []
+def graph_data(graph: nx.Graph) -> dict:
+    """Nodes and edges in the compact form static/js/network.js draws with sigma.js: a node is
+    ``[id, label, colour, size, region, sector, profile URL]``, an edge ``[source, target, weight, governance,
+    kinds]``. Positions are laid out in the browser (ForceAtlas2), so the payload carries no coordinates."""
     degree = dict(graph.degree())
-    for node, data in graph.nodes(data=True):
-        elements.append(
-            {
-                "data": {
-                    "id": f"o{node}",
-                    "label": data["label"],
-                    "sector": data["sector"],
-                    "colour": SECTOR_COLOURS.get(data["sector"], "#999999"),
-                    "region": data["region"],
-                    "degree": degree.get(node, 0),
-                    "url": reverse("registry:organisation-detail", args=[node]),
-                }
-            }
-        )
-    for a, b, data in graph.edges(data=True):
-        elements.append(
-            {
-                "data": {
-                    "id": f"e{a}-{b}",
-                    "source": f"o{a}",
-                    "target": f"o{b}",
-                    "kinds": data["kinds"],
-                    "governance": data["seats"] > 0,
-                    "weight": data["partnerships"] + data["seats"],
-                }
-            }
-        )
-    return elements
+    profile = reverse("registry:organisation-detail", args=[0]).replace("/0/", "/{}/")
+    nodes = [
+        [
+            str(node),
+            data["label"],
+            SECTOR_COLOURS.get(data["sector"], "#999999"),
+            round(3 + 2.2 * degree.get(node, 0) ** 0.5, 1),
+            data["region"],
+            data["sector"],
+        ]
+        for node, data in graph.nodes(data=True)
+    ]
+    edges = [
+        [str(a), str(b), data["partnerships"] + data["seats"], 1 if data["seats"] else 0, data["kinds"]]
+        for a, b, data in graph.edges(data=True)
+    ]
+    return {"directed": False, "profile": profile, "nodes": nodes, "edges": edges}
 
 
-NETWORK_DRAWN = (
-    600  # organisations drawn at most; more make a picture nobody can read and a page of megabytes
-)
+# Organisations drawn at most: sigma.js draws 10,000 in WebGL, and the layout runs in the browser.
+NETWORK_DRAWN = 10_000
 
 
 def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> dict:
     """The page's network: the ``limit`` most connected organisations of the filtered network and the ties
-    between them, as cytoscape elements with the whole network's size; precomputed until a partnership or a seat
+    between them, as ``graph_data`` with the whole network's size; precomputed until a partnership or a seat
     changes (``COOPERATION_TOPIC``)."""
     from resurs.core import precomputed
 
@@ -269,7 +258,7 @@ def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> dict:
             degree = sorted(graph.degree(), key=lambda item: (-item[1], item[0]))[:limit]
             drawn = graph.subgraph(node for node, _d in degree)
         return {
-            "elements": cytoscape_elements(drawn),
+            "graph": graph_data(drawn),
             "node_count": graph.number_of_nodes(),
             "edge_count": graph.number_of_edges(),
             "drawn_nodes": drawn.number_of_nodes(),

@@ -216,7 +216,7 @@ def chart_specs_for(findings: Findings, *, top: int = 20) -> dict:
                 findings.chars.no_region,
             ],
             name=_("Organisations"),
-            label_header=_("Place"),
+            label_header=_("Location of the organisation"),
         )
     if findings.areas:
         area_names = [str(label) for label in ImpactArea.labels]
@@ -232,26 +232,27 @@ def chart_specs_for(findings: Findings, *, top: int = 20) -> dict:
     return result
 
 
-def cytoscape_elements(findings: Findings) -> list[dict]:
-    """The nomination network as cytoscape.js elements (for ``json_script``)."""
-    nodes, edges = [], []
+def network_data(findings: Findings) -> dict:
+    """The nomination network in the compact form static/js/network.js draws with sigma.js: a node is
+    ``[id, label, colour, size, region, community]``, an edge ``[source, target, weight]`` (directed: from the
+    respondent's organisation to the organisation named). Colour shows the community, size how often named."""
+    nodes = []
     for node in findings.graph.nodes:
         metric = findings.metrics[node]
         org = findings.organisations.get(node) if node > 0 else None
+        community = metric.community if metric.community is not None else -1
         nodes.append(
-            {
-                "data": {
-                    "id": str(node),
-                    "label": str(org) if org else _("Respondent without an organisation"),
-                    "size": round(12 + 9 * metric.in_degree**0.5, 1),
-                    "community": metric.community,
-                    "pagerank": round(metric.pagerank, 4),
-                }
-            }
+            [
+                str(node),
+                str(org) if org else str(_("Respondent without an organisation")),
+                chartspec.PALETTE[community % len(chartspec.PALETTE)] if community >= 0 else "#9aa5b1",
+                round(3 + 2.5 * metric.in_degree**0.5, 1),
+                (org.region.name if org and org.region else ""),
+                str(community),
+            ]
         )
-    for source, target, data in findings.graph.edges(data=True):
-        edges.append({"data": {"source": str(source), "target": str(target), "weight": data["weight"]}})
-    return nodes + edges
+    edges = [[str(a), str(b), data["weight"]] for a, b, data in findings.graph.edges(data=True)]
+    return {"directed": True, "profile": "", "nodes": nodes, "edges": edges}
 
 
 def export_graph(findings: Findings, fmt: str) -> bytes:

@@ -42,8 +42,8 @@ from resurs.research.qdc import codebook_qdc
 from resurs.research.report import (
     chart_specs_for,
     charts_for,
-    cytoscape_elements,
     export_graph,
+    network_data,
     ranking_table,
     study_findings,
 )
@@ -644,7 +644,7 @@ def _study_figures(study) -> dict:
             "findings": findings,
             "table": ranking_table(findings),
             "charts": chart_specs_for(findings),
-            "elements": cytoscape_elements(findings),
+            "network": network_data(findings),
         }
 
     version = selectors.study_data_version(study)
