@@ -1,6 +1,6 @@
 // Networks drawn with sigma.js (WebGL) from a graphology graph built from the JSON the page embeds with json_script
-// (cooperation.overview.graph_data, research.report.network_data). The layout is ForceAtlas2 (graphology-library),
-// run in small steps after the first paint so the page draws at once and stays responsive at 10,000 nodes.
+// (cooperation.overview.graph_data, research.report.network_data). The layout is ForceAtlas2 (graphology-library)
+// in a Web Worker after the first paint, so the page draws at once and stays responsive at 10,000 nodes.
 // Find an organisation by name, click one to focus its neighbourhood; click the background to show all again.
 (function () {
   "use strict";
@@ -37,7 +37,8 @@
     let neighbours = new Set();
     const renderer = new window.Sigma(graph, box, {
       labelRenderedSizeThreshold: count > 2000 ? 12 : 7,
-      labelDensity: 0.5,
+      labelDensity: 0.25,
+      labelGridCellSize: 150,
       defaultEdgeType: spec.directed ? "arrow" : "line",
       zIndex: true,
       nodeReducer: function (node, data) {
@@ -82,7 +83,7 @@
           panel.appendChild(title);
           const about = document.createElement("span");
           about.className = "text-body-secondary";
-          about.textContent = (data.region ? " · " + data.region : "") + " · " + (panel.dataset.ties || "").replace("%s", String(graph.degree(node)));
+          about.textContent = (data.region ? " · " + data.region : "") + " · " + (panel.dataset.ties || "") + ": " + String(graph.degree(node));
           panel.appendChild(about);
         }
       }
@@ -118,19 +119,47 @@
     const reset = document.querySelector("[data-network-reset]");
     if (reset) reset.addEventListener("click", function () { if (find) find.value = ""; show(null); });
 
-    // ForceAtlas2 in steps between frames: a few hundred iterations for small networks, fewer for big ones.
-    const fa2 = window.graphologyLibrary.layoutForceAtlas2;
-    const settings = Object.assign(fa2.inferSettings(graph), { barnesHutOptimize: count > 400 });
-    const total = count > 5000 ? 60 : count > 1000 ? 150 : 300;
-    const chunk = count > 5000 ? 1 : count > 1000 ? 5 : 25;
-    let done = 0;
-    function step() {
-      if (graph.order > 1) fa2.assign(graph, { iterations: chunk, settings: settings });
-      done += chunk;
-      if (done < total && graph.order > 1) window.requestAnimationFrame(step);
-      else box.dataset.layout = "done";
+    // ForceAtlas2 in a Web Worker (static/js/network-layout.js): positions come back every few iterations and
+    // are drawn as they settle; the page stays responsive, even at 10,000 nodes.
+    const keys = graph.nodes();
+    const index = new Map(keys.map(function (key, i) { return [key, i]; }));
+    const total = count > 5000 ? 200 : count > 1000 ? 300 : 500;
+    const chunk = count > 5000 ? 10 : count > 1000 ? 20 : 50;
+    function apply(xs, ys) {
+      graph.updateEachNodeAttributes(function (node, attributes) {
+        const i = index.get(node);
+        attributes.x = xs[i];
+        attributes.y = ys[i];
+        return attributes;
+      }, { attributes: ["x", "y"] });
     }
-    window.requestAnimationFrame(step);
+    if (graph.order > 1 && box.dataset.layoutWorker && window.Worker) {
+      const xs = new Float32Array(count);
+      const ys = new Float32Array(count);
+      const sizes = new Float32Array(count);
+      keys.forEach(function (key, i) {
+        const a = graph.getNodeAttributes(key);
+        xs[i] = a.x; ys[i] = a.y; sizes[i] = a.size;
+      });
+      const pairs = new Uint32Array(graph.size * 2);
+      let p = 0;
+      graph.forEachEdge(function (edge, attributes, source, target) {
+        pairs[p++] = index.get(source);
+        pairs[p++] = index.get(target);
+      });
+      const worker = new Worker(box.dataset.layoutWorker);
+      worker.onmessage = function (event) {
+        apply(event.data.x, event.data.y);
+        if (event.data.done) { box.dataset.layout = "done"; worker.terminate(); }
+      };
+      worker.postMessage({
+        graphology: box.dataset.graphology, library: box.dataset.graphologyLibrary,
+        x: xs, y: ys, size: sizes, edges: pairs, iterations: total, chunk: chunk,
+        settings: { barnesHutOptimize: count > 400, gravity: 1, scalingRatio: 10 },
+      }, [xs.buffer, ys.buffer, sizes.buffer, pairs.buffer]);
+    } else {
+      box.dataset.layout = "done";
+    }
 
     window.resursNetwork = { graph: graph, renderer: renderer, focus: show, find: findNode };
   }
