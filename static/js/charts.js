@@ -96,7 +96,7 @@
         const source = document.getElementById(box.dataset.chart);
         if (!source) return;
         const spec = JSON.parse(source.textContent);
-        const chart = echarts.init(box, null, { renderer: "canvas" });
+        const chart = echarts.init(box, null, { renderer: "svg" });
         chart.setOption(option(spec, box.clientWidth));
         box.dataset.drawn = "1";
         let width = box.clientWidth;

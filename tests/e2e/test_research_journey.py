@@ -91,10 +91,10 @@ def test_researcher_runs_a_study(page, personas, login):
 
     page.goto(f"/research/{segment.interview.respondent.study_id}/analysis/")
     expect(page.get_by_test_id("ranking")).to_contain_text("Агентство социальных новостей")
-    expect(page.get_by_test_id("ranking-chart").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("ranking-chart").locator("[data-chart] svg")).to_be_visible()
     expect(page.get_by_test_id("network")).to_have_attribute("data-ready", "true")
 
     page.get_by_role("link", name="Отчёт").click()
     expect(page.get_by_test_id("headline")).to_contain_text("Названа 1 организация.")
     expect(page.get_by_test_id("headline")).to_contain_text("100% действуют более 20 лет.")
-    expect(page.get_by_test_id("report-chart").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("report-chart").locator("[data-chart] svg")).to_be_visible()
