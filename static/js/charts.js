@@ -35,6 +35,25 @@
     };
   }
 
+  function shorten(text, chars) {
+    return text.length > chars ? text.slice(0, Math.max(chars - 1, 1)).trimEnd() + "…" : text;
+  }
+
+  // The width of the longest label as the browser draws it (ECharts' own measure runs narrower than the SVG text,
+  // and containLabel would let long names be cut at the left edge).
+  function labelsWidth(labels) {
+    const probe = document.createElement("span");
+    probe.style.position = "absolute";
+    probe.style.visibility = "hidden";
+    probe.style.whiteSpace = "nowrap";
+    probe.style.fontSize = "12px";
+    document.body.appendChild(probe);
+    let widest = 0;
+    labels.forEach(function (label) { probe.textContent = label; widest = Math.max(widest, probe.offsetWidth); });
+    probe.remove();
+    return widest;
+  }
+
   function option(spec, width) {
     const f = formatters(spec.format);
     const narrow = width < 576;
@@ -62,11 +81,14 @@
       return { color: spec.palette, tooltip: tooltip, series: series, legend: { show: false } };
     }
     const labelWidth = Math.max(80, Math.min(220, Math.round(width * (narrow ? 0.34 : 0.3))));
+    const chars = Math.floor(labelWidth / 6.6);
     const category = {
       type: "category", data: spec.labels, inverse: spec.horizontal,
       axisTick: { alignWithLabel: true },
+      // Long names are shortened here (ECharts' containLabel measures labels before its own truncation);
+      // the tooltip and the table give them in full.
       axisLabel: spec.horizontal
-        ? { width: labelWidth, overflow: "truncate", interval: 0 }
+        ? { interval: 0, fontSize: 12, formatter: function (text) { return shorten(text, chars); } }
         : { hideOverlap: true, width: narrow ? 70 : 110, overflow: "truncate" },
     };
     const value = {
@@ -79,8 +101,14 @@
       ? { bottom: 0, type: "scroll", textStyle: { width: narrow ? 140 : 260, overflow: "truncate" } }
       : { show: false };
     return {
-      color: spec.palette, textStyle: { fontFamily: "inherit" },
-      grid: { left: 8, right: spec.horizontal ? 48 : 16, top: 16, bottom: spec.series.length > 1 ? 36 : 8, containLabel: true },
+      // The page's own font, named: ECharts measures labels with it ("inherit" would measure another font).
+      color: spec.palette, textStyle: { fontFamily: getComputedStyle(document.body).fontFamily },
+      grid: spec.horizontal
+        ? {
+            left: labelsWidth(spec.labels.map(function (l) { return shorten(l, chars); })) + 16, right: 48, top: 8,
+            bottom: 28 + (spec.series.length > 1 ? 32 : 0) + (spec.axis ? 22 : 0), containLabel: false,
+          }
+        : { left: 8, right: 16, top: 16, bottom: spec.series.length > 1 ? 36 : 8, containLabel: true },
       tooltip: tooltip, legend: legend,
       xAxis: spec.horizontal ? value : category,
       yAxis: spec.horizontal ? category : value,
