@@ -8,7 +8,7 @@
   function init() {
     const box = document.querySelector("[data-graph]");
     const source = box && document.getElementById(box.dataset.graph);
-    if (!source || !window.Sigma || !window.graphology || !window.graphologyLibrary) return;
+    if (!source || !window.Sigma || !window.graphology) return;
     const started = performance.now();
     const spec = JSON.parse(source.textContent);
     const graph = new window.graphology.Graph({ type: spec.directed ? "directed" : "undirected", allowSelfLoops: false });

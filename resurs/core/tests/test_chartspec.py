@@ -64,3 +64,13 @@ def test_include_embeds_the_spec_as_json_and_the_numbers_as_a_table():
     assert '<script id="chart-hours" type="application/json">' in html
     assert "<details" in html and "12\xa0500" in html
     assert "style=" not in html
+
+
+def test_json_data_keeps_cyrillic_and_escapes_markup():
+    from resurs.core.templatetags.core_tags import json_data
+
+    html = json_data({"label": "Фонд </script> & «Мы»"}, "network-data")
+    assert html == (
+        '<script id="network-data" type="application/json">'
+        '{"label":"Фонд \\u003C/script\\u003E \\u0026 «Мы»"}</script>'
+    )
