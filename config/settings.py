@@ -245,6 +245,7 @@ STATICFILES_DIRS = [
     ("vendor/sigma", BASE_DIR / "node_modules" / "sigma" / "dist"),
     ("vendor/graphology", BASE_DIR / "node_modules" / "graphology" / "dist"),
     ("vendor/graphology-library", BASE_DIR / "node_modules" / "graphology-library" / "dist"),
+    ("vendor/html5-qrcode", BASE_DIR / "node_modules" / "html5-qrcode"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -391,7 +392,6 @@ PERMISSIONS_POLICY = {
     for feature in (
         "accelerometer",
         "autoplay",
-        "camera",
         "display-capture",
         "geolocation",
         "gyroscope",
@@ -402,6 +402,7 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+PERMISSIONS_POLICY["camera"] = ["self"]  # the check-in desk scans QR tickets with the camera (events)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ DEMO_LOGINS = [
     (_("Trainer / consultant"), "trainer"),
     (_("Researcher"), "researcher"),
     (_("Partner"), "partner"),
+    (_("Government official"), "official"),
     (_("Staff of another centre"), "staff2"),
 ]
 
@@ -68,6 +69,15 @@ def build(ctx: DemoContext) -> None:
     partner = make("partner", people[7], [(Role.PARTNER, None)])
     if business:
         Representation.objects.create(user=partner, organisation=business, position="Менеджер по КСО")
+    government = (
+        Organisation.objects.filter(kind=OrganisationKind.GOVERNMENT, region=hub.organisation.region)
+        .order_by("pk")
+        .first()
+        or Organisation.objects.filter(kind=OrganisationKind.GOVERNMENT).order_by("pk").first()
+    )
+    if government:  # an official of a regional ministry: asks the centre for advice (cooperation)
+        official = make("official", people[9], [(Role.PARTNER, None)])
+        Representation.objects.create(user=official, organisation=government, position="Консультант отдела")
     if other:
         make("staff2", people[8], [(Role.STAFF, other)])
     _self_signed_up_representative(ngo_candidates=Organisation.objects.filter(kind=OrganisationKind.NGO))

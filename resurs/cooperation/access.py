@@ -5,7 +5,8 @@
 - Staff of every centre and administrators read every partnership with its value; partners and NGO
   representatives read the partnerships of the organisations they act for; the overview and network (no
   amounts per organisation) are open to staff, partners and researchers.
-- Requests for advice are a centre's correspondence: only that centre's staff and administrators see them.
+- Requests for advice are a centre's correspondence: only that centre's staff and administrators work on them;
+  the representatives of the requesting organisation (partners, officials) file their own and follow them.
 """
 
 from __future__ import annotations
@@ -112,6 +113,25 @@ def get_advice_request_for_user(user, pk: int, *, need: str = "view") -> AdviceR
     if obj is None:
         raise Http404
     return _need(user, obj, need)
+
+
+def can_file_advice_request(user) -> bool:
+    """Partners and officials ask for advice themselves, for an organisation they act for (a company, a media
+    outlet, a government or advisory body). Only the partner role asks, so other pages pay no query for it."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and not is_admin(user)
+        and has_role(user, Role.PARTNER)
+        and selectors.advice_requester_organisations(user).exists()
+    )
+
+
+def get_own_advice_request_for_user(user, pk: int) -> AdviceRequest:
+    """A request of an organisation the user acts for, as the requester sees it (404 for everyone else)."""
+    obj = selectors.advice_request_list_for_requester(user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
 
 
 def get_advice_attachment_for_user(user, request_pk: int, pk: int) -> AdviceAttachment:

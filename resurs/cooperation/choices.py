@@ -74,3 +74,6 @@ class AdviceStatus(models.TextChoices):
 
 
 OPEN_ADVICE_STATUSES = (AdviceStatus.RECEIVED, AdviceStatus.IN_WORK)
+
+# Who may ask a centre for advice (registry organisation kinds).
+ADVICE_REQUESTER_KINDS = ("government", "advisory_body", "business", "media")

@@ -419,7 +419,93 @@ def build(ctx: DemoContext) -> None:
             )
         )
     AdviceRequest.objects.bulk_create(advice)
+    own = _requests_of_the_personas(hub, today)
     ctx.log(
         f"  {len(rows)} partnerships, {len(volunteering)} volunteering years, {seats} board and council seats, "
-        f"{len(bodies) + len(council_specs)} advisory bodies, {len(advice)} requests for advice"
+        f"{len(bodies) + len(council_specs)} advisory bodies, {len(advice) + own} requests for advice"
     )
+
+
+PERSONA_REQUESTS = {
+    # The partner (a company's CSR manager) and the official (a regional ministry) filed these themselves.
+    "partner": [
+        (
+            "Выбор НКО-партнёров для программы корпоративного волонтёрства",
+            "Компания планирует программу волонтёрства сотрудников на 2027 год. Какие НКО региона готовы принимать "
+            "волонтёров регулярно и как оценить их надёжность?",
+            AdviceStatus.ANSWERED,
+            "Рекомендуем начать с пяти организаций, прошедших отбор центра в 2026 году; список и критерии оценки "
+            "приложены. Центр готов провести установочную встречу для сотрудников компании.",
+        ),
+        (
+            "Условия софинансирования социальных проектов",
+            "Какую долю софинансирования разумно требовать от НКО в конкурсе компании и как её подтверждать?",
+            AdviceStatus.IN_WORK,
+            "",
+        ),
+    ],
+    "official": [
+        (
+            "Порядок предоставления субсидий СО НКО в 2027 году",
+            "Просим дать заключение о проекте порядка предоставления субсидий социально ориентированным НКО: "
+            "критерии отбора, сроки отчётности, требования к софинансированию.",
+            AdviceStatus.ANSWERED,
+            "Центр считает проект в целом обоснованным. Предлагаем снизить требование о софинансировании до 10 % "
+            "для организаций, работающих менее трёх лет, и сократить форму отчёта до двух страниц.",
+        ),
+        (
+            "Поддержка НКО малых городов региона",
+            "Какие меры поддержки НКО в малых городах центр считает первоочередными на 2027 год?",
+            AdviceStatus.RECEIVED,
+            "",
+        ),
+        (
+            "Состав общественного совета при министерстве",
+            "Просим рекомендовать кандидатов от НКО в новый состав общественного совета при министерстве.",
+            AdviceStatus.IN_WORK,
+            "",
+        ),
+    ],
+}
+
+
+def _requests_of_the_personas(hub: Centre, today: dt.date) -> int:
+    """Requests the partner and the official filed themselves, so their desk and list have something to follow."""
+    from resurs.accounts.models import Representation
+
+    staff = User.objects.filter(username="staff").first()
+    created = 0
+    for username, specs in PERSONA_REQUESTS.items():
+        representation = (
+            Representation.objects.filter(user__username=username)
+            .select_related("user", "organisation")
+            .first()
+        )
+        if representation is None:
+            continue
+        user, organisation = representation.user, representation.organisation
+        for index, (topic, question, status, response) in enumerate(specs):
+            received = today - dt.timedelta(days=40 - index * 15)
+            answered = status == AdviceStatus.ANSWERED
+            AdviceRequest.objects.create(
+                centre=hub,
+                topic=topic,
+                question=question,
+                requester=organisation,
+                contact_person=user.person,
+                contact_name=user.get_full_name(),
+                contact_email=user.email,
+                received_on=received,
+                due_on=received + dt.timedelta(days=30),
+                status=status,
+                response=response,
+                assignee=staff if status != AdviceStatus.RECEIVED else None,
+                answered_by=staff if answered else None,
+                answered_at=timezone.make_aware(
+                    dt.datetime.combine(received + dt.timedelta(days=12), dt.time(11))
+                )
+                if answered
+                else None,
+            )
+            created += 1
+    return created

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from resurs.accounts.access import centre_ids_for, is_admin
-from resurs.cooperation.choices import AdvisoryKind, AdvisoryLevel, PartnershipType
+from resurs.cooperation.choices import ADVICE_REQUESTER_KINDS, AdvisoryKind, AdvisoryLevel, PartnershipType
 from resurs.cooperation.validators import DOCUMENT_POLICY
 from resurs.cooperation.widgets import SearchSelect
 from resurs.core.uploads import SafeFileField
@@ -184,14 +184,9 @@ class AdviceRequestForm(CentreChoiceMixin, forms.Form):
     topic = forms.CharField(max_length=300, label=_("Topic"))
     question = forms.CharField(label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     requester = forms.ModelChoiceField(
-        queryset=_organisations(
-            OrganisationKind.GOVERNMENT, OrganisationKind.BUSINESS, OrganisationKind.ADVISORY_BODY
-        ),
+        queryset=_organisations(*ADVICE_REQUESTER_KINDS),
         label=_("Requester"),
-        widget=SearchSelect(
-            search="organisation",
-            kinds=(OrganisationKind.GOVERNMENT, OrganisationKind.BUSINESS, OrganisationKind.ADVISORY_BODY),
-        ),
+        widget=SearchSelect(search="organisation", kinds=ADVICE_REQUESTER_KINDS),
         required=False,  # the service gives the specific message when it is missing
         help_text=_("The government body or company that asks."),
     )
@@ -218,3 +213,44 @@ class AdviceAnswerForm(forms.Form):
     response = forms.CharField(
         label=pgettext_lazy("noun", "Answer"), widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
+
+
+class AdviceAskForm(forms.Form):
+    """A partner or an official asks a centre for advice, for an organisation they act for."""
+
+    requester = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("On behalf of"))
+    centre = forms.ModelChoiceField(
+        queryset=Centre.objects.select_related("organisation"),
+        label=_("Centre"),
+        help_text=_("The resource centre you are asking."),
+    )
+    topic = forms.CharField(max_length=300, label=_("Topic"))
+    question = forms.CharField(
+        label=_("Question"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you would like advice on, and any background the centre should know."),
+    )
+    due_on = forms.DateField(
+        label=_("Answer needed by"),
+        widget=DATE,
+        required=False,
+        help_text=_("Leave empty if there is no deadline: the centre answers within 30 days."),
+    )
+    contact_phone = forms.CharField(max_length=64, required=False, label=_("Phone (optional)"))
+
+    def __init__(self, *args, user, **kwargs):
+        from resurs.cooperation.selectors import advice_requester_organisations
+
+        super().__init__(*args, **kwargs)
+        organisations = advice_requester_organisations(user)
+        self.fields["requester"].queryset = organisations
+        if len(organisations) == 1:
+            self.fields["requester"].initial = organisations[0].pk
+        # The centre of the organisation's region if there is one, else the national hub.
+        centres = self.fields["centre"].queryset
+        region_id = organisations[0].region_id if len(organisations) else None
+        default = (region_id and centres.filter(organisation__region_id=region_id).first()) or centres.filter(
+            is_hub=True
+        ).first()
+        if default is not None:
+            self.fields["centre"].initial = default.pk

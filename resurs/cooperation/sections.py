@@ -34,8 +34,19 @@ def home(request) -> list[dict]:
 
 
 def desk(request) -> list[dict]:
-    """Staff: the requests for advice that are due soonest."""
+    """Staff: the requests for advice that are due soonest. Partners and officials: their own requests, first."""
     user = request.user
+    if access.can_file_advice_request(user):
+        mine = selectors.advice_request_list_for_requester(user)
+        return [
+            {
+                "template": "cooperation/partials/_desk_my_advice.html",
+                "order": 1,
+                "requests": list(mine[:6]),
+                "total": mine.count(),
+                "organisations": list(selectors.advice_requester_organisations(user)),
+            }
+        ]
     if not access.can_record_cooperation(user):
         return []
     queue = selectors.advice_queue(user)

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from resurs.accounts.access import is_admin, is_centre_staff, represented_organisation_ids
-from resurs.cooperation.choices import OPEN_ADVICE_STATUSES
+from resurs.cooperation.choices import ADVICE_REQUESTER_KINDS, OPEN_ADVICE_STATUSES
 from resurs.cooperation.models import (
     AdviceRequest,
     AdvisoryBody,
@@ -101,6 +101,25 @@ def advice_request_list_for_user(user) -> QuerySet[AdviceRequest]:
     if is_admin(user):
         return rows
     return rows.filter(centre_id__in=centre_ids_for(user))
+
+
+def advice_request_list_for_requester(user) -> QuerySet[AdviceRequest]:
+    """The requests of the organisations the user acts for (a company's or a ministry's own correspondence)."""
+    return (
+        AdviceRequest.objects.filter(requester_id__in=represented_organisation_ids(user))
+        .select_related("centre__organisation", "requester")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def advice_requester_organisations(user):
+    """The organisations the user acts for that may ask a centre for advice (government, advisory bodies,
+    businesses and media)."""
+    from resurs.registry.models import Organisation
+
+    return Organisation.objects.filter(
+        pk__in=represented_organisation_ids(user), kind__in=ADVICE_REQUESTER_KINDS
+    ).order_by("name")
 
 
 def advice_queue(user) -> QuerySet[AdviceRequest]:

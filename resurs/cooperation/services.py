@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from resurs.cooperation.choices import OPEN_ADVICE_STATUSES, AdviceStatus, sector_of
+from resurs.cooperation.choices import ADVICE_REQUESTER_KINDS, OPEN_ADVICE_STATUSES, AdviceStatus, sector_of
 from resurs.cooperation.models import (
     AdviceAttachment,
     AdviceRequest,
@@ -373,13 +373,9 @@ def advice_request_errors(*, requester, received_on, due_on) -> dict[str, list[s
         errors["requester"] = [
             _("Choose the organisation that sent the request: a request for advice always has a requester.")
         ]
-    elif requester.kind not in (
-        OrganisationKind.GOVERNMENT,
-        OrganisationKind.BUSINESS,
-        OrganisationKind.ADVISORY_BODY,
-    ):
+    elif requester.kind not in ADVICE_REQUESTER_KINDS:
         errors["requester"] = [
-            _("Requests for advice come from government bodies, advisory bodies and businesses.")
+            _("Requests for advice come from government bodies, advisory bodies, businesses and media.")
         ]
     if received_on and due_on and due_on < received_on:
         errors["due_on"] = [_("The answer cannot be due before the request was received.")]
@@ -421,6 +417,46 @@ def advice_request_create(
     request.save()
     audit_event(actor=actor, obj=request, action="received")
     return request
+
+
+ADVICE_DEFAULT_DAYS = 30  # when the requester does not say by when they need the answer
+
+
+@transaction.atomic
+def advice_request_file(
+    *,
+    user,
+    requester,
+    centre,
+    topic: str,
+    question: str,
+    due_on: dt.date | None = None,
+    contact_phone: str = "",
+) -> AdviceRequest:
+    """A partner or an official asks a centre for advice themselves, for an organisation they act for; they are
+    the contact, and the centre's answer is e-mailed to them."""
+    from resurs.accounts.access import represented_organisation_ids
+
+    if requester is None or requester.pk not in represented_organisation_ids(user):
+        raise ValidationError({"requester": [_("Choose an organisation you act for.")]})
+    if not question.strip():
+        raise ValidationError({"question": [_("Describe what you would like advice on.")]})
+    today = timezone.localdate()
+    if due_on is not None and due_on < today:
+        raise ValidationError({"due_on": [_("The date by which you need the answer cannot be in the past.")]})
+    return advice_request_create(
+        centre=centre,
+        actor=user,
+        topic=topic,
+        requester=requester,
+        received_on=today,
+        due_on=due_on or today + dt.timedelta(days=ADVICE_DEFAULT_DAYS),
+        question=question.strip(),
+        contact_person=getattr(user, "person", None),
+        contact_name=user.get_full_name() or user.get_username(),
+        contact_email=user.email,
+        contact_phone=contact_phone,
+    )
 
 
 def _locked(request: AdviceRequest) -> AdviceRequest:

@@ -21,6 +21,7 @@ from resurs.cooperation.choices import OPEN_ADVICE_STATUSES, SECTOR_COLOURS, Par
 from resurs.cooperation.filters import AdviceRequestFilter, PartnershipFilter
 from resurs.cooperation.forms import (
     AdviceAnswerForm,
+    AdviceAskForm,
     AdviceRequestForm,
     AdvisoryBodyForm,
     DocumentForm,
@@ -590,6 +591,8 @@ def person_cooperation(request, pk: int):
 @login_required
 def advice_list(request):
     user = request.user
+    if not access.can_record_cooperation(user) and access.can_file_advice_request(user):
+        return redirect("cooperation:advice-mine")  # a partner or an official: their own requests
     _require(access.can_record_cooperation(user))
     params = request.GET.copy()
     if "f" not in params:  # the queue opens on open requests; the filter form says otherwise explicitly
@@ -634,6 +637,59 @@ def advice_create(request):
         "title": _("Register a request for advice"),
     }
     return render_page(request, "cooperation/form.html", context)
+
+
+# --- Requests for advice, from the requester's side (partners and officials) --------------------------------
+
+
+def _mine_crumbs(*items):
+    return [(_("My requests for advice"), reverse("cooperation:advice-mine")), *items]
+
+
+@login_required
+def advice_mine(request):
+    """The requests of the organisations a partner or an official acts for, newest first."""
+    user = request.user
+    _require(access.can_file_advice_request(user))
+    requests = selectors.advice_request_list_for_requester(user)
+    page_obj = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cooperation/advice_mine.html",
+        {"page_obj": page_obj, "crumbs": [(_("My requests for advice"), "")]},
+    )
+
+
+@login_required
+def advice_ask(request):
+    user = request.user
+    _require(access.can_file_advice_request(user))
+    form = AdviceAskForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            advice = services.advice_request_file(user=user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, _("Your request has been sent to %(centre)s.") % {"centre": advice.centre}
+            )
+            return redirect("cooperation:advice-mine-detail", pk=advice.pk)
+    return render(
+        request,
+        "cooperation/advice_ask.html",
+        {"form": form, "crumbs": _mine_crumbs((_("Ask for advice"), ""))},
+    )
+
+
+@login_required
+def advice_mine_detail(request, pk: int):
+    advice = access.get_own_advice_request_for_user(request.user, pk)
+    return render(
+        request,
+        "cooperation/advice_mine_detail.html",
+        {"advice": advice, "crumbs": _mine_crumbs((advice.topic, ""))},
+    )
 
 
 def _advice_context(request, advice, *, answer_form=None, document_form=None) -> dict:

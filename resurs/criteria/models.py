@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
 
@@ -96,7 +97,7 @@ class Evaluation(TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned for revision")
+        RETURNED = "returned", pgettext_lazy("project evaluation", "Returned for revision")
 
     scheme = models.ForeignKey(
         Scheme, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("scheme")

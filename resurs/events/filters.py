@@ -3,6 +3,7 @@
 import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.events.choices import EventKind
 from resurs.events.models import Event
@@ -16,7 +17,9 @@ class EventFilter(django_filters.FilterSet):
         method="filter_when",
         empty_label=None,
     )
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EventKind.choices, empty_label=_("All kinds"))
+    kind = django_filters.ChoiceFilter(
+        label=pgettext_lazy("event format", "Kind"), choices=EventKind.choices, empty_label=_("All kinds")
+    )
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.all(), empty_label=_("All regions")
     )

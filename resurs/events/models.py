@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.core.files import RandomName, private_storage
 from resurs.core.models import TimeStampedModel
@@ -33,7 +34,12 @@ class Event(TimeStampedModel):
     centre = models.ForeignKey(
         "registry.Centre", on_delete=models.PROTECT, related_name="events", verbose_name=_("centre")
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=EventKind.choices, default=EventKind.SEMINAR)
+    kind = models.CharField(
+        pgettext_lazy("event format", "kind"),
+        max_length=16,
+        choices=EventKind.choices,
+        default=EventKind.SEMINAR,
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
@@ -170,7 +176,7 @@ class Registration(TimeStampedModel):
         related_name="event_registrations",
         verbose_name=_("user"),
     )
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=300)
     email = models.EmailField(_("e-mail"))
     organisation_name = models.CharField(_("organisation"), max_length=300, blank=True)
     status = models.CharField(
@@ -212,7 +218,10 @@ class Material(TimeStampedModel):
         Event, on_delete=models.CASCADE, related_name="materials", verbose_name=_("event")
     )
     kind = models.CharField(
-        _("kind"), max_length=16, choices=MaterialKind.choices, default=MaterialKind.OTHER
+        pgettext_lazy("event format", "kind"),
+        max_length=16,
+        choices=MaterialKind.choices,
+        default=MaterialKind.OTHER,
     )
     title = models.CharField(_("title"), max_length=300)
     file = models.FileField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -318,3 +319,42 @@ def event_reminders_send(*, now: dt.datetime | None = None) -> int:
                 Registration.objects.filter(pk=registration.pk).update(reminder_sent_at=now)
             sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """What a scan at the door found: ``outcome`` is one of ``ScanResult.OUTCOMES``; ``registration`` is set
+    whenever the ticket is ours (even another event's), ``checked_in_at`` for "already" and "checked_in"."""
+
+    OUTCOMES = ("checked_in", "already", "unknown", "other_event", "not_confirmed")
+    outcome: str
+    registration: Registration | None = None
+    checked_in_at: dt.datetime | None = None
+
+
+@transaction.atomic
+def registration_scan(*, event: Event, text: str, actor) -> ScanResult:
+    """Check in whoever holds the scanned ticket (a QR token) or the typed short code, at ``event``.
+
+    Another event's ticket, a waitlisted or cancelled place, and a second scan change nothing."""
+    from resurs.events.tickets import ticket_registration_id
+
+    text = (text or "").strip()
+    registration_id = ticket_registration_id(text)
+    queryset = Registration.objects.select_for_update().select_related("event")
+    if registration_id is not None:
+        registration = queryset.filter(pk=registration_id).first()
+    elif text and len(text) <= 12:
+        registration = queryset.filter(code=text.upper().replace(" ", "")).first()
+    else:
+        registration = None
+    if registration is None:
+        return ScanResult("unknown")
+    if registration.event_id != event.pk:
+        return ScanResult("other_event", registration)
+    if registration.status != RegistrationStatus.CONFIRMED:
+        return ScanResult("not_confirmed", registration)
+    if registration.checked_in_at is not None:
+        return ScanResult("already", registration, registration.checked_in_at)
+    registration_check_in(registration=registration, actor=actor)
+    return ScanResult("checked_in", registration, registration.checked_in_at)

@@ -5,6 +5,7 @@ from resurs.events import views
 app_name = "events"
 urlpatterns = [
     path("", views.event_list, name="event-list"),
+    path("month/", views.event_month, name="event-month"),
     path("calendar.ics", views.calendar_feed, name="calendar-feed"),
     path("centres/<slug:slug>/calendar.ics", views.calendar_feed, name="centre-calendar-feed"),
     path("my/", views.my_registrations, name="my-registrations"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/materials/", views.event_materials, name="event-materials"),
     path("<int:pk>/materials/<int:material_pk>/", views.material_file, name="material-file"),
     path("<int:pk>/check-in/", views.event_checkin, name="event-checkin"),
+    path("<int:pk>/check-in/scan/", views.event_checkin_scan, name="event-checkin-scan"),
     path(
         "<int:pk>/check-in/<int:registration_pk>/", views.registration_check_in, name="registration-check-in"
     ),

@@ -12,6 +12,8 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,6 +37,8 @@ from resurs.events.calendars import calendar_for
 from resurs.events.filters import EventFilter
 from resurs.events.forms import EventForm, MaterialForm, OutcomesForm, RegistrationForm, SessionForm
 from resurs.events.models import Session
+from resurs.events.months import month_grid, parse_month
+from resurs.events.tickets import ticket_qr_svg
 from resurs.registry.models import Centre, Organisation, Person
 
 CHECKIN_PAGE = 100  # registrations per page of the check-in list
@@ -75,7 +79,18 @@ def event_list(request):
     )
 
 
+def event_month(request):
+    """The public calendar as a month grid (a list of days on a phone), with the previous and next month."""
+    month = month_grid(parse_month(request.GET.get("month"), timezone.localdate()))
+    return render(
+        request,
+        "events/event_month.html",
+        {"month": month, "perms_manage": is_centre_staff(request.user), "when": "month"},
+    )
+
+
 def _detail_context(request, event, form=None) -> dict:
+    my_registration = selectors.registration_for_user(event, request.user)
     sessions = event.sessions.prefetch_related(
         Prefetch("speakers", queryset=Person.objects.only("last_name", "first_name", "patronymic"))
     )
@@ -86,7 +101,8 @@ def _detail_context(request, event, form=None) -> dict:
         "partners": event.partners.all(),
         "materials": event.materials.all(),
         "stats": selectors.event_stats(event),
-        "my_registration": selectors.registration_for_user(event, request.user),
+        "my_registration": my_registration,
+        "my_ticket_token": services.registration_token(my_registration) if my_registration else "",
         "form": form or RegistrationForm(user=request.user),
         "can_manage": can_manage_event(request.user, event),
         "crumbs": [(_("Events"), reverse("events:event-list")), (event.title, "")],
@@ -165,7 +181,13 @@ def registration_manage(request, token: str):
     return render(
         request,
         "events/registration_manage.html",
-        {"registration": registration, "event": registration.event, "token": token},
+        {
+            "registration": registration,
+            "event": registration.event,
+            "token": token,
+            # segno's SVG: digits and path data only, no user input
+            "ticket_qr": mark_safe(ticket_qr_svg(registration)) if registration.status == "confirmed" else "",
+        },
     )
 
 
@@ -173,7 +195,9 @@ def registration_manage(request, token: str):
 def my_registrations(request):
     registrations = selectors.registration_list_for_user(request.user)
     page_obj = Paginator(registrations, 30).get_page(request.GET.get("page"))
-    return render(request, "events/my_registrations.html", {"page_obj": page_obj, "services": services})
+    for registration in page_obj:
+        registration.token = services.registration_token(registration)  # the ticket page's link
+    return render(request, "events/my_registrations.html", {"page_obj": page_obj})
 
 
 # --- Staff --------------------------------------------------------------------------------------------------
@@ -334,6 +358,8 @@ def event_materials(request, pk: int):
 @login_required
 def event_checkin(request, pk: int):
     event = get_event_for_user(request.user, pk, need="manage")
+    if request.GET.get("mode") == "scan":
+        return render(request, "events/event_checkin_scan.html", _scan_context(event))
     query = request.GET.get("q", "")
     # Every registration can be reached: a forum of thousands is paged, not cut off.
     page = Paginator(selectors.registration_search(event, query), CHECKIN_PAGE).get_page(
@@ -354,8 +380,43 @@ def event_checkin(request, pk: int):
                 (_("Check-in"), ""),
             ],
         },
-        partial="events/partials/_checkin_rows.html",
+        partial="events/partials/_checkin_results.html",
     )
+
+
+def _scan_context(event, result=None) -> dict:
+    return {
+        "event": event,
+        "result": result,
+        "stats": selectors.event_stats(event),
+        "crumbs": [
+            (_("Events"), reverse("events:manage")),
+            (event.title, event.get_absolute_url()),
+            (_("Check-in"), reverse("events:event-checkin", args=[event.pk])),
+            (_("Scan tickets"), ""),
+        ],
+    }
+
+
+@login_required
+@require_POST
+def event_checkin_scan(request, pk: int):
+    """A scanned QR ticket or a typed code: check the person in, or say why not (HTMX: the message and the
+    counters out of band; without JavaScript: the whole scan page)."""
+    event = get_event_for_user(request.user, pk, need="manage")
+    result = services.registration_scan(event=event, text=request.POST.get("code", ""), actor=request.user)
+    context = _scan_context(event, result) | {
+        "other_event_visible": result.outcome == "other_event"
+        and (
+            result.registration.event.is_public or can_manage_event(request.user, result.registration.event)
+        ),
+        "oob": True,
+    }
+    status = 200 if result.outcome in ("checked_in", "already") else 422
+    if request.htmx:
+        return render(request, "events/partials/_scan_result_oob.html", context, status=200)
+    context["oob"] = False
+    return render(request, "events/event_checkin_scan.html", context, status=status)
 
 
 @staff_required
@@ -406,9 +467,16 @@ def registration_check_in(request, pk: int, registration_pk: int):
         if request.htmx:
             return HttpResponse(exc.message, status=400)
         messages.error(request, exc.message)
-    if request.htmx:
+    if request.htmx:  # the row, and the counters out of band: "Arrived" changes without a reload
         return render(
-            request, "events/partials/_checkin_row.html", {"event": event, "registration": registration}
+            request,
+            "events/partials/_checkin_row_oob.html",
+            {
+                "event": event,
+                "registration": registration,
+                "stats": selectors.event_stats(event),
+                "oob": True,
+            },
         )
     return redirect("events:event-checkin", pk=event.pk)
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from resurs.core import precomputed
 from resurs.core.audit import audit_event
@@ -876,7 +877,11 @@ def eligibility_checks(application: Application) -> list[Check]:
         checks.append(
             Check(
                 "age",
-                _("The organisation is at least %(years)d years old")
+                ngettext(
+                    "The organisation is at least %(years)d year old",
+                    "The organisation is at least %(years)d years old",
+                    call.min_organisation_age_years,
+                )
                 % {"years": call.min_organisation_age_years},
                 age is not None and age >= call.min_organisation_age_years,
                 _("Founded on %(date)s") % {"date": formats.date_format(organisation.founded_on)}

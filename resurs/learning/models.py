@@ -214,7 +214,10 @@ class Enrolment(TimeStampedModel):
     """A person's place (or wait) in a session, for the organisation they represent."""
 
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("session")
+        Session,
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        verbose_name=pgettext_lazy("course session", "session"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -366,7 +369,7 @@ class Consultation(TimeStampedModel):
         related_name="consultations_assigned",
         verbose_name=_("consultant"),
     )
-    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    requested_at = models.DateTimeField(pgettext_lazy("consultation", "requested"), default=timezone.now)
     assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
     started_at = models.DateTimeField(_("in progress since"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)

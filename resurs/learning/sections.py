@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from resurs.accounts.access import has_role, is_centre_staff, represented_organisation_ids
 from resurs.accounts.choices import Role
@@ -79,7 +80,7 @@ def desk(request) -> list[dict]:
                         "url": c.get_absolute_url(),
                         "label": c.subject,
                         "note": c.get_status_display(),
-                        "badge": _("overdue") if c.is_overdue else "",
+                        "badge": pgettext("consultation", "overdue") if c.is_overdue else "",
                         "badge_class": "text-bg-danger",
                     }
                     for c in queue

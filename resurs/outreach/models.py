@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from resurs.core.files import RandomName, private_storage
@@ -64,7 +64,7 @@ class MediaContact(TimeStampedModel):
         related_name="media_contacts",
         verbose_name=_("person in the registry"),
     )
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=300)
     outlet = models.ForeignKey(
         "registry.Organisation",
         on_delete=models.SET_NULL,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resurs.core.audit import audit_event
-from resurs.notifications.services import email_send
+from resurs.notifications.services import email_send, render_email
 from resurs.outreach.choices import AnnouncementStatus, DeliveryStatus, PublicationKind
 from resurs.outreach.models import (
     AnnouncementDelivery,
@@ -146,28 +146,80 @@ def announcement_save(
     )
 
 
+ANNOUNCEMENT_TEMPLATE = "outreach/email/announcement"
+
+
+def _announcement_context(announcement: PressAnnouncement, contact, unsubscribe_url: str) -> dict:
+    return {
+        "announcement": announcement,
+        "contact": contact,
+        "event": announcement.event,
+        "unsubscribe_url": unsubscribe_url,
+    }
+
+
+def _unsubscribe_url(contact: MediaContact) -> str:
+    return f"{settings.SITE_URL}/outreach/unsubscribe/{unsubscribe_token(contact)}/"
+
+
+def announcement_preview(*, announcement: PressAnnouncement, contact: MediaContact) -> dict[str, str]:
+    """Exactly what ``contact`` will receive: subject, text and language, rendered by the same template and
+    context as the real sending."""
+    subject, text, _html = render_email(
+        ANNOUNCEMENT_TEMPLATE,
+        _announcement_context(announcement, contact, _unsubscribe_url(contact)),
+        contact.language,
+    )
+    return {"to": contact.email, "subject": subject, "text": text, "language": contact.language}
+
+
 @transaction.atomic
-def announcement_send(*, announcement: PressAnnouncement, actor) -> int:
+def announcement_send_test(*, announcement: PressAnnouncement, actor, language: str = "ru") -> str:
+    """Mail the announcement to the person preparing it, as a journalist would get it (marked as a test, with a
+    harmless unsubscribe link). Returns the address it went to. Audited."""
+    if not getattr(actor, "email", ""):
+        raise AnnouncementError(_("Your account has no e-mail address to send a test to."))
+    stand_in = MediaContact(
+        centre=announcement.centre, name=actor.get_full_name() or actor.get_username(), email=actor.email
+    )
+    context = _announcement_context(announcement, stand_in, f"{settings.SITE_URL}/outreach/unsubscribe/test/")
+    email_send(
+        to=actor.email,
+        template=ANNOUNCEMENT_TEMPLATE,
+        context=context | {"is_test": True},
+        language=language,
+        related=announcement,
+    )
+    audit_event(actor=actor, obj=announcement, action="announcement_test", data={"to": actor.email})
+    return actor.email
+
+
+@transaction.atomic
+def announcement_send(
+    *, announcement: PressAnnouncement, actor, expected_recipients: int | None = None
+) -> int:
     """Mail the announcement to its segment (journalists with consent who have not unsubscribed), each with a
-    personal unsubscribe link and List-Unsubscribe header, and log every delivery. Sent once only."""
+    personal unsubscribe link and List-Unsubscribe header, and log every delivery. Sent once only.
+
+    With ``expected_recipients`` (the count the sender confirmed), nothing is sent if the segment has changed
+    since."""
     announcement = PressAnnouncement.objects.select_for_update().get(pk=announcement.pk)
     if announcement.status == AnnouncementStatus.SENT:
         raise AnnouncementError(_("This announcement has already been sent."))
     contacts = list(announcement_segment(announcement))
     if not contacts:
         raise AnnouncementError(_("No journalist matches these topics and regions; widen the segment."))
+    if expected_recipients is not None and expected_recipients != len(contacts):
+        raise AnnouncementError(
+            _("The list of recipients has changed since you confirmed it; please check it again.")
+        )
     now = timezone.now()
     for contact in contacts:
-        url = f"{settings.SITE_URL}/outreach/unsubscribe/{unsubscribe_token(contact)}/"
+        url = _unsubscribe_url(contact)
         message = email_send(
             to=contact.email,
-            template="outreach/email/announcement",
-            context={
-                "announcement": announcement,
-                "contact": contact,
-                "event": announcement.event,
-                "unsubscribe_url": url,
-            },
+            template=ANNOUNCEMENT_TEMPLATE,
+            context=_announcement_context(announcement, contact, url),
             language=contact.language,
             related=announcement,
             key=f"outreach:announcement:{announcement.pk}:{contact.pk}",

@@ -25,5 +25,6 @@ urlpatterns = [
     path("media/announcements/<int:pk>/", views.announcement_detail, name="announcement-detail"),
     path("media/announcements/<int:pk>/edit/", views.announcement_edit, name="announcement-edit"),
     path("media/announcements/<int:pk>/send/", views.announcement_send, name="announcement-send"),
+    path("media/announcements/<int:pk>/test/", views.announcement_test, name="announcement-test"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

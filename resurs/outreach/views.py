@@ -10,8 +10,10 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from resurs.accounts.access import (
     can_manage_centre_work,
@@ -528,23 +530,70 @@ def announcement_detail(request, pk: int):
     if sent:
         context["deliveries"] = announcement.deliveries.select_related("message", "contact__outlet")
     else:
-        context["recipients"] = selectors.announcement_segment(announcement).select_related("outlet")
+        recipients = list(selectors.announcement_segment(announcement).select_related("outlet"))
+        context["recipients"] = recipients
+        if recipients:  # exactly what the first journalist will get (each gets their own name and link)
+            context["preview"] = services.announcement_preview(
+                announcement=announcement, contact=recipients[0]
+            )
     return render(request, "outreach/announcement_detail.html", context)
 
 
 @login_required
 def announcement_send(request, pk: int):
+    """Confirm, then send: the page says how many journalists will receive it; the POST carries that number and
+    nothing is sent if the segment has changed since."""
     announcement = get_announcement_for_user(request.user, pk)
-    if request.method != "POST":
+    if announcement.status == AnnouncementStatus.SENT:
         return redirect(announcement.get_absolute_url())
+    recipients = selectors.announcement_segment(announcement).select_related("outlet")
+    confirmed = request.POST.get("recipients", "")
+    if request.method == "POST" and confirmed.isdigit():
+        try:
+            count = services.announcement_send(
+                announcement=announcement, actor=request.user, expected_recipients=int(confirmed)
+            )
+        except services.AnnouncementError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The announcement has been sent to %(count)s journalist.",
+                    "The announcement has been sent to %(count)s journalists.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(announcement.get_absolute_url())
+    return render(
+        request,
+        "outreach/announcement_confirm.html",
+        {
+            "announcement": announcement,
+            "recipients": recipients,
+            "crumbs": [
+                (_("Press announcements"), reverse("outreach:announcement-list")),
+                (announcement.subject, announcement.get_absolute_url()),
+                (pgettext("verb", "Send"), ""),
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def announcement_test(request, pk: int):
+    """Send the announcement to oneself, as a journalist would receive it."""
+    announcement = get_announcement_for_user(request.user, pk)
     try:
-        count = services.announcement_send(announcement=announcement, actor=request.user)
+        email = services.announcement_send_test(
+            announcement=announcement, actor=request.user, language=get_language() or "ru"
+        )
     except services.AnnouncementError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(
-            request, _("The announcement has been sent to %(count)s journalists.") % {"count": count}
-        )
+        messages.success(request, _("A test has been sent to %(email)s.") % {"email": email})
     return redirect(announcement.get_absolute_url())
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganisationKind(models.TextChoices):
@@ -14,7 +15,7 @@ class OrganisationKind(models.TextChoices):
 
 
 class OrganisationStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("organisation status", "Active")
     LIQUIDATED = "liquidated", _("Liquidated")
 
 
@@ -31,8 +32,8 @@ class TieRole(models.TextChoices):
 
 class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("registry decision", "Approved")
+    REJECTED = "rejected", pgettext_lazy("registry decision", "Rejected")
 
 
 class DuplicateKind(models.TextChoices):

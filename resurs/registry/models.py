@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.core.files import RandomName, private_storage
 from resurs.core.models import BilingualNameMixin, TimeStampedModel
@@ -319,7 +320,7 @@ class Tie(TimeStampedModel):
         Organisation, on_delete=models.CASCADE, related_name="ties", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=32, choices=TieRole.choices)
-    title = models.CharField(_("title"), max_length=300, blank=True)
+    title = models.CharField(pgettext_lazy("job title", "title"), max_length=300, blank=True)
     started_on = models.DateField(_("from"), null=True, blank=True)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
@@ -370,7 +371,7 @@ class ChangeProposal(TimeStampedModel):
         related_name="+",
         verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(pgettext_lazy("registry decision", "reviewed"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
 
     class Meta:

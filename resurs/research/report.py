@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from resurs.core import charts, chartspec
 from resurs.registry.selectors import region_tile_layout
@@ -175,7 +175,7 @@ def regions_map(findings: Findings) -> str:
             for district, regions in region_tile_layout()
         ],
         title=_("Nominated organisations by region"),
-        unit=_("organisations"),
+        unit=pgettext("count", "organisations"),
     )
 
 

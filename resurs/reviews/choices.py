@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class InvitationStatus(models.TextChoices):
     INVITED = "invited", _("Invited")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("expert invitation", "Accepted")
     DECLINED = "declined", _("Declined")
 
 
@@ -17,7 +18,7 @@ class ConflictSource(models.TextChoices):
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("expert pool status", "Active")
     DECLINED = "declined", _("Declined by the expert")
     REPLACED = "replaced", _("Replaced")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resurs.core.models import TimeStampedModel
 from resurs.reviews.choices import (
@@ -112,7 +113,7 @@ class CallExpert(TimeStampedModel):
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    responded_at = models.DateTimeField(pgettext_lazy("invitation", "answered"), null=True, blank=True)
 
     class Meta:
         ordering = ["call", "expert"]

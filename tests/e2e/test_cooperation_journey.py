@@ -96,3 +96,36 @@ def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, 
     assert advice.status == "answered" and advice.answered_by == personas.staff
     assert advice.response.startswith("Рекомендуем")
     assert page.get_by_test_id("advice-status").is_visible()
+
+
+def test_partner_files_a_request_for_advice_and_follows_the_answer(page, login, personas):
+    """A company's CSR manager starts on their desk, asks the centre for advice, and sees the answer there."""
+    from playwright.sync_api import expect
+
+    from resurs.accounts.models import Representation
+
+    company = OrganisationFactory(kind=OrganisationKind.BUSINESS, short_name="ООО «Уральский хлеб»")
+    Representation.objects.create(user=personas.partner, organisation=company)
+    page.goto("/", timeout=60_000)
+    login(personas.partner)
+    page.goto("/desk/")
+    desk = page.get_by_test_id("desk-my-advice")
+    expect(desk).to_contain_text("ООО «Уральский хлеб»")
+    # In the navigation, under Cooperation.
+    expect(page.locator("nav a[href='/cooperation/advice/mine/']")).to_have_text("Запросы на консультацию")
+    desk.get_by_test_id("ask-advice").click()
+    form = page.get_by_test_id("advice-ask-form")
+    form.get_by_label("Центр", exact=True).select_option(str(personas.centre.pk))
+    form.get_by_label("Тема", exact=True).fill("Волонтёрство сотрудников в 2027 году")
+    form.get_by_label("Вопрос", exact=True).fill("С какими НКО региона работать регулярно?")
+    form.get_by_role("button", name="Отправить запрос").click()
+    expect(page.get_by_test_id("advice-status")).to_have_text("Получен")
+    advice = AdviceRequest.objects.get(topic="Волонтёрство сотрудников в 2027 году")
+    assert advice.requester == company
+
+    from resurs.cooperation import services
+
+    services.advice_request_answer(request=advice, actor=personas.staff, response="Начните с трёх НКО.")
+    page.goto("/desk/")
+    page.get_by_role("link", name="Волонтёрство сотрудников в 2027 году").click()
+    expect(page.get_by_test_id("advice-answer")).to_contain_text("Начните с трёх НКО.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import feedparser
+from playwright.sync_api import expect
 
 
 def test_staff_send_press_announcement_to_a_segment(page, personas, login):
@@ -30,6 +31,8 @@ def test_staff_send_press_announcement_to_a_segment(page, personas, login):
     )
     outside.topics.add(youth)
     page.goto("/", timeout=60_000)  # the first request of a fresh server loads templates and catalogues
+    personas.staff.email = "staff@centre.example.org"
+    personas.staff.save()
     login(personas.staff)
     page.goto("/outreach/media/announcements/new/")
     form = page.get_by_test_id("outreach-form")
@@ -40,8 +43,20 @@ def test_staff_send_press_announcement_to_a_segment(page, personas, login):
     page.wait_for_load_state("networkidle")
     recipients = page.get_by_test_id("recipients").inner_text()
     assert "orlova@example.org" in recipients and "belov@example.org" not in recipients
+    # What journalists receive, before anything is sent: the e-mail as the first recipient will get it.
+    preview = page.get_by_test_id("announcement-preview")
+    expect(preview).to_contain_text("Приглашаем на презентацию доклада.")
+    expect(preview).to_contain_text("Анна Орлова")
+    # A test to oneself goes to the sender only.
+    page.get_by_test_id("send-test").click()
+    expect(page.get_by_text("Тестовое письмо отправлено на staff@centre.example.org")).to_be_visible()
+    assert page.get_by_test_id("announcement-status").inner_text().startswith("Черновик")
+    # The confirmation states how many journalists will receive it.
     page.get_by_test_id("send-announcement").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("send-confirmation")).to_contain_text("1 журналисту")
+    expect(page.get_by_test_id("confirm-send")).to_have_text("Отправить 1 журналисту")
+    page.get_by_test_id("confirm-send").click()
+    expect(page.get_by_text("Анонс отправлен 1 журналисту.")).to_be_visible()
     assert page.get_by_test_id("announcement-status").inner_text().startswith("Отправлено")
     log = page.get_by_test_id("delivery-log").inner_text()
     assert "orlova@example.org" in log and "belov@example.org" not in log

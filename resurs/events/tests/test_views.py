@@ -424,3 +424,31 @@ def test_checkin_pages_every_registration_with_constant_queries(
     assert len(first.context["registrations"]) == CHECKIN_PAGE
     assert len(second.context["registrations"]) == 7
     assert 'rel="next"' in first.content.decode()
+
+
+def test_checkin_shows_the_total_and_reaches_every_registration(client_for, personas):
+    """261 registrations: the page says so, and the last page holds the last of them."""
+    from resurs.events.views import CHECKIN_PAGE
+
+    event = EventFactory(centre=personas.centre)
+    RegistrationFactory.create_batch(261, event=event)
+    client = client_for(personas.staff)
+    url = reverse("events:event-checkin", args=[event.pk])
+    first = client.get(url).content.decode()
+    assert f"1–{CHECKIN_PAGE} of 261 registrations" in first or f"1–{CHECKIN_PAGE} из 261" in first
+    seen = set()
+    for number in (1, 2, 3):
+        seen |= {r.pk for r in client.get(url, {"page": number}).context["registrations"]}
+    assert seen == set(event.registrations.values_list("pk", flat=True))
+
+
+def test_check_in_htmx_updates_the_arrived_counter_out_of_band(client_for, personas):
+    event = EventFactory(centre=personas.centre)
+    anna = RegistrationFactory(event=event)
+    RegistrationFactory(event=event, checked_in_at=timezone.now())
+    response = client_for(personas.staff).post(
+        reverse("events:registration-check-in", args=[event.pk, anna.pk]), HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert 'id="checkin-stats" aria-live="polite" hx-swap-oob="true"' in body
+    assert '<div class="stat-value" data-testid="arrived-count">2</div>' in body

@@ -189,7 +189,7 @@ def test_send_announcement_through_the_page(client_for, personas, django_capture
     )
     client = client_for(personas.staff)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("outreach:announcement-send", args=[announcement.pk]))
+        client.post(reverse("outreach:announcement-send", args=[announcement.pk]), {"recipients": 1})
     announcement.refresh_from_db()
     assert announcement.status == AnnouncementStatus.SENT
     assert list(announcement.deliveries.values_list("email", flat=True)) == [inside.email]
