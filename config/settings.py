@@ -242,7 +242,10 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
-    ("vendor/cytoscape", BASE_DIR / "node_modules" / "cytoscape" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/sigma", BASE_DIR / "node_modules" / "sigma" / "dist"),
+    ("vendor/graphology", BASE_DIR / "node_modules" / "graphology" / "dist"),
+    ("vendor/graphology-library", BASE_DIR / "node_modules" / "graphology-library" / "dist"),
     ("vendor/html5-qrcode", BASE_DIR / "node_modules" / "html5-qrcode"),
 ]
 MEDIA_URL = "/media/"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import networkx as nx
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
@@ -20,7 +19,7 @@ from resurs.cooperation.choices import KIND_TO_SECTOR, SECTOR_COLOURS, Partnersh
 from resurs.cooperation.filters import active_in_year
 from resurs.cooperation.models import GovernanceSeat, Partnership
 from resurs.cooperation.services import COOPERATION_TOPIC
-from resurs.core import charts
+from resurs.core import chartspec
 from resurs.registry.choices import TieRole
 from resurs.registry.models import Organisation
 
@@ -68,29 +67,32 @@ def by_sector_pair_and_year(partnerships: QuerySet[Partnership]) -> YearTable:
     return table
 
 
-def overview_charts(pairs: YearTable, *, version: str) -> tuple[str, str]:
-    """The two overview charts (SVG), cached until a partnership changes (``version``) — drawing them costs
-    more than every query of the page."""
+def overview_charts(pairs: YearTable) -> tuple[dict | None, dict | None]:
+    """The two overview charts (specs for ``includes/chart.html``): new partnerships and their value by year,
+    one series per pair of sectors (the six largest)."""
     if not pairs.rows:
-        return "", ""
-    key = f"cooperation:overview-charts:{get_language()}:{version}"
-    cached = cache.get(key)
-    if cached is None:
-        years = [str(year) for year in pairs.years]
-        cached = (
-            charts.stacked_bar_chart(
-                years,
-                {row["label"]: row["counts"] for row in pairs.rows[:6]},
-                title=_("New partnerships by year"),
-            ),
-            charts.line_chart(
-                years,
-                {row["label"]: [float(v) / 1e6 for v in row["values"]] for row in pairs.rows[:6]},
-                title=_("Value of new partnerships, million roubles"),
-            ),
-        )
-        cache.set(key, cached, 60 * 60)
-    return cached
+        return None, None
+    years = [str(year) for year in pairs.years]
+    rows = pairs.rows[:6]
+    return (
+        chartspec.chart_spec(
+            "partnerships-by-year",
+            title=_("New partnerships by year"),
+            labels=years,
+            series={row["label"]: row["counts"] for row in rows},
+            stacked=True,
+            label_header=_("Year"),
+        ),
+        chartspec.chart_spec(
+            "partnership-value-by-year",
+            title=_("Value of new partnerships"),
+            labels=years,
+            series={row["label"]: row["values"] for row in rows},
+            kind="line",
+            fmt="money",
+            label_header=_("Year"),
+        ),
+    )
 
 
 def by_region(partnerships: QuerySet[Partnership], *, limit: int = 20) -> list[dict]:
@@ -215,48 +217,37 @@ def kinds_of(sector: str) -> list[str]:
     return [kind for kind, s in KIND_TO_SECTOR.items() if s == sector]
 
 
-def cytoscape_elements(graph: nx.Graph) -> list[dict]:
-    """Nodes and edges in cytoscape.js's element format; a node links to its registry profile."""
-    elements: list[dict] = []
+def graph_data(graph: nx.Graph) -> dict:
+    """Nodes and edges in the compact form static/js/network.js draws with sigma.js: a node is
+    ``[id, label, colour, size, region, sector, profile URL]``, an edge ``[source, target, weight, governance,
+    kinds]``. Positions are laid out in the browser (ForceAtlas2), so the payload carries no coordinates."""
     degree = dict(graph.degree())
-    for node, data in graph.nodes(data=True):
-        elements.append(
-            {
-                "data": {
-                    "id": f"o{node}",
-                    "label": data["label"],
-                    "sector": data["sector"],
-                    "colour": SECTOR_COLOURS.get(data["sector"], "#999999"),
-                    "region": data["region"],
-                    "degree": degree.get(node, 0),
-                    "url": reverse("registry:organisation-detail", args=[node]),
-                }
-            }
-        )
-    for a, b, data in graph.edges(data=True):
-        elements.append(
-            {
-                "data": {
-                    "id": f"e{a}-{b}",
-                    "source": f"o{a}",
-                    "target": f"o{b}",
-                    "kinds": data["kinds"],
-                    "governance": data["seats"] > 0,
-                    "weight": data["partnerships"] + data["seats"],
-                }
-            }
-        )
-    return elements
+    profile = reverse("registry:organisation-detail", args=[0]).replace("/0/", "/{}/")
+    nodes = [
+        [
+            str(node),
+            data["label"],
+            SECTOR_COLOURS.get(data["sector"], "#999999"),
+            round(3 + 2.2 * degree.get(node, 0) ** 0.5, 1),
+            data["region"],
+            data["sector"],
+        ]
+        for node, data in graph.nodes(data=True)
+    ]
+    edges = [
+        [str(a), str(b), data["partnerships"] + data["seats"], 1 if data["seats"] else 0, data["kinds"]]
+        for a, b, data in graph.edges(data=True)
+    ]
+    return {"directed": False, "profile": profile, "nodes": nodes, "edges": edges}
 
 
-NETWORK_DRAWN = (
-    600  # organisations drawn at most; more make a picture nobody can read and a page of megabytes
-)
+# Organisations drawn at most: sigma.js draws 10,000 in WebGL, and the layout runs in the browser.
+NETWORK_DRAWN = 10_000
 
 
 def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> dict:
     """The page's network: the ``limit`` most connected organisations of the filtered network and the ties
-    between them, as cytoscape elements with the whole network's size; precomputed until a partnership or a seat
+    between them, as ``graph_data`` with the whole network's size; precomputed until a partnership or a seat
     changes (``COOPERATION_TOPIC``)."""
     from resurs.core import precomputed
 
@@ -267,7 +258,7 @@ def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> dict:
             degree = sorted(graph.degree(), key=lambda item: (-item[1], item[0]))[:limit]
             drawn = graph.subgraph(node for node, _d in degree)
         return {
-            "elements": cytoscape_elements(drawn),
+            "graph": graph_data(drawn),
             "node_count": graph.number_of_nodes(),
             "edge_count": graph.number_of_edges(),
             "drawn_nodes": drawn.number_of_nodes(),

@@ -34,7 +34,7 @@ from resurs.cooperation.forms import (
     apply_errors,
 )
 from resurs.cooperation.models import GovernanceSeat, Partnership
-from resurs.core import charts
+from resurs.core import chartspec
 from resurs.core.audit import audit_history
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
@@ -90,9 +90,7 @@ def overview_page(request):
     )
     totals["value_millions"] = (totals["value"] or 0) / 1_000_000
     pairs = overview.by_sector_pair_and_year(partnerships)
-    count_chart, value_chart = overview.overview_charts(
-        pairs, version=f"{totals['count']}:{totals['last']}:{request.GET.urlencode()}"
-    )
+    count_chart, value_chart = overview.overview_charts(pairs)
     context = {
         **_tab_context(request, "overview"),
         "crumbs": _crumbs((_("Overview"), "")),
@@ -400,13 +398,17 @@ def volunteering_list(request):
         "totals": totals,
         "by_year": by_year,
         "year": year,
-        "chart": charts.bar_chart(
-            [str(r["year"]) for r in by_year],
-            [r["hours"] for r in by_year],
+        "chart": chartspec.bar_spec(
+            "volunteer-hours",
             title=_("Volunteer hours by year"),
+            labels=[str(r["year"]) for r in by_year],
+            values=[r["hours"] for r in by_year],
+            name=_("Hours"),
+            horizontal=False,
+            label_header=_("Year"),
         )
         if by_year
-        else "",
+        else None,
     }
     return render_page(request, "cooperation/volunteering_list.html", context)
 

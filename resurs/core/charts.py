@@ -1,5 +1,6 @@
-"""Charts as inline SVG, rendered on the server with matplotlib: they work without JavaScript, print in PDFs,
-and read well in both languages. Each function returns an SVG string ready for ``|safe`` in a template.
+"""Charts for PDFs as inline SVG, rendered on the server with matplotlib, 7 inches wide (the text width of an A4
+page), numbers formatted for the active language ("1 234,5" in Russian). Pages draw their charts in the browser
+(``resurs.core.chartspec``). Each function returns an SVG string ready for ``|safe`` in a template.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import re
 from collections.abc import Sequence
 
 import matplotlib
+from django.utils.formats import number_format
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 PALETTE = ["#1f5f8b", "#d9822b", "#3a8d5c", "#a23b72", "#6c757d", "#c9a227", "#4b3f72", "#2a9d8f"]
 plt.rcParams.update(
@@ -25,6 +28,22 @@ plt.rcParams.update(
         "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     }
 )
+
+
+def localised(value: float, decimals: int = 0) -> str:
+    """A number as the active language writes it: no "1e6", a no-break space between thousands in Russian."""
+    if decimals == 0:
+        value = round(value)
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+_TICKS = FuncFormatter(lambda value, _pos: localised(value, 0 if float(value).is_integer() else 1))
+
+
+def _localise_axis(axis, *, integer: bool = True) -> None:
+    axis.set_major_formatter(_TICKS)
+    if integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _to_svg(fig) -> str:
@@ -123,7 +142,7 @@ def bar_chart(
     xlabel: str = "",
     horizontal: bool = True,
     color: str = PALETTE[0],
-    value_format: str = "{:,.0f}",
+    value_format=localised,
 ) -> str:
     """A bar chart (horizontal by default, which suits long Russian labels)."""
     count = max(len(labels), 1)
@@ -134,11 +153,12 @@ def bar_chart(
         ax.set_yticks(list(positions), [str(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlabel(xlabel)
+        _localise_axis(ax.xaxis)
         for bar, value in zip(bars, values, strict=False):
             ax.text(
                 bar.get_width(),
                 bar.get_y() + bar.get_height() / 2,
-                " " + value_format.format(value),
+                " " + value_format(value),
                 va="center",
                 fontsize=8,
             )
@@ -146,6 +166,7 @@ def bar_chart(
         fig, ax = plt.subplots(figsize=(7, 3.2))
         ax.bar([str(label) for label in labels], list(values), color=color)
         ax.set_ylabel(xlabel)
+        _localise_axis(ax.yaxis)
         ax.tick_params(axis="x", labelrotation=30)
     if title:
         ax.set_title(title, loc="left", fontsize=10)
@@ -160,6 +181,7 @@ def line_chart(x: Sequence, series: dict[str, Sequence[float]], *, title: str = 
     if len(series) > 1:
         ax.legend(frameon=False)
     ax.set_ylabel(ylabel)
+    _localise_axis(ax.yaxis, integer=False)
     if title:
         ax.set_title(title, loc="left", fontsize=10)
     return _to_svg(fig)
@@ -174,6 +196,7 @@ def stacked_bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]],
         left = [a + b for a, b in zip(left, values, strict=False)]
     ax.set_yticks(range(len(labels)), [str(label) for label in labels])
     ax.invert_yaxis()
+    _localise_axis(ax.xaxis)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     if title:
         ax.set_title(title, loc="left", fontsize=10)
@@ -211,7 +234,7 @@ def tile_map(
             share = value / peak
             fill = "#eef1f4" if value == 0 else _blend("#cfe0ee", PALETTE[0], share)
             ink = "#ffffff" if share > 0.55 else "#1d2733"
-            shown = f"{value:,.0f}".replace(",", "\u00a0") if value else ""
+            shown = localised(value) if value else ""
             parts.append(
                 f"<g><title>{escape(name)}: {shown or 0} {escape(unit)}</title>"
                 f'<rect x="{x}" y="{y}" width="{tile}" height="{tile}" rx="3" fill="{fill}"/>'

@@ -27,7 +27,7 @@ from resurs.accounts.access import (
     represented_organisation_ids,
     staff_required,
 )
-from resurs.core import charts, precomputed
+from resurs.core import chartspec, precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import hx_redirect, render_page
 from resurs.core.pdf import pdf_response
@@ -170,23 +170,38 @@ def call_results(request, slug: str):
 
 def _results_figures(call) -> dict:
     summary = selectors.results_summary(call)
+    english = (get_language() or "ru").startswith("en")
     direction_chart = (
-        charts.bar_chart(
-            [d["direction__name_ru"] or _("No direction") for d in summary["by_direction"]],
-            [float(d["amount"] or 0) for d in summary["by_direction"]],
-            xlabel=_("Roubles"),
+        chartspec.bar_spec(
+            "awarded-by-direction",
+            title=_("Awarded by direction"),
+            labels=[
+                (english and d["direction__name_en"]) or d["direction__name_ru"] or _("No direction")
+                for d in summary["by_direction"]
+            ],
+            values=[d["amount"] for d in summary["by_direction"]],
+            name=_("Awarded"),
+            fmt="money",
+            label_header=_("Direction"),
         )
         if summary["by_direction"]
-        else ""
+        else None
     )
     region_chart = (
-        charts.bar_chart(
-            [r["organisation__region__name_ru"] or "—" for r in summary["by_region"][:15]],
-            [float(r["amount"] or 0) for r in summary["by_region"][:15]],
-            xlabel=_("Roubles"),
+        chartspec.bar_spec(
+            "awarded-by-region",
+            title=_("Awarded by region"),
+            labels=[
+                (english and r["organisation__region__name_en"]) or r["organisation__region__name_ru"] or "—"
+                for r in summary["by_region"][:15]
+            ],
+            values=[r["amount"] for r in summary["by_region"][:15]],
+            name=_("Awarded"),
+            fmt="money",
+            label_header=_("Region"),
         )
         if summary["by_region"]
-        else ""
+        else None
     )
     return {"summary": summary, "direction_chart": direction_chart, "region_chart": region_chart}
 
@@ -229,14 +244,18 @@ def history(request):
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     by_year = selectors.history_by_year()
     chart = (
-        charts.bar_chart(
-            [str(r["year"]) for r in by_year],
-            [float(r["amount"] or 0) for r in by_year],
+        chartspec.bar_spec(
+            "grants-by-year",
+            title=_("Grants by year"),
+            labels=[str(r["year"]) for r in by_year],
+            values=[r["amount"] for r in by_year],
+            name=_("Amount"),
+            fmt="money",
             horizontal=False,
-            xlabel=_("Roubles"),
+            label_header=_("Year"),
         )
         if by_year
-        else ""
+        else None
     )
     return render(
         request,

@@ -887,7 +887,7 @@ def assessment_start(request):
 
 @login_required
 def assessment_detail(request, pk):
-    from resurs.core.charts import line_chart
+    from resurs.core.chartspec import chart_spec
 
     assessment = access.get_assessment_for_user(request.user, pk)
     editable = access.can_edit_assessment(request.user, assessment)
@@ -917,11 +917,15 @@ def assessment_detail(request, pk):
             f"{date_format(w['assessment'].conducted_on, 'SHORT_DATE_FORMAT')}"
             for w in history["waves"]
         ]
-        chart = line_chart(
-            labels,
-            {row["area"].name: [v or 0 for v in row["values"]] for row in history["rows"]},
+        chart = chart_spec(
+            "capacity-by-wave",
             title=_("Capacity by area, wave by wave"),
-            ylabel=_("Level (1–4)"),
+            labels=labels,
+            series={row["area"].name: row["values"] for row in history["rows"]},
+            kind="line",
+            fmt="decimal",
+            axis=_("Level (1–4)"),
+            label_header=_("Wave"),
         )
     context = {
         "assessment": assessment,
@@ -992,7 +996,7 @@ def service_quality(request):
 
 
 def _quality_figures(start, end, centre_ids, *, compare: bool) -> dict:
-    from resurs.core.charts import bar_chart, line_chart
+    from resurs.core.chartspec import bar_spec, chart_spec, month_label
 
     quality = selectors.service_quality(start=start, end=end, centre_ids=centre_ids)
     total = quality["total"]
@@ -1001,23 +1005,34 @@ def _quality_figures(start, end, centre_ids, *, compare: bool) -> dict:
     charts = {}
     if breakdown["by_region"]:
         top = breakdown["by_region"][:15]
-        charts["region"] = bar_chart(
-            [r for r, _n in top], [n for _r, n in top], title=_("Organisations served by region")
+        charts["region"] = bar_spec(
+            "served-by-region",
+            title=_("Organisations served by region"),
+            labels=[r for r, _n in top],
+            values=[n for _r, n in top],
+            name=_("Organisations"),
+            label_header=_("Region"),
         )
     if breakdown["by_kind"]:
-        charts["kind"] = bar_chart(
-            [k for k, _n in breakdown["by_kind"]],
-            [n for _k, n in breakdown["by_kind"]],
+        charts["kind"] = bar_spec(
+            "served-by-kind",
             title=_("Organisations served by kind"),
+            labels=[k for k, _n in breakdown["by_kind"]],
+            values=[n for _k, n in breakdown["by_kind"]],
+            name=_("Organisations"),
+            label_header=_("Kind"),
         )
     if monthly["months"]:
-        charts["monthly"] = line_chart(
-            [m.strftime("%m.%Y") for m in monthly["months"]],
-            {
+        charts["monthly"] = chart_spec(
+            "activity-by-month",
+            title=_("Activity by month"),
+            labels=[month_label(m) for m in monthly["months"]],
+            series={
                 _("Participants of sessions"): monthly["participants"],
                 _("Consultations requested"): monthly["consultations"],
             },
-            title=_("Activity by month"),
+            kind="line",
+            label_header=_("Month"),
         )
     comparison = []
     if compare:
@@ -1032,10 +1047,13 @@ def _quality_figures(start, end, centre_ids, *, compare: bool) -> dict:
         )
         if comparison:
             top = comparison[:20]
-            charts["comparison"] = bar_chart(
-                [name for name, _q in top],
-                [q.organisations_served for _n, q in top],
+            charts["comparison"] = bar_spec(
+                "served-by-centre",
                 title=_("Organisations served by centre"),
+                labels=[name for name, _q in top],
+                values=[q.organisations_served for _n, q in top],
+                name=_("Organisations"),
+                label_header=_("Centre"),
             )
     return {"total": total, "breakdown": breakdown, "charts": charts, "comparison": comparison}
 

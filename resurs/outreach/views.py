@@ -22,7 +22,7 @@ from resurs.accounts.access import (
     is_centre_staff,
     staff_required,
 )
-from resurs.core.charts import stacked_bar_chart
+from resurs.core.chartspec import chart_spec
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
 from resurs.core.search import search_filter
@@ -227,17 +227,20 @@ def challenge_list(request):
     )
     by = "region" if request.GET.get("by") == "region" else "federal_district"
     rows = selectors.challenges_by_region(by=by)[:25]
-    chart = ""
+    chart = None
     if rows:
-        chart = stacked_bar_chart(
-            [row[0] for row in rows],
-            {
-                _("Challenges"): [row[1] for row in rows],
-                _("Organisations working on them"): [row[2] for row in rows],
-            },
+        chart = chart_spec(
+            f"challenges-by-{by}",
             title=_("Social challenges and organisations by federal district")
             if by == "federal_district"
             else _("Social challenges and organisations by region"),
+            labels=[row[0] for row in rows],
+            series={
+                _("Challenges"): [row[1] for row in rows],
+                _("Organisations working on them"): [row[2] for row in rows],
+            },
+            horizontal=True,
+            label_header=_("Area"),
         )
     return render(
         request,

@@ -11,7 +11,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from resurs.core import charts
+from resurs.core import charts, chartspec
 from resurs.registry.selectors import region_tile_layout
 from resurs.research import selectors
 from resurs.research.analysis import (
@@ -125,8 +125,8 @@ def ranking_table(findings: Findings) -> list[dict]:
 
 
 def charts_for(findings: Findings, *, top: int = 20) -> dict[str, str]:
-    """Inline SVG charts (server-side, so they print in the PDF)."""
-    result = {}
+    """Inline SVG charts drawn on the server, for the PDF (pages use ``chart_specs_for``)."""
+    result = {"regions_map": regions_map(findings)} if findings.chars.by_region_code else {}
     if findings.ranking:
         items = findings.ranking[:top]
         result["ranking"] = charts.bar_chart(
@@ -141,19 +141,6 @@ def charts_for(findings: Findings, *, top: int = 20) -> dict[str, str]:
             [n for _name, n in findings.chars.by_district],
             title=_("Nominated organisations by federal district"),
             color=charts.PALETTE[2],
-        )
-    if findings.chars.by_region_code:
-        counts = findings.chars.by_region_code
-        result["regions_map"] = charts.tile_map(
-            [
-                (
-                    district.name.replace(" федеральный округ", "").replace(" Federal District", ""),
-                    [(short, name, counts.get(code, 0)) for code, short, name in regions],
-                )
-                for district, regions in region_tile_layout()
-            ],
-            title=_("Nominated organisations by region"),
-            unit=pgettext("count", "organisations"),
         )
     if findings.chars.total:
         result["cities"] = charts.bar_chart(
@@ -177,26 +164,96 @@ def charts_for(findings: Findings, *, top: int = 20) -> dict[str, str]:
     return result
 
 
-def cytoscape_elements(findings: Findings) -> list[dict]:
-    """The nomination network as cytoscape.js elements (for ``json_script``)."""
-    nodes, edges = [], []
+def regions_map(findings: Findings) -> str:
+    """The tile map of nominated organisations by region (SVG, for the page and the PDF)."""
+    counts = findings.chars.by_region_code
+    return charts.tile_map(
+        [
+            (
+                district.name.replace(" федеральный округ", "").replace(" Federal District", ""),
+                [(short, name, counts.get(code, 0)) for code, short, name in regions],
+            )
+            for district, regions in region_tile_layout()
+        ],
+        title=_("Nominated organisations by region"),
+        unit=pgettext("count", "organisations"),
+    )
+
+
+def chart_specs_for(findings: Findings, *, top: int = 20) -> dict:
+    """The charts of the analysis and report pages (drawn in the browser, with their numbers as a table)."""
+    result: dict = {}
+    if findings.ranking:
+        items = findings.ranking[:top]
+        result["ranking"] = chartspec.bar_spec(
+            "ranking",
+            title=_("Organisations named most often"),
+            labels=[str(findings.organisations[i.org_id]) for i in items],
+            values=[i.count for i in items],
+            name=_("Nominations"),
+            axis=_("respondents who named the organisation"),
+            label_header=_("Organisation"),
+        )
+    if findings.chars.by_district:
+        result["districts"] = chartspec.bar_spec(
+            "by-district",
+            title=_("Nominated organisations by federal district"),
+            labels=[name for name, _n in findings.chars.by_district],
+            values=[n for _name, n in findings.chars.by_district],
+            name=_("Organisations"),
+            label_header=_("Federal district"),
+        )
+    if findings.chars.by_region_code:
+        result["regions_map"] = regions_map(findings)
+    if findings.chars.total:
+        result["cities"] = chartspec.bar_spec(
+            "cities",
+            title=_("Where the nominated organisations are"),
+            labels=[_("Moscow"), _("St Petersburg"), _("Other cities"), _("Unknown")],
+            values=[
+                findings.chars.moscow,
+                findings.chars.st_petersburg,
+                findings.chars.elsewhere,
+                findings.chars.no_region,
+            ],
+            name=_("Organisations"),
+            label_header=_("Location of the organisation"),
+        )
+    if findings.areas:
+        area_names = [str(label) for label in ImpactArea.labels]
+        result["areas"] = chartspec.chart_spec(
+            "areas",
+            title=_("Areas of impact named, by respondent category"),
+            labels=[label for label, _c in findings.areas],
+            series={area: [counts.get(area, 0) for _l, counts in findings.areas] for area in area_names},
+            horizontal=True,
+            stacked=True,
+            label_header=_("Respondent category"),
+        )
+    return result
+
+
+def network_data(findings: Findings) -> dict:
+    """The nomination network in the compact form static/js/network.js draws with sigma.js: a node is
+    ``[id, label, colour, size, region, community]``, an edge ``[source, target, weight]`` (directed: from the
+    respondent's organisation to the organisation named). Colour shows the community, size how often named."""
+    nodes = []
     for node in findings.graph.nodes:
         metric = findings.metrics[node]
         org = findings.organisations.get(node) if node > 0 else None
+        community = metric.community if metric.community is not None else -1
         nodes.append(
-            {
-                "data": {
-                    "id": str(node),
-                    "label": str(org) if org else _("Respondent without an organisation"),
-                    "size": round(12 + 9 * metric.in_degree**0.5, 1),
-                    "community": metric.community,
-                    "pagerank": round(metric.pagerank, 4),
-                }
-            }
+            [
+                str(node),
+                str(org) if org else str(_("Respondent without an organisation")),
+                chartspec.PALETTE[community % len(chartspec.PALETTE)] if community >= 0 else "#9aa5b1",
+                round(3 + 2.5 * metric.in_degree**0.5, 1),
+                (org.region.name if org and org.region else ""),
+                str(community),
+            ]
         )
-    for source, target, data in findings.graph.edges(data=True):
-        edges.append({"data": {"source": str(source), "target": str(target), "weight": data["weight"]}})
-    return nodes + edges
+    edges = [[str(a), str(b), data["weight"]] for a, b, data in findings.graph.edges(data=True)]
+    return {"directed": True, "profile": "", "nodes": nodes, "edges": edges}
 
 
 def export_graph(findings: Findings, fmt: str) -> bytes:

@@ -39,7 +39,14 @@ from resurs.research.importing import COLUMNS, ImportFailed, import_rows, read_t
 from resurs.research.matching import suggest_organisations
 from resurs.research.models import Code, StudyMember
 from resurs.research.qdc import codebook_qdc
-from resurs.research.report import charts_for, cytoscape_elements, export_graph, ranking_table, study_findings
+from resurs.research.report import (
+    chart_specs_for,
+    charts_for,
+    export_graph,
+    network_data,
+    ranking_table,
+    study_findings,
+)
 
 
 def _crumbs(*items):
@@ -636,8 +643,8 @@ def _study_figures(study) -> dict:
         return {
             "findings": findings,
             "table": ranking_table(findings),
-            "charts": charts_for(findings),
-            "elements": cytoscape_elements(findings),
+            "charts": chart_specs_for(findings),
+            "network": network_data(findings),
         }
 
     version = selectors.study_data_version(study)
@@ -654,6 +661,7 @@ def analysis(request, pk):
             "study": study,
             **_study_figures(study),
             "can_work": access.can_work_on_study(request.user, study),
+            "internal": True,  # the staff's working page: notes about unmatched names belong here
             "tab": "analysis",
             "crumbs": _crumbs(_study_crumb(study), (_("Analysis"), "")),
         },
@@ -685,14 +693,19 @@ def report(request, pk):
         else _crumbs((study.title, ""))
     )
     context["is_private_view"] = access.can_view_study(request.user, study)
+    context["internal"] = context["is_private_view"]  # the published report shows no internal notes
     return render(request, "research/report.html", context)
 
 
 def report_pdf(request, pk):
     study = access.get_report_study(request.user, pk)
+    context = _report_context(request, study)
+    # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
+    context["charts"] = charts_for(context["findings"])
+    context["pdf"] = True
     return pdf_response(
         "research/report_pdf.html",
-        _report_context(request, study),
+        context,
         filename=f"study-{study.pk}",
         request=request,
     )

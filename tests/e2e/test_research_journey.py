@@ -91,7 +91,7 @@ def test_researcher_runs_a_study(page, personas, login):
 
     page.goto(f"/research/{segment.interview.respondent.study_id}/analysis/")
     expect(page.get_by_test_id("ranking")).to_contain_text("Агентство социальных новостей")
-    expect(page.get_by_test_id("ranking-chart").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("ranking-chart").locator("[data-chart] svg")).to_be_visible()
     expect(page.get_by_test_id("network")).to_have_attribute("data-ready", "true")
 
     page.get_by_role("link", name="Отчёт").click()
@@ -101,7 +101,7 @@ def test_researcher_runs_a_study(page, personas, login):
     )
     # The study has no end date: the page says the figures are as of today and will change.
     expect(page.get_by_test_id("reference-date")).to_contain_text("на сегодня")
-    expect(page.get_by_test_id("report-chart").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("report-chart").locator("[data-chart] svg")).to_be_visible()
 
 
 NAMES_ONLY = (

@@ -44,7 +44,7 @@ def test_the_network_is_recomputed_after_a_partnership_and_equals_a_fresh_one(
         )
     after = client.get(url).context
     assert (after["node_count"], after["edge_count"]) == (4, 2)
-    shown = {key: after[key] for key in ("elements", "node_count", "edge_count", "drawn_nodes")}
+    shown = {key: after[key] for key in ("graph", "node_count", "edge_count", "drawn_nodes")}
     assert shown == _fresh()
 
 
@@ -55,5 +55,5 @@ def test_a_large_network_draws_its_most_connected_organisations(personas):
     PartnershipFactory(centre=personas.centre)
     network = _fresh(limit=3)
     assert (network["node_count"], network["edge_count"], network["drawn_nodes"]) == (8, 6, 3)
-    drawn = {e["data"]["id"] for e in network["elements"] if "source" not in e["data"]}
-    assert f"o{hub.pk}" in drawn
+    drawn = {node[0] for node in network["graph"]["nodes"]}
+    assert str(hub.pk) in drawn

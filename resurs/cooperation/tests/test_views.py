@@ -170,11 +170,10 @@ def test_network_export_parses_with_networkx(coop, personas, client_for):
 def test_network_page_filters(coop, personas, client_for):
     client = client_for(personas.partner)
     response = client.get(reverse("cooperation:network") + "?type=board")
-    elements = response.context["elements"]
-    edges = [e for e in elements if "source" in e["data"]]
-    assert len(edges) == 1 and edges[0]["data"]["governance"]
-    nodes = {e["data"]["url"] for e in elements if "source" not in e["data"]}
-    assert f"/registry/organisations/{personas.ngo.pk}/" in nodes
+    graph = response.context["graph"]
+    assert len(graph["edges"]) == 1 and graph["edges"][0][3] == 1  # a governance tie
+    assert str(personas.ngo.pk) in {node[0] for node in graph["nodes"]}
+    assert graph["profile"].format(personas.ngo.pk) == f"/registry/organisations/{personas.ngo.pk}/"
     response = client.get(reverse("cooperation:network") + "?year=2010&region=abc&sector=nonsense")
     assert response.status_code == 200 and response.context["node_count"] == 0
 

@@ -69,3 +69,21 @@ def render_section(context, block: dict) -> str:
 
     data = {**context.flatten(), **block, "section": block}
     return render_to_string(block["template"], data, request=context.get("request"))
+
+
+@register.filter
+def json_data(value, element_id: str):
+    """Like Django's ``json_script``, but UTF-8 and compact: Cyrillic names stay two bytes a letter instead of six
+    (``\\u0410``), which halves a network's page. The same escaping of ``<``, ``>`` and ``&`` keeps it inert."""
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils.html import _json_script_escapes, format_html
+    from django.utils.safestring import mark_safe
+
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return format_html(
+        '<script id="{}" type="application/json">{}</script>',
+        element_id,
+        mark_safe(text.translate(_json_script_escapes)),
+    )

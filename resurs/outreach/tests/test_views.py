@@ -200,8 +200,11 @@ def test_challenge_overview_chart_and_detail(client, personas):
     challenge.regions.add(region("77"), region("54"))
     challenge.organisations.add(OrganisationFactory(), OrganisationFactory())
     page = client.get("/outreach/challenges/").content.decode()
-    assert "<svg" in page and "Одиночество пожилых" in page
-    assert "<svg" in client.get("/outreach/challenges/?by=region").content.decode()
+    assert 'data-chart="chart-challenges-by-federal-district"' in page and "Одиночество пожилых" in page
+    assert (
+        'data-chart="chart-challenges-by-region"'
+        in client.get("/outreach/challenges/?by=region").content.decode()
+    )
     assert "Одиночество пожилых" in client.get(challenge.get_absolute_url()).content.decode()
     hidden = ChallengeFactory(centre=personas.centre, is_published=False)
     assert client.get(hidden.get_absolute_url()).status_code == 404

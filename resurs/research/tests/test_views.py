@@ -208,7 +208,7 @@ def test_analysis_report_and_pdf(personas, client_for, study):
     analysis = client.get(reverse("research:analysis", args=[study.pk]))
     assert analysis.status_code == 200
     body = analysis.content.decode()
-    assert "<svg" in body and 'id="network"' in body and "network-elements" in body
+    assert 'data-chart="chart-ranking"' in body and 'id="network"' in body and 'id="network-data"' in body
     report = client.get(reverse("research:report", args=[study.pk]))
     assert report.status_code == 200
     pdf = client.get(reverse("research:report-pdf", args=[study.pk]))
