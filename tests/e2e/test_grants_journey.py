@@ -80,7 +80,7 @@ def test_apply_screen_decide_publish(page, personas, login):
     page.locator("#screening textarea[name=reason]").fill("Документы в порядке")
     page.get_by_role("button", name="Записать решение о допуске").click()
     expect(page.get_by_test_id("application-status")).to_have_text("Допущена")
-    page.get_by_label("Итог").select_option("awarded")
+    page.get_by_label("Результат", exact=True).select_option("awarded")
     page.get_by_label("Размер гранта").fill("450000")
     page.get_by_role("button", name="Записать решение", exact=True).click()
     expect(page.get_by_test_id("application-status")).to_have_text("Победитель")

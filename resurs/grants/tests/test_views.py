@@ -419,3 +419,42 @@ def test_results_figures_are_precomputed_and_equal_a_fresh_computation(client_fo
     assert (shown["winners"], shown["awarded"]) == (1, Decimal("300000"))
     assert shown == again == _results_figures(call)["summary"]
     assert len(warm) < len(cold)
+
+
+def test_every_budget_and_plan_input_has_its_own_label(client_for, personas, call):
+    """The tables of inputs stack as cards on a phone, where each input shows its label instead of a column
+    header: every input of the budget and the plan has a label of its own, naming the column and the row."""
+    from html.parser import HTMLParser
+
+    class Labels(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.inputs, self.labels, self._label_for, self._text = {}, {}, None, []
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "input" and attrs.get("name", "").startswith(("a__budget__", "a__plan__")):
+                self.inputs[attrs["name"]] = attrs.get("id")
+            elif tag == "label":
+                self._label_for, self._text = attrs.get("for"), []
+
+        def handle_data(self, data):
+            if self._label_for:
+                self._text.append(data)
+
+        def handle_endtag(self, tag):
+            if tag == "label" and self._label_for:
+                self.labels[self._label_for] = " ".join("".join(self._text).split())
+                self._label_for = None
+
+    draft = services.application_start(call=call, organisation=personas.ngo, actor=personas.ngo_rep)
+    services.application_autosave(application=draft, actor=personas.ngo_rep, data=complete_data(call))
+    response = client_for(personas.ngo_rep).get(reverse("grants:application-edit", args=[draft.pk]))
+    parser = Labels()
+    parser.feed(response.text)
+    assert "a__budget__0__unit_cost" in parser.inputs and "a__plan__0__ends_on" in parser.inputs
+    for name, input_id in parser.inputs.items():
+        assert input_id and input_id in parser.labels, name
+    assert parser.labels[parser.inputs["a__budget__0__unit_cost"]] == "Unit cost 1"
+    assert parser.labels[parser.inputs["a__plan__0__ends_on"]] == "Until 1"
+    assert 'class="table-stack-caption" scope="row">Line 1<' in response.text
