@@ -176,7 +176,7 @@ class ConsultationRequestForm(forms.Form):
         label=_("Organisation"), queryset=None, required=False, empty_label=_("— for myself —")
     )
     topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(label=pgettext_lazy("consultation", "Subject"), max_length=300)
     question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 6}))
     files = SafeFileField(label=_("Attachment"), required=False, policy=DOCUMENTS)
 
