@@ -270,13 +270,14 @@ def totp_code(username: str) -> str | None:
 def login(client, username: str) -> None:
     """Sign in through the login form, whichever name its user field has (``username``, or allauth's ``login``),
     then with the authenticator's code when the persona's role requires two factors."""
-    code = totp_code(username)
+    totp_code(username)  # enrols the authenticator first when the role requires one
     page = client.get("/accounts/login/")
     names = set(re.findall(r'name="([^"]+)"', page.content.decode()))
     field_name = "login" if "login" in names else "username"
     response = client.post("/accounts/login/", {field_name: username, "password": PASSWORD})
     assert response.status_code in (302, 303), f"login of {username} failed: {response.status_code}"
     if "/2fa/authenticate" in response.get("Location", ""):
+        code = totp_code(username)  # read now: the six digits change every 30 seconds
         assert code, f"{username} is asked for a second factor the bench does not know"
         response = client.post(response["Location"], {"code": code})
         assert response.status_code in (302, 303), (

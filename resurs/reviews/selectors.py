@@ -502,7 +502,11 @@ class Ranking:
     proposed_total: Decimal
 
 
-def _compute_ranking(call, cal: CallCalibration) -> Ranking:
+RANKED_FIELDS = ("key", "score", "requested", "direction", "rank", "band", "pass_mark", "outcome")
+
+
+def _compute_ranking(call, cal: CallCalibration) -> tuple[list[dict], Decimal, Decimal, list[tuple]]:
+    """The ranking as plain tuples (``RANKED_FIELDS``; fast to keep in and read from the cache)."""
     review = CallReview.objects.filter(call=call).first()
     bands = (review.bands if review and review.bands else None) or DEFAULT_BANDS
     items = [
@@ -512,17 +516,38 @@ def _compute_ranking(call, cal: CallCalibration) -> Ranking:
     direction_budgets = {d.pk: d.budget for d in call.directions.all()}
     ranked = rank_and_propose(items, budget=call.budget, direction_budgets=direction_budgets, bands=bands)
     total = sum((i.requested for i in ranked if i.outcome == "proposed"), Decimal(0))
-    return Ranking(items=ranked, bands=bands, budget=call.budget, proposed_total=total)
+    rows = [
+        (i.key, i.score, str(i.requested), i.direction, i.rank, i.band, i.pass_mark, i.outcome)
+        for i in ranked
+    ]
+    return bands, call.budget, total, rows
 
 
-def call_ranking_plain(call) -> tuple[Ranking, CallCalibration]:
-    """The whole call's ranking without model instances (``extra`` empty) and its calibration, computed once
-    per version of the scores: the ranking page shows a page of it, awards are confirmed against it."""
+def ranked_items(rows: list[tuple]) -> list[Item]:
+    """Ranking items from the cached tuples (for a page of them, or all)."""
+    return [
+        Item(key=k, score=sc, requested=Decimal(rq), direction=d, rank=rk, band=bd, pass_mark=pm, outcome=o)
+        for k, sc, rq, d, rk, bd, pm, o in rows
+    ]
+
+
+def call_ranking_rows(call) -> tuple[Ranking, list[tuple], CallCalibration]:
+    """The whole call's ranking (``items`` left empty), its rows as plain tuples and its calibration, computed
+    once per version of the scores: the ranking page shows a page of the rows."""
     from resurs.core import precomputed
 
     topic = f"{scores_topic(call)}:{_scores_version(call)}"
     cal = precomputed.cached(topic, "calibration", lambda: _compute_calibration(call))
-    return precomputed.cached(topic, "ranking", lambda: _compute_ranking(call, cal)), cal
+    bands, budget, total, rows = precomputed.cached(topic, "ranking", lambda: _compute_ranking(call, cal))
+    return Ranking(items=[], bands=bands, budget=budget, proposed_total=total), rows, cal
+
+
+def call_ranking_plain(call) -> tuple[Ranking, CallCalibration]:
+    """The whole call's ranking without model instances (``extra`` empty) and its calibration: awards are
+    confirmed against it."""
+    ranking, rows, cal = call_ranking_rows(call)
+    ranking.items = ranked_items(rows)
+    return ranking, cal
 
 
 def with_rows(call, items: list[Item], calibration: CallCalibration | None = None) -> list[Item]:

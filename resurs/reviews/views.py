@@ -488,11 +488,11 @@ def ranking(request, slug: str):
             messages.success(request, _("%(count)d awards confirmed.") % {"count": count})
         return HttpResponseRedirect(reverse("reviews:ranking", args=[slug]))
     # The whole call is ranked (precomputed), a page of it is shown; "outcome" keeps one kind of proposal.
-    result, calibration = selectors.call_ranking_plain(call)
+    result, rows, calibration = selectors.call_ranking_rows(call)
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in OUTCOME_LABELS else ""
-    items = [i for i in result.items if i.outcome == outcome] if outcome else result.items
-    page = Paginator(items, SCORES_PAGE).get_page(request.GET.get("page"))
+    rows = [r for r in rows if r[-1] == outcome] if outcome else rows
+    page = Paginator(rows, SCORES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/ranking.html",
@@ -500,7 +500,7 @@ def ranking(request, slug: str):
             "call": call,
             "tab": "ranking",
             "ranking": result,
-            "items": selectors.with_rows(call, list(page.object_list), calibration),
+            "items": selectors.with_rows(call, selectors.ranked_items(page.object_list), calibration),
             "page_obj": page,
             "outcome": outcome,
             "labels": OUTCOME_LABELS,
