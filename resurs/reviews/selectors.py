@@ -289,6 +289,7 @@ class CallCalibration:
     calibrated: dict[int, float]
     spread: dict[int, float]
     residuals: dict[int, float]  # by assignment pk
+    residual_application: dict[int, int]  # the application of each of those assignments
     expert_effects: dict[int, float]
     residual_sd: float = 0.0
 
@@ -344,7 +345,7 @@ def _compute_calibration(call) -> CallCalibration:
         for pk, app_id, expert_id, user_id in assignments
         if (user_id, app_id) in totals
     ]
-    result = CallCalibration(applications, {}, {}, {}, {}, {})
+    result = CallCalibration(applications, {}, {}, {}, {}, {}, {})
     by_app: dict[int, list[float]] = {}
     for _pk, app_id, _e, total in scored:
         by_app.setdefault(app_id, []).append(total)
@@ -366,6 +367,7 @@ def _compute_calibration(call) -> CallCalibration:
             result.raw_mean[pk], result.calibrated[pk] = float(cal.raw_mean[i]), float(cal.app_effect[i])
     for pk, app_id, expert_id, total in scored:
         result.residuals[pk] = total - result.calibrated[app_id] - result.expert_effects[expert_id]
+        result.residual_application[pk] = app_id
     return CallCalibration(**{**result.__dict__, "residual_sd": cal.residual_sd})
 
 
@@ -456,14 +458,9 @@ def outlying_review_ids(
     """Active assignments whose submitted review is far from what the model expects of that expert on that
     application, the farthest first (from the precomputed calibration)."""
     limit = max(threshold, 2 * cal.residual_sd)
-    if direction_id is not None:
-        apps = {pk for pk, d, _r in cal.applications if d == direction_id}
-        kept = Assignment.objects.filter(pk__in=list(cal.residuals), application_id__in=list(apps))
-        allowed = set(kept.values_list("pk", flat=True))
+    apps = {pk for pk, d, _r in cal.applications if direction_id is None or d == direction_id}
     found = [
-        (pk, r)
-        for pk, r in cal.residuals.items()
-        if abs(r) > limit and (direction_id is None or pk in allowed)
+        (pk, r) for pk, r in cal.residuals.items() if abs(r) > limit and cal.residual_application[pk] in apps
     ]
     return [pk for pk, _r in sorted(found, key=lambda x: -abs(x[1]))]
 
@@ -482,13 +479,7 @@ def outlying_reviews(
     if assignment_ids is None:
         assignment_ids = outlying_review_ids(cal, direction_id=direction_id, threshold=threshold)
     position = {pk: i for i, pk in enumerate(assignment_ids)}
-    app_ids = list(
-        dict.fromkeys(
-            Assignment.objects.filter(pk__in=assignment_ids)
-            .order_by("pk")
-            .values_list("application_id", flat=True)
-        )
-    )
+    app_ids = list(dict.fromkeys(cal.residual_application[pk] for pk in sorted(assignment_ids)))
     scores = call_scores(call, application_ids=app_ids, calibration=cal)
     found = [s for r in scores.rows for s in r.rows if s.assignment.pk in position]
     return sorted(found, key=lambda s: position[s.assignment.pk])
