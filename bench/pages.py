@@ -151,13 +151,13 @@ def page_kinds(f: dict) -> list[Kind]:
         # A programme manager: the national call's review.
         k("call-manage", "manager", [f"/grants/manage/calls/{national}/"]),
         k("review-calls", "manager", ["/reviews/calls/"]),
-        k("review-call", "manager", [f"/reviews/calls/{national}/"]),
+        k("review-call", "manager", [f"/reviews/calls/{national}/", f"/reviews/calls/{national}/?page=150", f"/reviews/calls/{national}/?show=disputed", f"/reviews/calls/{national}/?show=unscored&page=2"]),
         k("expert-pool", "manager", [f"/reviews/calls/{national}/pool/"]),
         k("experts", "manager", ["/reviews/experts/"]),
         k("conflicts", "manager", [f"/reviews/calls/{national}/conflicts/"]),
         k("assignment", "manager", [f"/reviews/calls/{national}/assignment/"], analysis=True),
-        k("moderation", "manager", [f"/reviews/calls/{national}/moderation/"]),
-        k("ranking", "manager", [f"/reviews/calls/{national}/ranking/"]),
+        k("moderation", "manager", [f"/reviews/calls/{national}/moderation/", f"/reviews/calls/{national}/moderation/?page=3", f"/reviews/calls/{national}/moderation/?direction={f['national_direction']}"]),
+        k("ranking", "manager", [f"/reviews/calls/{national}/ranking/", f"/reviews/calls/{national}/ranking/?page=200", f"/reviews/calls/{national}/ranking/?outcome=proposed"]),
         k("api-call-assignments", "manager", [f"/api/v1/reviews/calls/{national}/assignments"], api=True),
         # A researcher: the national study.
         k("study-list", "researcher", ["/research/"]),
@@ -209,6 +209,7 @@ def facts() -> dict:
     )
     return {
         "national_call": national.slug,
+        "national_direction": national.directions.order_by("pk").values_list("pk", flat=True).first() or "",
         "open_call": open_call.slug,
         "past_call": past.slug,
         "region": Region.objects.get(fns_code="66").pk,
@@ -245,13 +246,46 @@ def time_today():
     return timezone.localdate()
 
 
+def totp_code(username: str) -> str | None:
+    """The current six digits of the user's authenticator app, when their role requires two factors
+    (settings.MFA_REQUIRED_ROLES, all staff roles in production): a persona without one gets one first (an
+    authenticator row in the measured database), as a real staff member would have enrolled one."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+    from allauth.mfa.utils import decrypt
+    from django.contrib.auth import get_user_model
+
+    from resurs.accounts.access import two_factor_required
+
+    user = get_user_model().objects.get(username=username)
+    if not two_factor_required(user):
+        return None
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 def login(client, username: str) -> None:
-    """Sign in through the login form, whichever name its user field has (``username``, or allauth's ``login``)."""
+    """Sign in through the login form, whichever name its user field has (``username``, or allauth's ``login``),
+    then with the authenticator's code when the persona's role requires two factors."""
+    totp_code(username)  # enrols the authenticator first when the role requires one
     page = client.get("/accounts/login/")
     names = set(re.findall(r'name="([^"]+)"', page.content.decode()))
     field_name = "login" if "login" in names else "username"
     response = client.post("/accounts/login/", {field_name: username, "password": PASSWORD})
     assert response.status_code in (302, 303), f"login of {username} failed: {response.status_code}"
+    if "/2fa/authenticate" in response.get("Location", ""):
+        code = totp_code(username)  # read now: the six digits change every 30 seconds
+        assert code, f"{username} is asked for a second factor the bench does not know"
+        response = client.post(response["Location"], {"code": code})
+        assert response.status_code in (302, 303), (
+            f"second factor of {username} failed: {response.status_code}"
+        )
+    # Every persona must reach its desk, not the two-factor set-up or a refusal.
+    desk = client.get("/desk/")
+    assert desk.status_code == 200, f"{username} does not reach the desk after signing in: {desk.status_code}"
 
 
 def measure(kinds: list[Kind], repeat: int) -> None:

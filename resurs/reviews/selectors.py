@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -277,71 +278,211 @@ class CallScores:
     expert_effects: dict[int, float] = field(default_factory=dict)
 
 
-def call_scores(call, *, direction_id: int | None = None) -> CallScores:
-    """Every reviewable application with its active assignments, their evaluations and the calibration."""
-    applications = list(grants_selectors.applications_for_review(call))
+@dataclass(frozen=True)
+class CallCalibration:
+    """The whole call's calibration as plain data (kept in the cache): every reviewable application in order
+    with its direction, request and, once scored, raw mean, calibrated score and spread; each scored active
+    assignment's residual; each expert's effect."""
+
+    applications: list[tuple[int, int | None, Decimal]]  # (pk, direction_id, requested_amount), by pk
+    raw_mean: dict[int, float]
+    calibrated: dict[int, float]
+    spread: dict[int, float]
+    residuals: dict[int, float]  # by assignment pk
+    residual_application: dict[int, int]  # the application of each of those assignments
+    expert_effects: dict[int, float]
+    residual_sd: float = 0.0
+
+
+def _scores_version(call) -> str:
+    """A version of everything the calibration and ranking are computed from: the call and its settings and
+    directions, its applications, active assignments and evaluations (counts and last changes, a few index
+    reads), so that a precomputed calibration is never served stale."""
+    from django.db.models import Max
+
+    from resurs.grants.models import Direction
+
+    parts = [call.updated_at.isoformat(), str(call.budget)]
+    for rows in (
+        CallReview.objects.filter(call=call),
+        Direction.objects.filter(call=call),
+        Application.objects.filter(call=call),
+        Assignment.objects.filter(call=call),
+        evaluations_for_call(call),
+    ):
+        figures = rows.order_by().aggregate(count=Count("pk"), last=Max("updated_at"))
+        parts.append(f"{figures['count']}@{figures['last'].isoformat() if figures['last'] else ''}")
+    return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def _compute_calibration(call) -> CallCalibration:
+    """Four flat reads and one least-squares fit over the whole call (no model instances)."""
+    applications = [
+        (pk, direction_id, requested)
+        for pk, direction_id, requested in grants_selectors.applications_for_review(call)
+        .order_by("pk")
+        .values_list("pk", "direction_id", "requested_amount")
+    ]
+    app_index = {pk: i for i, (pk, _d, _r) in enumerate(applications)}
     assignments = list(
-        Assignment.objects.filter(call=call, status=AssignmentStatus.ACTIVE)
+        Assignment.objects.filter(
+            call=call, status=AssignmentStatus.ACTIVE, application_id__in=app_index.keys()
+        )
+        .order_by("pk")
+        .values_list("pk", "application_id", "expert_id", "expert__user_id")
+        if applications
+        else []
+    )
+    totals = {
+        (evaluator_id, subject_id): float(total)
+        for evaluator_id, subject_id, total in evaluations_for_call(call)
+        .filter(status=Evaluation.Status.SUBMITTED, total__isnull=False)
+        .order_by()
+        .values_list("evaluator_id", "subject_id", "total")
+    }
+    scored = [
+        (pk, app_id, expert_id, totals[(user_id, app_id)])
+        for pk, app_id, expert_id, user_id in assignments
+        if (user_id, app_id) in totals
+    ]
+    result = CallCalibration(applications, {}, {}, {}, {}, {}, {})
+    by_app: dict[int, list[float]] = {}
+    for _pk, app_id, _e, total in scored:
+        by_app.setdefault(app_id, []).append(total)
+    result.spread.update({pk: max(s) - min(s) for pk, s in by_app.items() if len(s) >= 2})
+    if not scored:
+        return result
+    experts = sorted({expert_id for _pk, _a, expert_id, _u in assignments})
+    expert_index = {pk: j for j, pk in enumerate(experts)}
+    cal = calibrate(
+        np.array([app_index[a] for _pk, a, _e, _t in scored]),
+        np.array([expert_index[e] for _pk, _a, e, _t in scored]),
+        np.array([t for _pk, _a, _e, t in scored]),
+        n_apps=len(applications),
+        n_experts=len(experts),
+    )
+    result.expert_effects.update({pk: float(cal.expert_effect[j]) for pk, j in expert_index.items()})
+    for pk, i in app_index.items():
+        if not np.isnan(cal.raw_mean[i]):
+            result.raw_mean[pk], result.calibrated[pk] = float(cal.raw_mean[i]), float(cal.app_effect[i])
+    for pk, app_id, expert_id, total in scored:
+        result.residuals[pk] = total - result.calibrated[app_id] - result.expert_effects[expert_id]
+        result.residual_application[pk] = app_id
+    return CallCalibration(**{**result.__dict__, "residual_sd": cal.residual_sd})
+
+
+def scores_topic(call) -> str:
+    return f"reviews:call:{call.pk}"
+
+
+def call_calibration(call) -> CallCalibration:
+    """The call's calibration, computed once per version of its scores (see ``_scores_version``)."""
+    from resurs.core import precomputed
+
+    return precomputed.cached(
+        f"{scores_topic(call)}:{_scores_version(call)}", "calibration", lambda: _compute_calibration(call)
+    )
+
+
+def call_scores(
+    call,
+    *,
+    direction_id: int | None = None,
+    application_ids: list[int] | None = None,
+    calibration: CallCalibration | None = None,
+) -> CallScores:
+    """Reviewable applications (all, or those of ``application_ids`` in that order) with their active
+    assignments, their evaluations and the whole call's calibration (precomputed)."""
+    cal = calibration or call_calibration(call)
+    if application_ids is None:
+        application_ids = [pk for pk, d, _r in cal.applications if direction_id is None or d == direction_id]
+    elif direction_id is not None:
+        directions = {pk: d for pk, d, _r in cal.applications}
+        application_ids = [pk for pk in application_ids if directions.get(pk) == direction_id]
+    found = grants_selectors.applications_for_review(call).in_bulk(application_ids)
+    by_app = {pk: ApplicationRow(found[pk]) for pk in application_ids if pk in found}
+    assignments = list(
+        Assignment.objects.filter(call=call, status=AssignmentStatus.ACTIVE, application_id__in=list(by_app))
         .select_related("expert__person", "expert__user")
         .order_by("pk")
     )
-    evaluations = {(e.evaluator_id, e.subject_id): e for e in evaluations_for_call(call)}
-    by_app: dict[int, ApplicationRow] = {a.pk: ApplicationRow(a) for a in applications}
+    evaluations = {
+        (e.evaluator_id, e.subject_id): e
+        for e in evaluations_for_call(call).filter(subject_id__in=list(by_app))
+    }
+    result = CallScores(
+        rows=list(by_app.values()), residual_sd=cal.residual_sd, expert_effects=cal.expert_effects
+    )
     for assignment in assignments:
-        row = by_app.get(assignment.application_id)
-        if row is not None:
-            row.rows.append(
-                ScoreRow(assignment, evaluations.get((assignment.expert.user_id, assignment.application_id)))
-            )
-    app_ids = [a.pk for a in applications]
-    app_index = {pk: i for i, pk in enumerate(app_ids)}
-    experts = sorted({s.assignment.expert_id for r in by_app.values() for s in r.rows})
-    expert_index = {pk: j for j, pk in enumerate(experts)}
-    names = {s.assignment.expert_id: str(s.assignment.expert) for r in by_app.values() for s in r.rows}
-    triples = [
-        (app_index[r.application.pk], expert_index[s.assignment.expert_id], float(s.evaluation.total))
-        for r in by_app.values()
-        for s in r.rows
-        if _is_scored(s.evaluation)
-    ]
-    result = CallScores(rows=list(by_app.values()))
-    if triples:
-        a, e, s = (np.array(x) for x in zip(*triples, strict=True))
-        cal = calibrate(a, e, s, n_apps=len(app_ids), n_experts=len(experts))
-        result.residual_sd = cal.residual_sd
-        result.expert_effects = {pk: float(cal.expert_effect[j]) for pk, j in expert_index.items()}
-        for r in result.rows:
-            i = app_index[r.application.pk]
-            if np.isnan(cal.raw_mean[i]):
-                continue
-            r.raw_mean, r.calibrated = float(cal.raw_mean[i]), float(cal.app_effect[i])
-            for s_row in r.rows:
-                if _is_scored(s_row.evaluation):
-                    effect = result.expert_effects[s_row.assignment.expert_id]
-                    s_row.residual = float(s_row.evaluation.total) - r.calibrated - effect
-                    if abs(effect) >= NOTABLE_EFFECT:
-                        r.reasons.append(
-                            (
-                                _("%(expert)s scores %(value)s below average")
-                                if effect < 0
-                                else _("%(expert)s scores %(value)s above average")
-                            )
-                            % {
-                                "expert": names[s_row.assignment.expert_id],
-                                "value": number_format(abs(effect), 1),
-                            }
-                        )
-    if direction_id is not None:
-        result.rows = [r for r in result.rows if r.application.direction_id == direction_id]
+        row = by_app[assignment.application_id]
+        s_row = ScoreRow(assignment, evaluations.get((assignment.expert.user_id, assignment.application_id)))
+        row.rows.append(s_row)
+        if _is_scored(s_row.evaluation) and assignment.pk in cal.residuals:
+            s_row.residual = cal.residuals[assignment.pk]
+            effect = cal.expert_effects[assignment.expert_id]
+            if abs(effect) >= NOTABLE_EFFECT:
+                row.reasons.append(
+                    (
+                        _("%(expert)s scores %(value)s below average")
+                        if effect < 0
+                        else _("%(expert)s scores %(value)s above average")
+                    )
+                    % {"expert": str(assignment.expert), "value": number_format(abs(effect), 1)}
+                )
+    for row in result.rows:
+        pk = row.application.pk
+        if pk in cal.calibrated:
+            row.raw_mean, row.calibrated = cal.raw_mean[pk], cal.calibrated[pk]
     return result
 
 
-def outlying_reviews(call, *, direction_id: int | None = None, threshold: float = 1.5) -> list[ScoreRow]:
-    """Submitted reviews far from what the model expects of that expert on that application."""
-    scores = call_scores(call, direction_id=direction_id)
-    limit = max(threshold, 2 * scores.residual_sd)
-    found = [s for r in scores.rows for s in r.rows if s.residual is not None and abs(s.residual) > limit]
-    return sorted(found, key=lambda s: -abs(s.residual))
+PROGRESS_FILTERS = ("disputed", "unscored")
+
+
+def progress_application_ids(
+    cal: CallCalibration, *, show: str = "", threshold: float | None = None
+) -> list[int]:
+    """The progress page's applications in order: all, those whose experts disagree by more than
+    ``threshold`` (disputed), or those without a calibrated score yet (unscored)."""
+    ids = [pk for pk, _d, _r in cal.applications]
+    if show == "disputed" and threshold is not None:
+        return [pk for pk in ids if cal.spread.get(pk, 0) > threshold]
+    if show == "unscored":
+        return [pk for pk in ids if pk not in cal.calibrated]
+    return ids
+
+
+def outlying_review_ids(
+    cal: CallCalibration, *, direction_id: int | None = None, threshold: float = 1.5
+) -> list[int]:
+    """Active assignments whose submitted review is far from what the model expects of that expert on that
+    application, the farthest first (from the precomputed calibration)."""
+    limit = max(threshold, 2 * cal.residual_sd)
+    apps = {pk for pk, d, _r in cal.applications if direction_id is None or d == direction_id}
+    found = [
+        (pk, r) for pk, r in cal.residuals.items() if abs(r) > limit and cal.residual_application[pk] in apps
+    ]
+    return [pk for pk, _r in sorted(found, key=lambda x: -abs(x[1]))]
+
+
+def outlying_reviews(
+    call,
+    *,
+    direction_id: int | None = None,
+    threshold: float = 1.5,
+    assignment_ids: list[int] | None = None,
+    calibration: CallCalibration | None = None,
+) -> list[ScoreRow]:
+    """Submitted reviews far from what the model expects of that expert on that application (all of them, or
+    those of ``assignment_ids``, a page of ``outlying_review_ids``), the farthest first."""
+    cal = calibration or call_calibration(call)
+    if assignment_ids is None:
+        assignment_ids = outlying_review_ids(cal, direction_id=direction_id, threshold=threshold)
+    position = {pk: i for i, pk in enumerate(assignment_ids)}
+    app_ids = list(dict.fromkeys(cal.residual_application[pk] for pk in sorted(assignment_ids)))
+    scores = call_scores(call, application_ids=app_ids, calibration=cal)
+    found = [s for r in scores.rows for s in r.rows if s.assignment.pk in position]
+    return sorted(found, key=lambda s: position[s.assignment.pk])
 
 
 @dataclass
@@ -352,24 +493,74 @@ class Ranking:
     proposed_total: Decimal
 
 
-def call_ranking(call) -> Ranking:
+RANKED_FIELDS = ("key", "score", "requested", "direction", "rank", "band", "pass_mark", "outcome")
+
+
+def _compute_ranking(call, cal: CallCalibration) -> tuple[list[dict], Decimal, Decimal, list[tuple]]:
+    """The ranking as plain tuples (``RANKED_FIELDS``; fast to keep in and read from the cache)."""
     review = CallReview.objects.filter(call=call).first()
     bands = (review.bands if review and review.bands else None) or DEFAULT_BANDS
-    scores = call_scores(call)
     items = [
-        Item(
-            key=r.application.pk,
-            score=r.calibrated,
-            requested=r.application.requested_amount,
-            direction=r.application.direction_id,
-            extra={"application": r.application, "row": r},
-        )
-        for r in scores.rows
+        Item(key=pk, score=cal.calibrated.get(pk), requested=requested, direction=direction_id)
+        for pk, direction_id, requested in cal.applications
     ]
     direction_budgets = {d.pk: d.budget for d in call.directions.all()}
     ranked = rank_and_propose(items, budget=call.budget, direction_budgets=direction_budgets, bands=bands)
     total = sum((i.requested for i in ranked if i.outcome == "proposed"), Decimal(0))
-    return Ranking(items=ranked, bands=bands, budget=call.budget, proposed_total=total)
+    rows = [
+        (i.key, i.score, str(i.requested), i.direction, i.rank, i.band, i.pass_mark, i.outcome)
+        for i in ranked
+    ]
+    return bands, call.budget, total, rows
+
+
+def ranked_items(rows: list[tuple]) -> list[Item]:
+    """Ranking items from the cached tuples (for a page of them, or all)."""
+    return [
+        Item(key=k, score=sc, requested=Decimal(rq), direction=d, rank=rk, band=bd, pass_mark=pm, outcome=o)
+        for k, sc, rq, d, rk, bd, pm, o in rows
+    ]
+
+
+def call_ranking_rows(call) -> tuple[Ranking, list[tuple], CallCalibration]:
+    """The whole call's ranking (``items`` left empty), its rows as plain tuples and its calibration, computed
+    once per version of the scores: the ranking page shows a page of the rows."""
+    from resurs.core import precomputed
+
+    topic = f"{scores_topic(call)}:{_scores_version(call)}"
+    cal = precomputed.cached(topic, "calibration", lambda: _compute_calibration(call))
+    bands, budget, total, rows = precomputed.cached(topic, "ranking", lambda: _compute_ranking(call, cal))
+    return Ranking(items=[], bands=bands, budget=budget, proposed_total=total), rows, cal
+
+
+def call_ranking_plain(call) -> tuple[Ranking, CallCalibration]:
+    """The whole call's ranking without model instances (``extra`` empty) and its calibration: awards are
+    confirmed against it."""
+    ranking, rows, cal = call_ranking_rows(call)
+    ranking.items = ranked_items(rows)
+    return ranking, cal
+
+
+def with_rows(call, items: list[Item], calibration: CallCalibration | None = None) -> list[Item]:
+    """Copies of ranking ``items`` with their application and score row in ``extra`` (for a page of them)."""
+    scores = call_scores(call, application_ids=[i.key for i in items], calibration=calibration)
+    rows = {r.application.pk: r for r in scores.rows}
+    return [
+        Item(**{**i.__dict__, "extra": {"application": rows[i.key].application, "row": rows[i.key]}})
+        for i in items
+        if i.key in rows
+    ]
+
+
+def call_ranking(call) -> Ranking:
+    """The whole ranking with every application and score row (the API)."""
+    plain, cal = call_ranking_plain(call)
+    return Ranking(
+        items=with_rows(call, plain.items, cal),
+        bands=plain.bands,
+        budget=plain.budget,
+        proposed_total=plain.proposed_total,
+    )
 
 
 def review_calls_for_staff(user) -> QuerySet:

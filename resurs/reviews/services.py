@@ -861,16 +861,17 @@ def round_close(*, call, actor, reopen: bool = False) -> CallReview:
 
 def awards_confirm(*, call, actor, application_ids: list[int], reason: str = "") -> int:
     """Staff confirm proposed awards: each becomes a grants decision (audit-logged by the grants app)."""
-    ranking = selectors.call_ranking(call)
+    ranking, _calibration = selectors.call_ranking_plain(call)
     proposed = {row.key: row for row in ranking.items if row.outcome == PROPOSED}
     chosen = [pk for pk in application_ids if pk in proposed]
     if not chosen:
         raise ReviewsError(_("Choose at least one proposed award."))
+    applications = grants_selectors.applications_for_review(call).in_bulk(chosen)
     with transaction.atomic():
         for pk in chosen:
             row = proposed[pk]
             grants_services.application_decide(
-                application=row.extra["application"],
+                application=applications[pk],
                 actor=actor,
                 outcome="awarded",
                 awarded_amount=Decimal(row.requested),

@@ -27,6 +27,7 @@ from resurs.reviews.forms import ExpertProfileForm, InviteForm, OverrideForm, Re
 from resurs.reviews.ranking import DEFAULT_BANDS, OUTCOME_LABELS
 
 ASSIGNMENT_PAGE = 20  # applications per page of the assignment matrix
+SCORES_PAGE = 50  # rows per page of the progress, moderation and ranking pages
 
 
 def _crumbs(call=None, label=None):
@@ -254,17 +255,27 @@ def calls(request):
 
 @login_required
 def call(request, slug: str):
-    """Progress of scoring and the dispersion of each application's totals."""
+    """Progress of scoring and the dispersion of each application's totals, a page of applications at a time
+    (a national call has 15,000); the whole call's calibration is precomputed."""
     call = access.get_review_call_for_user(request.user, slug)
-    scores = selectors.call_scores(call)
     threshold = float(call.score_threshold)
+    show = request.GET.get("show", "")
+    show = show if show in selectors.PROGRESS_FILTERS else ""
+    calibration = selectors.call_calibration(call)
+    ids = selectors.progress_application_ids(calibration, show=show, threshold=threshold)
+    page = Paginator(ids, SCORES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/call.html",
         {
             "call": call,
             "tab": "progress",
-            "scores": scores,
+            "scores": selectors.call_scores(
+                call, application_ids=list(page.object_list), calibration=calibration
+            ),
+            "application_count": len(calibration.applications),
+            "page_obj": page,
+            "show": show,
             "threshold": threshold,
             "review": services.call_review_for(call),
             "run": selectors.latest_run(call),
@@ -424,6 +435,9 @@ def moderation(request, slug: str):
     directions = list(call.directions.all())
     direction_id = request.GET.get("direction")
     direction_id = int(direction_id) if direction_id and direction_id.isdigit() else None
+    calibration = selectors.call_calibration(call)
+    ids = selectors.outlying_review_ids(calibration, direction_id=direction_id)
+    page = Paginator(ids, SCORES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/moderation.html",
@@ -432,7 +446,10 @@ def moderation(request, slug: str):
             "tab": "moderation",
             "directions": directions,
             "direction_id": direction_id,
-            "outliers": selectors.outlying_reviews(call, direction_id=direction_id),
+            "page_obj": page,
+            "outliers": selectors.outlying_reviews(
+                call, assignment_ids=list(page.object_list), calibration=calibration
+            ),
             "crumbs": _crumbs(call, _("Moderation")),
         },
     )
@@ -470,7 +487,12 @@ def ranking(request, slug: str):
         else:
             messages.success(request, _("%(count)d awards confirmed.") % {"count": count})
         return HttpResponseRedirect(reverse("reviews:ranking", args=[slug]))
-    result = selectors.call_ranking(call)
+    # The whole call is ranked (precomputed), a page of it is shown; "outcome" keeps one kind of proposal.
+    result, rows, calibration = selectors.call_ranking_rows(call)
+    outcome = request.GET.get("outcome", "")
+    outcome = outcome if outcome in OUTCOME_LABELS else ""
+    rows = [r for r in rows if r[-1] == outcome] if outcome else rows
+    page = Paginator(rows, SCORES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reviews/ranking.html",
@@ -478,6 +500,9 @@ def ranking(request, slug: str):
             "call": call,
             "tab": "ranking",
             "ranking": result,
+            "items": selectors.with_rows(call, selectors.ranked_items(page.object_list), calibration),
+            "page_obj": page,
+            "outcome": outcome,
             "labels": OUTCOME_LABELS,
             "review": services.call_review_for(call),
             "crumbs": _crumbs(call, _("Ranking")),
