@@ -533,6 +533,19 @@ def call_ranking_rows(call) -> tuple[Ranking, list[tuple], CallCalibration]:
     return Ranking(items=[], bands=bands, budget=budget, proposed_total=total), rows, cal
 
 
+def proposals_not_yet_awarded(call) -> list[int]:
+    """Ids of the applications the whole call's ranking proposes for an award that are not awarded yet, in rank
+    order: what "confirm every proposed award" confirms."""
+    _ranking, rows, _cal = call_ranking_rows(call)
+    proposed = [item.key for item in ranked_items(rows) if item.outcome == "proposed"]
+    awarded = set(
+        grants_selectors.applications_for_review(call)
+        .filter(pk__in=proposed, status="awarded")
+        .values_list("pk", flat=True)
+    )
+    return [pk for pk in proposed if pk not in awarded]
+
+
 def call_ranking_plain(call) -> tuple[Ranking, CallCalibration]:
     """The whole call's ranking without model instances (``extra`` empty) and its calibration: awards are
     confirmed against it."""

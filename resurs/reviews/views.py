@@ -479,7 +479,10 @@ def send_back(request, slug: str, pk: int):
 def ranking(request, slug: str):
     call = access.get_review_call_for_user(request.user, slug)
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("application") if x.isdigit()]
+        if request.POST.get("all_proposed") == "1":
+            ids = selectors.proposals_not_yet_awarded(call)
+        else:
+            ids = [int(x) for x in request.POST.getlist("application") if x.isdigit()]
         try:
             count = services.awards_confirm(call=call, actor=request.user, application_ids=ids)
         except ValidationError as error:
@@ -501,6 +504,7 @@ def ranking(request, slug: str):
             "tab": "ranking",
             "ranking": result,
             "items": selectors.with_rows(call, selectors.ranked_items(page.object_list), calibration),
+            "proposals_left": len(selectors.proposals_not_yet_awarded(call)),
             "page_obj": page,
             "outcome": outcome,
             "labels": OUTCOME_LABELS,

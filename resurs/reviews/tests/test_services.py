@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from resurs.criteria.models import Evaluation
 from resurs.criteria.services import EvaluationIncomplete, ScoreInput
@@ -252,3 +253,30 @@ def test_send_back_returns_a_submitted_review(personas, django_capture_on_commit
     assert evaluation.status == Evaluation.Status.RETURNED
     with pytest.raises(ValidationError):
         services.evaluation_send_back(evaluation=evaluation, actor=personas.staff, reason="ещё раз")
+
+
+def test_staff_confirm_every_proposed_award_of_the_call_from_the_ranking_page(
+    client, personas, django_capture_on_commit_callbacks
+):
+    """The ranking is paged; "confirm all" confirms every proposal of the whole call, not only the page's."""
+    rnd = review_round(personas)
+    rnd.call.score_threshold = Decimal(10)
+    rnd.call.save(update_fields=["score_threshold"])
+    run(rnd.call, personas.staff, django_capture_on_commit_callbacks)
+    quality = {a.pk: 5 + i for i, a in enumerate(rnd.applications)}
+    _score_all(rnd, lambda a: quality[a.application_id])
+    proposed = selectors.proposals_not_yet_awarded(rnd.call)
+    assert proposed
+    url = reverse("reviews:ranking", args=[rnd.call.slug])
+    client.force_login(personas.staff)
+    page = client.get(url)
+    assert page.context["proposals_left"] == len(proposed)
+    client.post(url, {"all_proposed": "1"})
+    assert selectors.proposals_not_yet_awarded(rnd.call) == []
+    assert set(
+        rnd.call.applications.filter(status=ApplicationStatus.AWARDED).values_list("pk", flat=True)
+    ) == set(proposed)
+    # Nothing is left to confirm: the button is gone, and the wrong user cannot post.
+    assert client.get(url).context["proposals_left"] == 0
+    client.force_login(personas.ngo_rep)
+    assert client.post(url, {"all_proposed": "1"}).status_code in (403, 404)
