@@ -87,6 +87,8 @@ TYPO_MIN_SIMILARITY = 0.25
 # asked for a few more than the nearest so that ties are broken by the word, not by the index's order.
 TYPO_CLOSE_MARGIN = 0.1
 TYPO_TIES = 4
+# A legal-form word («АНО», «фонд») found in a name counts this share of a telling word towards its closeness.
+GENERIC_WEIGHT = 0.2
 PROBE_SHARE = 0.01
 
 
@@ -268,10 +270,11 @@ def _closeness(
 ) -> Expression:
     """The sum over the query's words of the similarity of the nearest of its alternatives a name has (1 for
     a word without alternatives that the name has; a word being typed found as a prefix counts as the least
-    similar alternative)."""
+    similar alternative; a legal-form word ``GENERIC_WEIGHT`` of that)."""
     terms = []
     for index, word in enumerate(words):
-        options = alternatives.get(word) or [(word, 1.0)]
+        weight = GENERIC_WEIGHT if is_generic(word) else 1.0
+        options = [(near, score * weight) for near, score in alternatives.get(word) or [(word, 1.0)]]
         whens = [
             When(search=SearchQuery(near, config="simple", search_type="raw"), then=Value(score))
             for near, score in options
@@ -280,7 +283,7 @@ def _closeness(
             whens.append(
                 When(
                     search=SearchQuery(f"{word}:*", config="simple", search_type="raw"),
-                    then=Value(TYPO_MIN_SIMILARITY),
+                    then=Value(TYPO_MIN_SIMILARITY * weight),
                 )
             )
         terms.append(Case(*whens, default=Value(0.0), output_field=FloatField()))
