@@ -276,13 +276,13 @@ def _closeness(
         weight = GENERIC_WEIGHT if is_generic(word) else 1.0
         options = [(near, score * weight) for near, score in alternatives.get(word) or [(word, 1.0)]]
         whens = [
-            When(search=SearchQuery(near, config="simple", search_type="raw"), then=Value(score))
+            When(search=SearchQuery(f"{near}:A", config="simple", search_type="raw"), then=Value(score))
             for near, score in options
         ]
         if prefix and index == len(words) - 1 and len(word) >= PREFIX_MIN_LENGTH:
             whens.append(
                 When(
-                    search=SearchQuery(f"{word}:*", config="simple", search_type="raw"),
+                    search=SearchQuery(f"{word}:*A", config="simple", search_type="raw"),
                     then=Value(TYPO_MIN_SIMILARITY * weight),
                 )
             )
@@ -294,12 +294,17 @@ def _alternatives_query(
     words: list[str], alternatives: dict[str, list[tuple[str, float]]], *, combine: str, prefix: bool
 ) -> SearchQuery:
     """Every (or any, ``combine``) word as typed or one of its alternatives (exact tokens, 'simple'); the last one
-    also as a prefix while it is being typed. The words are letters and digits only, so the raw query is safe."""
+    also as a prefix while it is being typed. In names only (weight A): the alternatives are words of names, and a
+    word of a description («бизнес» in «консультирование по вопросам бизнеса») would bring thousands of matches
+    to rank. The words are letters and digits only, so the raw query is safe."""
     terms = []
     for index, word in enumerate(words):
-        options = list(dict.fromkeys([word, *(near for near, _score in alternatives.get(word, []))]))
+        options = [
+            f"{near}:A"
+            for near in dict.fromkeys([word, *(near for near, _score in alternatives.get(word, []))])
+        ]
         if prefix and index == len(words) - 1 and len(word) >= PREFIX_MIN_LENGTH:
-            options.append(f"{word}:*")
+            options.append(f"{word}:*A")
         terms.append("(" + " | ".join(options) + ")")
     return SearchQuery(combine.join(terms), config="simple", search_type="raw")
 
