@@ -14,6 +14,7 @@ from resurs.registry.search import (
     organisation_facets,
     organisation_facets_naive,
     organisation_search,
+    word_alternatives_scored,
 )
 from resurs.registry.tests.factories import OrganisationFactory, region
 
@@ -337,6 +338,35 @@ def test_postgres_search_corrects_at_the_level_of_the_whole_name(requires_postgr
     assert names(organisation_search(everything, "хоспис вира"))[:1] == [vera.name]
     assert names(organisation_search(everything, "адамнт центр"))[:1] == [adamant.name]
     assert names(organisation_search(everything, "[jcgbcfv"))[:1] == [vera.name]  # «хосписам», Latin layout
+
+
+@pytest.mark.postgres
+def test_a_misspelt_name_is_found_without_the_legal_form_words_its_record_lacks(requires_postgres):
+    """«АНО» typed, but the record has no short name with it: the telling word decides, not the legal form."""
+    real = OrganisationFactory(
+        name="АВТОНОМНАЯ НЕКОММЕРЧЕСКАЯ ОРГАНИЗАЦИЯ КРАЕВОЙ ЦЕНТР «КРАСНОЯРЬЕ»", short_name=""
+    )
+    OrganisationFactory(name="АНО «Красная горка»", short_name="АНО «Красная горка»")
+    assert names(organisation_search(Organisation.objects.all(), "ано краснлярье"))[:1] == [real.name]
+
+
+@pytest.mark.postgres
+def test_a_name_with_the_nearest_word_comes_before_one_with_a_farther_word(requires_postgres):
+    nearest = OrganisationFactory(name="Фонд «Вдохновение»", short_name="")
+    OrganisationFactory(name="Фонд «Вдохновенный»", short_name="")
+    assert names(organisation_search(Organisation.objects.all(), "фонд вдахновение"))[:1] == [nearest.name]
+
+
+@pytest.mark.postgres
+def test_typo_alternatives_are_words_of_names_nearest_first(requires_postgres):
+    OrganisationFactory(name="АНО «Вера»", short_name="")
+    OrganisationFactory(name="АНО «Вирта»", short_name="")
+    options = word_alternatives_scored(["вира", "ано"])
+    assert set(options) == {"вира"}  # words of fewer than four letters are taken as typed
+    words = [word for word, _score in options["вира"]]
+    scores = [score for _word, score in options["вира"]]
+    assert {"вера", "вирта"} <= set(words)
+    assert scores == sorted(scores, reverse=True) and all(0.25 <= score <= 1 for score in scores)
 
 
 def test_search_reads_a_query_typed_in_the_latin_layout(sector):
