@@ -867,16 +867,22 @@ def awards_confirm(*, call, actor, application_ids: list[int], reason: str = "")
     if not chosen:
         raise ReviewsError(_("Choose at least one proposed award."))
     with transaction.atomic():
-        for pk in chosen:
-            row = proposed[pk]
-            grants_services.application_decide(
-                application=row.extra["application"],
-                actor=actor,
-                outcome="awarded",
-                awarded_amount=Decimal(row.requested),
-                reason=reason
-                or _("Rank %(rank)d, calibrated score %(score).2f") % {"rank": row.rank, "score": row.score},
-            )
+        # One bulk write (the same decisions, statuses and audit events as ``application_decide`` per award).
+        grants_services.applications_decide_bulk(
+            call=call,
+            actor=actor,
+            decisions=[
+                (
+                    pk,
+                    "awarded",
+                    Decimal(proposed[pk].requested),
+                    reason
+                    or _("Rank %(rank)d, calibrated score %(score).2f")
+                    % {"rank": proposed[pk].rank, "score": proposed[pk].score},
+                )
+                for pk in chosen
+            ],
+        )
         audit_event(
             actor=actor, obj=call_review_for(call), action="awards_confirmed", data={"applications": chosen}
         )
