@@ -15,11 +15,11 @@ stage runs the services a page would call and is timed:
 opening (programme, call, directions, the call opened) · submission (each applicant submits through
 ``application_submit_payload``, as the API and the form do; some retry with the same idempotency key, some send an
 invalid budget) · closing · screening (the automatic eligibility checks in bulk) · review opening · invitations
-(each expert invited and accepting) · conflicts (from the registry) · assignment (the optimiser's run) · scoring
+(the pool invited in bulk, each expert accepting) · conflicts (from the registry) · assignment (the optimiser's run) · scoring
 (simulated experts: lenient and severe, the application's quality plus noise; the dispersion rule adds third
 experts, who score too) · calibration · moderation (the most outlying reviews sent back and rescored) · awards
-(the ranking's proposals within the budget, confirmed one by one as the page does) · decisions (reserve and
-rejections in bulk) · publication (every applicant's letter) · open data (the 360Giving package validated, the
+(the ranking's proposals within the budget, confirmed as the page does, as one bulk decision) · decisions (reserve and
+rejections in bulk) · publication (every applicant's letter, rendered and queued in bulk) · open data (the 360Giving package validated, the
 open register of projects read to the end).
 
 The checks: every acknowledged submission is in the database once (``lost`` = acknowledged but missing), every
@@ -461,8 +461,10 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random, profile_dir: st
         )
 
     with stages.stage("invitations") as row:
-        for profile in world["profiles"]:
-            invitation = reviews.expert_invite(call=call, expert=profile, actor=staff)
+        # Staff invite the whole pool at once; each expert answers their own invitation.
+        invitations = reviews.experts_invite_bulk(call=call, experts=world["profiles"], actor=staff)
+        for profile, invitation in zip(world["profiles"], invitations, strict=True):
+            invitation.expert = profile  # the profile with its user, as the expert's page has it
             reviews.invitation_respond(invitation=invitation, actor=profile.user, accept=True)
         row["accepted"] = len(world["profiles"])
 

@@ -192,3 +192,50 @@ def test_confirming_awards_in_bulk_equals_deciding_each_award(personas, django_c
         got = state_after(bulk)
     assert got == expected
     assert len(got[0]) == len(proposed) and all(d[1] == "awarded" for d in got[0])
+
+
+def test_inviting_the_pool_in_bulk_equals_inviting_each_expert(personas):
+    """``experts_invite_bulk`` gives the invitations and audit events of ``expert_invite`` per expert, and skips
+    an expert already invited (as ``expert_invite``'s get-or-create does)."""
+    from resurs.grants.tests.factories import open_call
+    from resurs.reviews.models import CallExpert
+    from resurs.reviews.tests.factories import expert_profile
+
+    call = open_call(personas.centre, actor=personas.staff)
+    experts = [expert_profile(username=f"pool_{j}") for j in range(4)]
+    services.expert_invite(call=call, expert=experts[0], actor=personas.staff, max_load=7)  # already invited
+
+    def read():
+        invitations = sorted(
+            CallExpert.objects.filter(call=call).values_list(
+                "expert_id", "status", "max_load", "invited_by_id"
+            )
+        )
+        events = sorted(
+            (e.object_repr, str(e.changes), e.actor_id, str(e.additional_data))
+            for e in LogEntry.objects.filter(additional_data__event="expert_invited")
+        )
+        return invitations, events
+
+    def state_after(work):
+        try:
+            with transaction.atomic():
+                work()
+                state = read()
+                raise _Rollback
+        except _Rollback:
+            pass
+        return state
+
+    def one_by_one():
+        for expert in experts:
+            services.expert_invite(call=call, expert=expert, actor=personas.staff, max_load=5)
+
+    def bulk():
+        got = services.experts_invite_bulk(call=call, experts=experts, actor=personas.staff, max_load=5)
+        assert [i.expert_id for i in got] == [e.pk for e in experts] and all(i.pk for i in got)
+
+    expected = state_after(one_by_one)
+    got = state_after(bulk)
+    assert got == expected
+    assert len(got[0]) == 4 and len(got[1]) == 4 and got[0][0][2] == 7
