@@ -1078,11 +1078,22 @@ def applications_screen_automatic(*, call: Call, actor) -> dict[str, int]:
             )
             if not eligible:
                 refused.append(application)
+        # What differs per application is its checks: one CASE column in batches; the outcome and reason are shared
+        # by many (one UPDATE per distinct pair), the screener and time by all.
         Application.objects.bulk_update(
             applications,
-            ["status", "eligibility_checks", "screening_reason", "screened_by", "screened_at", "updated_at"],
-            batch_size=200,  # small batches: PostgreSQL plans a long CASE per column in time that grows fast
+            ["eligibility_checks"],
+            batch_size=500,  # PostgreSQL plans a long CASE in time that grows fast
         )
+        by_outcome: dict[tuple[str, str], list[int]] = {}
+        for application in applications:
+            by_outcome.setdefault((application.status, application.screening_reason), []).append(
+                application.pk
+            )
+        for (status, reason), ids in by_outcome.items():
+            Application.objects.filter(pk__in=ids).update(
+                status=status, screening_reason=reason, screened_by=actor, screened_at=now, updated_at=now
+            )
         audit_events_bulk(actor=actor, events=events)
         _notify_bulk(refused, "ineligible", lambda a: ({"reason": a.screening_reason}, ""))
     return {"eligible": len(applications) - len(refused), "ineligible": len(refused)}

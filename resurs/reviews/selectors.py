@@ -279,7 +279,8 @@ class CallScores:
 
 def call_scores(call, *, direction_id: int | None = None) -> CallScores:
     """Every reviewable application with its active assignments, their evaluations and the calibration."""
-    applications = list(grants_selectors.applications_for_review(call))
+    # Not the answers and checks (the largest columns, tens of megabytes at national size): no ranking shows them.
+    applications = list(grants_selectors.applications_for_review(call).defer("answers", "eligibility_checks"))
     assignments = list(
         Assignment.objects.filter(call=call, status=AssignmentStatus.ACTIVE)
         .select_related("expert__person", "expert__user")
