@@ -185,3 +185,25 @@ def test_publishing_writes_the_letters_deciding_after_publication_would(personas
     got = _run_and_roll_back(bulk, read)
     assert got == expected and len(got) == 4
     assert sum("-awarded-" in row[0] for row in got) == 2
+
+
+def test_the_open_data_package_reads_a_fixed_number_of_queries(personas, django_assert_max_num_queries):
+    """360Giving at national size (thousands of grants, built at publication and for the register): no query per
+    grant — the funder (the centre's organisation and its region) comes with the awarded applications."""
+    from resurs.grants import opendata
+
+    call, applications = _call_with_applications(personas, n=3)
+    for application in applications:
+        services.application_screen(application=application, actor=personas.staff, eligible=True, reason="ok")
+    services.applications_decide_bulk(
+        call=call,
+        actor=personas.staff,
+        decisions=[(a.pk, "awarded", Decimal("300000"), "") for a in applications],
+    )
+    call.programme.funder_name = ""
+    call.programme.save(update_fields=["funder_name"])
+    call.refresh_from_db()
+    with django_assert_max_num_queries(3):  # the grants; the publisher (the centre and its organisation)
+        package = opendata.package_for_calls([call])
+    assert len(package["grants"]) == 3
+    assert package["grants"][0]["fundingOrganization"][0]["name"] == call.centre.organisation.name
