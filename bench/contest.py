@@ -15,11 +15,11 @@ stage runs the services a page would call and is timed:
 opening (programme, call, directions, the call opened) · submission (each applicant submits through
 ``application_submit_payload``, as the API and the form do; some retry with the same idempotency key, some send an
 invalid budget) · closing · screening (the automatic eligibility checks in bulk) · review opening · invitations
-(each expert invited and accepting) · conflicts (from the registry) · assignment (the optimiser's run) · scoring
+(the pool invited in bulk, each expert accepting) · conflicts (from the registry) · assignment (the optimiser's run) · scoring
 (simulated experts: lenient and severe, the application's quality plus noise; the dispersion rule adds third
 experts, who score too) · calibration · moderation (the most outlying reviews sent back and rescored) · awards
-(the ranking's proposals within the budget, confirmed one by one as the page does) · decisions (reserve and
-rejections in bulk) · publication (every applicant's letter) · open data (the 360Giving package validated, the
+(the ranking's proposals within the budget, confirmed as the page does, as one bulk decision) · decisions (reserve and
+rejections in bulk) · publication (every applicant's letter, rendered and queued in bulk) · open data (the 360Giving package validated, the
 open register of projects read to the end).
 
 The checks: every acknowledged submission is in the database once (``lost`` = acknowledged but missing), every
@@ -292,25 +292,35 @@ def application_data(rng: random.Random, index: int, direction_id: int, *, inval
 
 
 class Stages:
-    def __init__(self):
+    def __init__(self, profile_dir: str | None = None):
         self.rows: list[dict] = []
+        self.profile_dir = profile_dir
 
     @contextmanager
     def stage(self, name: str):
         log(f"contest: {name}…")
         started = time.perf_counter()
         row = {"stage": name}
+        profiler = None
+        if self.profile_dir:  # --profile DIR: each stage's cProfile in DIR/<stage>.prof
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         try:
             yield row
         finally:
             row["wall_s"] = round(time.perf_counter() - started, 2)
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(os.path.join(self.profile_dir, f"{name}.prof"))
             self.rows.append(row)
             log(
                 f"contest: {name} {row['wall_s']} s { ({k: v for k, v in row.items() if k not in ('stage', 'wall_s')}) }"
             )
 
 
-def run_contest(n_apps: int, n_experts: int, rng: random.Random) -> dict:
+def run_contest(n_apps: int, n_experts: int, rng: random.Random, profile_dir: str | None = None) -> dict:
     import datetime as dt
 
     from django.core.exceptions import ValidationError
@@ -333,7 +343,7 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random) -> dict:
     setup_s = time.perf_counter() - setup_started
     log(f"contest: registry seeded in {setup_s:.1f} s")
     staff = world["staff"]
-    stages = Stages()
+    stages = Stages(profile_dir)
     result: dict = {"applications": n_apps, "experts": n_experts}
     started = time.perf_counter()
 
@@ -377,6 +387,13 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random) -> dict:
         from django.db import connection
 
         mine, refused, retried = {}, 0, 0
+        profiler = None
+        if profile_dir:  # each worker thread its own profile (cProfile follows one thread)
+            import cProfile
+            import threading
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         try:
             for user, organisation, data, token, invalid, retry in share:
                 try:
@@ -398,6 +415,9 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random) -> dict:
                         raise AssertionError("a retried submission made a second application")
         finally:
             connection.close()
+            if profiler:
+                profiler.disable()
+                profiler.dump_stats(os.path.join(profile_dir, f"submission-{threading.get_ident()}.prof"))
         return mine, refused, retried
 
     acknowledged: dict[int, int] = {}  # organisation → application acknowledged to the applicant
@@ -441,8 +461,10 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random) -> dict:
         )
 
     with stages.stage("invitations") as row:
-        for profile in world["profiles"]:
-            invitation = reviews.expert_invite(call=call, expert=profile, actor=staff)
+        # Staff invite the whole pool at once; each expert answers their own invitation.
+        invitations = reviews.experts_invite_bulk(call=call, experts=world["profiles"], actor=staff)
+        for profile, invitation in zip(world["profiles"], invitations, strict=True):
+            invitation.expert = profile  # the profile with its user, as the expert's page has it
             reviews.invitation_respond(invitation=invitation, actor=profile.user, accept=True)
         row["accepted"] = len(world["profiles"])
 
@@ -660,6 +682,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-fairness", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's database")
+    parser.add_argument("--profile", metavar="DIR", help="write each stage's cProfile to DIR/<stage>.prof")
     args = parser.parse_args()
     args.scale = {"full": 1.0, "small": 0.02}.get(args.scale) or float(args.scale)
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -669,7 +692,9 @@ def main() -> None:
     n_experts = max(12, int(NATIONAL_EXPERTS * args.scale))
     setup_database(url)
     try:
-        result = run_contest(n_apps, n_experts, random.Random(SEED))
+        if args.profile:
+            os.makedirs(args.profile, exist_ok=True)
+        result = run_contest(n_apps, n_experts, random.Random(SEED), args.profile)
     finally:
         if not args.keep:
             drop_database(url)

@@ -155,7 +155,7 @@ def awarded_applications(calls):
     return (
         Application.objects.filter(call__in=calls, status=ApplicationStatus.AWARDED, decision__isnull=False)
         .select_related(
-            "call__centre__organisation",
+            "call__centre__organisation__region",  # the funder when the programme names none
             "call__programme__funder__region",
             "organisation__region",
             "direction",

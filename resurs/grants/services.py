@@ -205,10 +205,14 @@ def call_set_status(*, call: Call, actor, status: str) -> Call:
         problems = publication_problems(call)
         if problems:
             raise GrantsError([_("The results cannot be published yet."), *problems])
-        for application in Application.objects.filter(call=call, decision__isnull=False).select_related(
-            "decision", "applicant", "call"
-        ):
-            _notify_decision(application)
+        # Every applicant's letter at once (one template, one bulk write): ``_notify_decision`` per application.
+        _notify_bulk(
+            Application.objects.filter(call=call, decision__isnull=False)
+            .select_related("decision", "applicant", "call", "organisation")
+            .order_by("pk"),
+            "decision",
+            _decision_letter,
+        )
     call.status = status
     call.save(update_fields=["status", "opens_at", "updated_at"])
     audit_event(actor=actor, obj=call, action="call_status", changes={"status": (old, status)})
@@ -1048,7 +1052,7 @@ def applications_screen_automatic(*, call: Call, actor) -> dict[str, int]:
         applications = list(
             Application.objects.select_for_update(of=("self",))
             .filter(call=call, status=ApplicationStatus.SUBMITTED)
-            .select_related("call", "organisation__legal_form", "organisation__region")
+            .select_related("call", "applicant", "organisation__legal_form", "organisation__region")
             .order_by("pk")
         )
         context = eligibility_context(call, {a.organisation_id for a in applications})
@@ -1074,14 +1078,24 @@ def applications_screen_automatic(*, call: Call, actor) -> dict[str, int]:
             )
             if not eligible:
                 refused.append(application)
+        # What differs per application is its checks: one CASE column in batches; the outcome and reason are shared
+        # by many (one UPDATE per distinct pair), the screener and time by all.
         Application.objects.bulk_update(
             applications,
-            ["status", "eligibility_checks", "screening_reason", "screened_by", "screened_at", "updated_at"],
-            batch_size=200,  # small batches: PostgreSQL plans a long CASE per column in time that grows fast
+            ["eligibility_checks"],
+            batch_size=500,  # PostgreSQL plans a long CASE in time that grows fast
         )
+        by_outcome: dict[tuple[str, str], list[int]] = {}
+        for application in applications:
+            by_outcome.setdefault((application.status, application.screening_reason), []).append(
+                application.pk
+            )
+        for (status, reason), ids in by_outcome.items():
+            Application.objects.filter(pk__in=ids).update(
+                status=status, screening_reason=reason, screened_by=actor, screened_at=now, updated_at=now
+            )
         audit_events_bulk(actor=actor, events=events)
-        for application in refused:
-            _notify(application, "ineligible", {"reason": application.screening_reason})
+        _notify_bulk(refused, "ineligible", lambda a: ({"reason": a.screening_reason}, ""))
     return {"eligible": len(applications) - len(refused), "ineligible": len(refused)}
 
 
@@ -1242,14 +1256,11 @@ def applications_decide_bulk(*, call: Call, actor, decisions: list[tuple[int, st
     return len(events)
 
 
-def _notify(application: Application, kind: str, extra: dict | None = None, key_suffix: str = "") -> None:
-    from resurs.notifications.services import email_send
-
+def _letter(application: Application, kind: str, extra: dict | None = None, key_suffix: str = "") -> dict:
     applicant = application.applicant
-    email_send(
-        to=applicant.email,
-        template=f"grants/email/{kind}",
-        context={
+    return {
+        "to": applicant.email,
+        "context": {
             "number": application.number,
             "title": application.title,
             "call": application.call.title,
@@ -1257,24 +1268,42 @@ def _notify(application: Application, kind: str, extra: dict | None = None, key_
             "path": application.get_absolute_url(),
             **(extra or {}),
         },
-        language=applicant.preferred_language,
-        related=application,
-        key=f"grants-{kind}-{application.pk}{key_suffix}",
+        "language": applicant.preferred_language,
+        "related": application,
+        "key": f"grants-{kind}-{application.pk}{key_suffix}",
+    }
+
+
+def _notify(application: Application, kind: str, extra: dict | None = None, key_suffix: str = "") -> None:
+    from resurs.notifications.services import email_send
+
+    email_send(template=f"grants/email/{kind}", **_letter(application, kind, extra, key_suffix))
+
+
+def _notify_bulk(applications, kind: str, extra) -> None:
+    """``_notify`` for many applications in one bulk write; ``extra(application)`` gives (context, key suffix)."""
+    from resurs.notifications.services import emails_send_bulk
+
+    emails_send_bulk(
+        template=f"grants/email/{kind}",
+        messages=[_letter(a, kind, *extra(a)) for a in applications],
     )
 
 
-def _notify_decision(application: Application) -> None:
+def _decision_letter(application: Application) -> tuple[dict, str]:
     decision = application.decision
-    _notify(
-        application,
-        "decision",
+    return (
         {
             "outcome": decision.outcome,
             "outcome_label": decision.get_outcome_display(),
             "amount": decision.awarded_amount,
         },
-        key_suffix=f"-{decision.outcome}-{decision.awarded_amount}",
+        f"-{decision.outcome}-{decision.awarded_amount}",
     )
+
+
+def _notify_decision(application: Application) -> None:
+    _notify(application, "decision", *_decision_letter(application))
 
 
 # --- after the award ------------------------------------------------------------------------------------------

@@ -155,6 +155,24 @@ def expert_invite(*, call, expert: ExpertProfile, actor, max_load: int | None = 
 
 
 @transaction.atomic
+def experts_invite_bulk(*, call, experts, actor, max_load: int | None = None) -> list[CallExpert]:
+    """``expert_invite`` for many experts (the whole pool of a national contest): the experts not yet invited get
+    their invitation and audit event in two inserts. Returns the invitations, existing ones included."""
+    experts = list(experts)
+    existing = {
+        i.expert_id: i for i in CallExpert.objects.filter(call=call, expert_id__in=[e.pk for e in experts])
+    }
+    new = []
+    for expert in experts:
+        if expert.pk not in existing:
+            existing[expert.pk] = CallExpert(call=call, expert=expert, invited_by=actor, max_load=max_load)
+            new.append(existing[expert.pk])
+    CallExpert.objects.bulk_create(new, batch_size=2000)
+    audit_events_bulk(actor=actor, events=[(i, "expert_invited", None, None) for i in new])
+    return [existing[e.pk] for e in experts]
+
+
+@transaction.atomic
 def invitation_respond(*, invitation: CallExpert, actor, accept: bool) -> CallExpert:
     """The expert accepts or declines an invitation to a call."""
     if invitation.expert.user_id != actor.pk:
@@ -866,18 +884,23 @@ def awards_confirm(*, call, actor, application_ids: list[int], reason: str = "")
     chosen = [pk for pk in application_ids if pk in proposed]
     if not chosen:
         raise ReviewsError(_("Choose at least one proposed award."))
-    applications = grants_selectors.applications_for_review(call).in_bulk(chosen)
     with transaction.atomic():
-        for pk in chosen:
-            row = proposed[pk]
-            grants_services.application_decide(
-                application=applications[pk],
-                actor=actor,
-                outcome="awarded",
-                awarded_amount=Decimal(row.requested),
-                reason=reason
-                or _("Rank %(rank)d, calibrated score %(score).2f") % {"rank": row.rank, "score": row.score},
-            )
+        # One bulk write (the same decisions, statuses and audit events as ``application_decide`` per award).
+        grants_services.applications_decide_bulk(
+            call=call,
+            actor=actor,
+            decisions=[
+                (
+                    pk,
+                    "awarded",
+                    Decimal(proposed[pk].requested),
+                    reason
+                    or _("Rank %(rank)d, calibrated score %(score).2f")
+                    % {"rank": proposed[pk].rank, "score": proposed[pk].score},
+                )
+                for pk in chosen
+            ],
+        )
         audit_event(
             actor=actor, obj=call_review_for(call), action="awards_confirmed", data={"applications": chosen}
         )

@@ -144,3 +144,66 @@ def test_bulk_decisions_refuse_an_award_above_the_request_and_save_nothing(perso
         )
     assert not Decision.objects.filter(application__call=call).exists()
     assert set(Application.objects.filter(call=call).values_list("status", flat=True)) == {"eligible"}
+
+
+def test_publishing_writes_the_letters_deciding_after_publication_would(personas):
+    """Publication queues every applicant's decision letter in one bulk write: the same letters (key, recipient,
+    language, subject, text) ``_notify_decision`` writes per application."""
+    from resurs.grants.choices import CallStatus
+
+    call, applications = _call_with_applications(personas, n=4)
+    for application in applications:
+        services.application_screen(application=application, actor=personas.staff, eligible=True, reason="ok")
+    services.applications_decide_bulk(
+        call=call,
+        actor=personas.staff,
+        decisions=[
+            (applications[0].pk, "awarded", Decimal("400000"), "Ранг 1"),
+            (applications[1].pk, "reserve", Decimal(0), ""),
+            (applications[2].pk, "rejected", Decimal(0), ""),
+            (applications[3].pk, "awarded", Decimal("300000"), "Ранг 2"),
+        ],
+    )
+    for status in (CallStatus.CLOSED, CallStatus.REVIEW, CallStatus.DECIDED):
+        services.call_set_status(call=call, actor=personas.staff, status=status)
+
+    def read():
+        return sorted(
+            EmailMessage.objects.filter(template="grants/email/decision").values_list(
+                "key", "to", "language", "subject", "body", "html_body", "object_id"
+            )
+        )
+
+    def one_by_one():
+        for application in Application.objects.filter(call=call).select_related("decision", "applicant"):
+            services._notify_decision(application)
+
+    def bulk():
+        services.call_set_status(call=call, actor=personas.staff, status=CallStatus.RESULTS_PUBLISHED)
+
+    expected = _run_and_roll_back(one_by_one, read)
+    got = _run_and_roll_back(bulk, read)
+    assert got == expected and len(got) == 4
+    assert sum("-awarded-" in row[0] for row in got) == 2
+
+
+def test_the_open_data_package_reads_a_fixed_number_of_queries(personas, django_assert_max_num_queries):
+    """360Giving at national size (thousands of grants, built at publication and for the register): no query per
+    grant — the funder (the centre's organisation and its region) comes with the awarded applications."""
+    from resurs.grants import opendata
+
+    call, applications = _call_with_applications(personas, n=3)
+    for application in applications:
+        services.application_screen(application=application, actor=personas.staff, eligible=True, reason="ok")
+    services.applications_decide_bulk(
+        call=call,
+        actor=personas.staff,
+        decisions=[(a.pk, "awarded", Decimal("300000"), "") for a in applications],
+    )
+    call.programme.funder_name = ""
+    call.programme.save(update_fields=["funder_name"])
+    call.refresh_from_db()
+    with django_assert_max_num_queries(3):  # the grants; the publisher (the centre and its organisation)
+        package = opendata.package_for_calls([call])
+    assert len(package["grants"]) == 3
+    assert package["grants"][0]["fundingOrganization"][0]["name"] == call.centre.organisation.name

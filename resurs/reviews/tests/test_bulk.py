@@ -6,6 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from resurs.criteria.models import Evaluation
 from resurs.criteria.services import ScoreInput
@@ -126,3 +127,115 @@ def test_bulk_scoring_is_all_or_nothing(personas, django_capture_on_commit_callb
     ended.save(update_fields=["status"])
     with pytest.raises(PermissionDenied):
         services.reviews_submit_bulk(call=rnd.call, reviews=[(ended, full_scores(rnd.call, 5), "")])
+
+
+def test_confirming_awards_in_bulk_equals_deciding_each_award(personas, django_capture_on_commit_callbacks):
+    """``awards_confirm`` writes every award in one bulk decision: the same decisions, amounts, reasons, statuses
+    and audit events as ``application_decide`` per proposed application."""
+    from decimal import Decimal
+
+    from resurs.grants import services as grants_services
+    from resurs.grants.models import Application, Decision
+    from resurs.reviews import selectors
+
+    rnd = review_round(personas, n_apps=4, n_experts=5, k=2, max_load=4)
+    rnd.call.score_threshold = Decimal(1)
+    rnd.call.save(update_fields=["score_threshold"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.assignment_run_start(call=rnd.call, actor=personas.staff)
+    call = rnd.call
+    services.reviews_submit_bulk(call=call, reviews=_reviews(call))
+    ranking = selectors.call_ranking(call)
+    proposed = [i for i in ranking.items if i.outcome == "proposed"]
+    assert proposed
+
+    def read():
+        decisions = sorted(
+            (d.application_id, d.outcome, d.awarded_amount, d.reason, d.decided_by_id)
+            for d in Decision.objects.filter(application__call=call)
+        )
+        statuses = sorted(Application.objects.filter(call=call).values_list("pk", "status"))
+        events = sorted(
+            (e.object_pk, str(e.changes), e.actor_id, str(e.additional_data))
+            for e in LogEntry.objects.filter(additional_data__event="decision")
+        )
+        return decisions, statuses, events
+
+    def state_after(work):
+        try:
+            with transaction.atomic():
+                work()
+                state = read()
+                raise _Rollback
+        except _Rollback:
+            pass
+        return state
+
+    def one_by_one():
+        for row in proposed:
+            grants_services.application_decide(
+                application=row.extra["application"],
+                actor=personas.staff,
+                outcome="awarded",
+                awarded_amount=Decimal(row.requested),
+                reason=f"Rank {row.rank}, calibrated score {row.score:.2f}",
+            )
+
+    def bulk():
+        count = services.awards_confirm(
+            call=call, actor=personas.staff, application_ids=[r.key for r in proposed]
+        )
+        assert count == len(proposed)
+
+    with translation.override("en"):
+        expected = state_after(one_by_one)
+        got = state_after(bulk)
+    assert got == expected
+    assert len(got[0]) == len(proposed) and all(d[1] == "awarded" for d in got[0])
+
+
+def test_inviting_the_pool_in_bulk_equals_inviting_each_expert(personas):
+    """``experts_invite_bulk`` gives the invitations and audit events of ``expert_invite`` per expert, and skips
+    an expert already invited (as ``expert_invite``'s get-or-create does)."""
+    from resurs.grants.tests.factories import open_call
+    from resurs.reviews.models import CallExpert
+    from resurs.reviews.tests.factories import expert_profile
+
+    call = open_call(personas.centre, actor=personas.staff)
+    experts = [expert_profile(username=f"pool_{j}") for j in range(4)]
+    services.expert_invite(call=call, expert=experts[0], actor=personas.staff, max_load=7)  # already invited
+
+    def read():
+        invitations = sorted(
+            CallExpert.objects.filter(call=call).values_list(
+                "expert_id", "status", "max_load", "invited_by_id"
+            )
+        )
+        events = sorted(
+            (e.object_repr, str(e.changes), e.actor_id, str(e.additional_data))
+            for e in LogEntry.objects.filter(additional_data__event="expert_invited")
+        )
+        return invitations, events
+
+    def state_after(work):
+        try:
+            with transaction.atomic():
+                work()
+                state = read()
+                raise _Rollback
+        except _Rollback:
+            pass
+        return state
+
+    def one_by_one():
+        for expert in experts:
+            services.expert_invite(call=call, expert=expert, actor=personas.staff, max_load=5)
+
+    def bulk():
+        got = services.experts_invite_bulk(call=call, experts=experts, actor=personas.staff, max_load=5)
+        assert [i.expert_id for i in got] == [e.pk for e in experts] and all(i.pk for i in got)
+
+    expected = state_after(one_by_one)
+    got = state_after(bulk)
+    assert got == expected
+    assert len(got[0]) == 4 and len(got[1]) == 4 and got[0][0][2] == 7
