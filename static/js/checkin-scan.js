@@ -11,17 +11,21 @@
   let scanner = null;
   let last = "";
   let lastAt = 0;
+  let sending = false;
 
   function submit(text) {
-    const now = Date.now();
-    if (text === last && now - lastAt < 4000) return; // the same ticket held in front of the camera
+    // One ticket at a time: while the desk waits for the server, and for four seconds after its answer,
+    // the same ticket still held in front of the camera is not sent again.
+    if (sending || (text === last && Date.now() - lastAt < 4000)) return;
     last = text;
-    lastAt = now;
+    sending = true;
     input.value = text;
     form.requestSubmit();
   }
 
   form.addEventListener("htmx:afterRequest", function () {
+    sending = false;
+    lastAt = Date.now();
     input.value = "";
     input.focus();
   });
