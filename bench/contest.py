@@ -16,8 +16,8 @@ opening (programme, call, directions, the call opened) · submission (each appli
 ``application_submit_payload``, as the API and the form do; some retry with the same idempotency key, some send an
 invalid budget) · closing · screening (the automatic eligibility checks in bulk) · review opening · invitations
 (the pool invited in bulk, each expert accepting) · conflicts (from the registry) · assignment (the optimiser's run) · scoring
-(simulated experts: lenient and severe, the application's quality plus noise; the dispersion rule adds third
-experts, who score too) · calibration · moderation (the most outlying reviews sent back and rescored) · awards
+(simulated experts: lenient and severe, the application's quality plus noise, one in 200 hurried and scoring at
+random; the dispersion rule adds third experts, who score too) · calibration · moderation (the most outlying reviews sent back and rescored) · awards
 (the ranking's proposals within the budget, confirmed as the page does, as one bulk decision) · decisions (reserve and
 rejections in bulk) · publication (every applicant's letter, rendered and queued in bulk) · open data (the 360Giving package validated, the
 open register of projects read to the end).
@@ -55,6 +55,7 @@ RETRY_SHARE = 0.03  # applicants whose submission is sent twice with the same id
 INVALID_SHARE = 0.01  # applicants whose application is refused (a negative budget line)
 YOUNG_SHARE = 0.04  # organisations younger than the call's minimum age: refused at screening
 SEND_BACK = 0.002  # share of reviews moderation returns to their experts
+CARELESS_SHARE = 0.005  # first reviews scored at random (a hurried expert): what moderation is for
 TOPICS = [
     "Поддержка семьи и детства",
     "Развитие местных сообществ",
@@ -502,13 +503,17 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random, profile_dir: st
     }
     severity: dict[int, float] = {}
 
-    def simulated(assignment) -> tuple:
+    def simulated(assignment, *, rescored: bool = False) -> tuple:
         base = quality[assignment.application_id] + severity.setdefault(
             assignment.expert_id, rng.gauss(0, 1.0)
         )
+        careless = not rescored and rng.random() < CARELESS_SHARE
         scores = {}
         for criterion in criteria:
-            value = max(criterion.min_score, min(criterion.max_score, round(base + rng.gauss(0, 0.9))))
+            if careless:
+                value = rng.randint(criterion.min_score, criterion.max_score)
+            else:
+                value = max(criterion.min_score, min(criterion.max_score, round(base + rng.gauss(0, 0.9))))
             comment = "Оценка обоснована в тексте заявки." if criterion.needs_comment(value) else ""
             scores[criterion.code] = ScoreInput(value, comment)
         return (assignment, scores, "Заявка оценена по всем критериям.")
@@ -551,7 +556,7 @@ def run_contest(n_apps: int, n_experts: int, rng: random.Random, profile_dir: st
                 evaluation=score_row.evaluation, actor=staff, reason="Оценка расходится с другими."
             )
             assignment = score_row.assignment
-            _a, new_scores, comment = simulated(assignment)
+            _a, new_scores, comment = simulated(assignment, rescored=True)
             reviews.review_save(
                 assignment=assignment,
                 actor=assignment.expert.user,
