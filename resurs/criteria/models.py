@@ -126,7 +126,13 @@ class Evaluation(TimeStampedModel):
                 name="one_evaluation_per_evaluator",
             )
         ]
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            # The review pages' freshness check (a call's evaluations: count and last change) reads this index alone.
+            models.Index(
+                fields=["scheme", "subject_type", "subject_id", "updated_at"], name="criteria_eval_scheme_upd"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.evaluator} → {self.subject_type.model} #{self.subject_id}"

@@ -362,7 +362,12 @@ class Application(TimeStampedModel):
                 name="application_submitted_has_time",
             ),
         ]
-        indexes = [models.Index(fields=["call", "status"]), models.Index(fields=["organisation", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["organisation", "status"]),
+            # The review pages' freshness check (count and last change per call) reads this index alone.
+            models.Index(fields=["call", "updated_at"], name="grants_application_call_upd"),
+        ]
 
     def __str__(self) -> str:
         return self.number or self.title or _("Draft application #%(pk)s") % {"pk": self.pk}

@@ -216,7 +216,12 @@ class Assignment(TimeStampedModel):
                 name="one_active_assignment_per_pair",
             )
         ]
-        indexes = [models.Index(fields=["call", "status"]), models.Index(fields=["expert", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["expert", "status"]),
+            # The review pages' freshness check (count and last change per call) reads this index alone.
+            models.Index(fields=["call", "updated_at"], name="reviews_assignment_call_upd"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.application}"
