@@ -41,7 +41,26 @@ def _wait(port: int, workers: int, seconds: float = 600) -> None:
         raise RuntimeError("gunicorn did not start")
 
 
+def _sessions(per_persona: int) -> dict[str, list[str]]:
+    """Signed-in sessions for the simulated users (stored in the database, which the server's cached_db sessions
+    read): a second factor cannot be replayed by a load generator, so its users arrive signed in."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    sessions: dict[str, list[str]] = {}
+    for username in ("ngo", "expert", "staff"):
+        user = get_user_model().objects.get(username=username)
+        keys = []
+        for _ in range(per_persona):
+            client = Client()
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            keys.append(client.cookies["sessionid"].value)
+        sessions[username] = keys
+    return sessions
+
+
 def locust_run(database: str, *, users: int, duration: str, facts: dict, workers: int = 4) -> dict:
+    facts = {**facts, "sessions": _sessions(max(1, users // 3))}
     port = _free_port()
     env = {
         **os.environ,

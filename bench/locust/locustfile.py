@@ -2,12 +2,18 @@
 submitting; experts scoring; staff screening and searching — in proportion (weights), against a server on the
 loopback. The URLs' ids come from the environment (RESURS_FACTS, JSON written by bench/pages.py).
 
-Each simulated user signs in as the demo persona of its kind (the password of the demo), through the login form
-(the user field is ``username``, or ``login`` with allauth).
+Each simulated user is signed in as the demo persona of its kind. bench/locust_run.py creates a session for every
+simulated user beforehand (RESURS_FACTS["sessions"]), as after a two-factor sign-in: a load generator cannot sign in
+through the second factor hundreds of times, since each six-digit code is accepted once. Without prepared sessions a
+user signs in through the login form (personas without a second factor only).
+
+A response counts as a failure when its status is not 2xx, or when it ends on the sign-in or two-factor pages (a
+lost session would otherwise look like a fast page).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -17,6 +23,30 @@ from locust import HttpUser, between, task
 
 FACTS = json.loads(os.environ.get("RESURS_FACTS", "{}"))
 PASSWORD = "resurs-demo"
+
+
+def _get(user, url: str, name: str):
+    with user.client.get(url, name=name, catch_response=True) as response:
+        if response.status_code >= 400:
+            response.failure(f"status {response.status_code}")
+        elif "/accounts/" in response.url and "/accounts/" not in url:
+            response.failure(f"sent to {response.url}")
+        else:
+            response.success()
+    return response
+
+
+def _sign_in(user, username: str) -> None:
+    """The prepared session of one simulated user, or the login form."""
+    sessions = FACTS.get("sessions", {}).get(username)
+    if sessions:
+        key = sessions[next(_counter) % len(sessions)]
+        user.client.cookies.set("sessionid", key, domain="127.0.0.1", path="/")
+        return
+    _login(user, username)
+
+
+_counter = itertools.count()
 
 
 def _login(user, username: str) -> None:
@@ -34,9 +64,18 @@ def _login(user, username: str) -> None:
 
 def _post(user, url: str, data: dict, name: str):
     token = user.client.cookies.get("csrftoken", "")
-    return user.client.post(
-        url, {**data, "csrfmiddlewaretoken": token}, headers={"Referer": user.host + url}, name=name
-    )
+    with user.client.post(
+        url,
+        {**data, "csrfmiddlewaretoken": token},
+        headers={"Referer": user.host + url},
+        name=name,
+        catch_response=True,
+    ) as response:
+        if response.status_code >= 400:
+            response.failure(f"status {response.status_code}")
+        else:
+            response.success()
+    return response
 
 
 class Visitor(HttpUser):
@@ -47,26 +86,26 @@ class Visitor(HttpUser):
 
     @task(4)
     def calls(self):
-        self.client.get("/grants/", name="call-list")
-        self.client.get(f"/grants/calls/{FACTS['open_call']}/", name="call-detail")
+        _get(self, "/grants/", "call-list")
+        _get(self, f"/grants/calls/{FACTS['open_call']}/", "call-detail")
 
     @task(3)
     def events(self):
-        self.client.get("/events/", name="event-list")
-        self.client.get(f"/events/{FACTS['forum']}/", name="event-detail")
+        _get(self, "/events/", "event-list")
+        _get(self, f"/events/{FACTS['forum']}/", "event-detail")
 
     @task(2)
     def reports(self):
-        self.client.get("/outreach/publications/", name="publication-list")
-        self.client.get(f"/outreach/publications/{FACTS['publication']}/", name="publication-detail")
+        _get(self, "/outreach/publications/", "publication-list")
+        _get(self, f"/outreach/publications/{FACTS['publication']}/", "publication-detail")
 
     @task(1)
     def results(self):
-        self.client.get(f"/grants/calls/{FACTS['past_call']}/results/", name="call-results")
+        _get(self, f"/grants/calls/{FACTS['past_call']}/results/", "call-results")
 
     @task(1)
     def home(self):
-        self.client.get("/", name="home")
+        _get(self, "/", "home")
 
 
 class Ngo(HttpUser):
@@ -76,12 +115,12 @@ class Ngo(HttpUser):
     wait_time = between(2, 6)
 
     def on_start(self):
-        _login(self, "ngo")
+        _sign_in(self, "ngo")
 
     @task(3)
     def draft(self):
         url = f"/grants/applications/{FACTS['ngo_draft']}/edit/"
-        self.client.get(url, name="application-form")
+        _get(self, url, "application-form")
         self.client.headers["HX-Request"] = "true"
         _post(
             self,
@@ -93,13 +132,13 @@ class Ngo(HttpUser):
 
     @task(2)
     def desk(self):
-        self.client.get("/desk/", name="desk")
-        self.client.get("/grants/my/", name="my-applications")
+        _get(self, "/desk/", "desk")
+        _get(self, "/grants/my/", "my-applications")
 
     @task(1)
     def learning(self):
-        self.client.get("/learning/my/", name="my-learning")
-        self.client.get("/learning/consultations/", name="consultation-list")
+        _get(self, "/learning/my/", "my-learning")
+        _get(self, "/learning/consultations/", "consultation-list")
 
 
 class Expert(HttpUser):
@@ -109,15 +148,15 @@ class Expert(HttpUser):
     wait_time = between(3, 8)
 
     def on_start(self):
-        _login(self, "expert")
+        _sign_in(self, "expert")
 
     @task(2)
     def assignments(self):
-        self.client.get("/reviews/", name="my-reviews")
+        _get(self, "/reviews/", "my-reviews")
 
     @task(3)
     def score(self):
-        self.client.get(f"/reviews/assignments/{FACTS['expert_assignment']}/", name="review")
+        _get(self, f"/reviews/assignments/{FACTS['expert_assignment']}/", "review")
 
 
 class Staff(HttpUser):
@@ -127,25 +166,23 @@ class Staff(HttpUser):
     wait_time = between(2, 5)
 
     def on_start(self):
-        _login(self, "staff")
+        _sign_in(self, "staff")
 
     @task(3)
     def search(self):
         query = random.choice(["фонд", "центр", "Иванова", "детей", "ветеранов"])
-        self.client.get(f"/registry/organisations/?q={query}", name="organisation-list?q")
-        self.client.get(f"/registry/organisations/{FACTS['ngo_org']}/", name="organisation-detail")
+        _get(self, f"/registry/organisations/?q={query}", "organisation-list?q")
+        _get(self, f"/registry/organisations/{FACTS['ngo_org']}/", "organisation-detail")
 
     @task(2)
     def screen(self):
-        self.client.get(
-            f"/grants/manage/calls/{FACTS['open_call']}/applications/?status=submitted", name="pipeline"
-        )
-        self.client.get(f"/grants/applications/{FACTS['open_application']}/", name="application-detail")
+        _get(self, f"/grants/manage/calls/{FACTS['open_call']}/applications/?status=submitted", "pipeline")
+        _get(self, f"/grants/applications/{FACTS['open_application']}/", "application-detail")
 
     @task(1)
     def checkin(self):
-        self.client.get(f"/events/{FACTS['forum']}/check-in/?q=Иван", name="event-checkin")
+        _get(self, f"/events/{FACTS['forum']}/check-in/?q=Иван", "event-checkin")
 
     @task(1)
     def analysis(self):
-        self.client.get("/cooperation/", name="cooperation-overview")
+        _get(self, "/cooperation/", "cooperation-overview")
