@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from icalendar import Calendar, vText
 from icalendar import Event as ICalEvent
 
@@ -44,6 +49,31 @@ def _component(event: Event) -> ICalEvent:
     item.add("categories", [event.get_kind_display()])
     item.add("last-modified", event.updated_at)
     return item
+
+
+FEED_PAST_DAYS = 180  # a feed holds the events that ended in the last half year and every upcoming one
+
+
+def feed(events: QuerySet[Event], *, name: str) -> bytes:
+    """A subscription feed of ``events`` (the public ones of the whole network or of one centre): the events that
+    ended in the last ``FEED_PAST_DAYS`` days and every later one, in time order. The file is kept in the cache
+    under a version of exactly those rows (their count and last change), the window's first day and the
+    language, so that a calendar app's hourly poll costs one small query and an edited event shows at once."""
+    since = timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
+    events = events.filter(ends_at__date__gte=since).order_by("starts_at")
+    figures = events.order_by().aggregate(count=Count("pk"), last=Max("updated_at"))
+    version = f"{figures['count']}:{figures['last'].isoformat() if figures['last'] else ''}"
+    key = (
+        "events:feed:"
+        + hashlib.sha1(
+            f"{events.query}|{since}|{get_language()}|{name}|{version}".encode(), usedforsecurity=False
+        ).hexdigest()
+    )
+    payload = cache.get(key)
+    if payload is None:
+        payload = calendar_for(events, name=name)
+        cache.set(key, payload, 24 * 3600)
+    return payload
 
 
 def calendar_for(events: Iterable[Event], *, name: str) -> bytes:

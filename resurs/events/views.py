@@ -31,7 +31,7 @@ from resurs.events.access import (
     get_material_for_user,
     get_registration_for_manager,
 )
-from resurs.events.calendars import calendar_for
+from resurs.events.calendars import calendar_for, feed
 from resurs.events.filters import EventFilter
 from resurs.events.forms import EventForm, MaterialForm, OutcomesForm, RegistrationForm, SessionForm
 from resurs.events.models import Session
@@ -158,13 +158,13 @@ def event_ics(request, pk: int):
 
 
 def calendar_feed(request, slug: str | None = None):
-    events = selectors.event_list_public().order_by("starts_at")
+    events = selectors.event_list_public()
     name = _("Events")
     if slug is not None:
         centre = get_object_or_404(Centre.objects.select_related("organisation"), slug=slug)
         events = events.filter(centre=centre)
         name = str(centre)
-    return _ics_response(calendar_for(events, name=name), f"{slug or 'events'}.ics")
+    return _ics_response(feed(events, name=name), f"{slug or 'events'}.ics")
 
 
 def registration_manage(request, token: str):

@@ -42,6 +42,30 @@ def test_feeds_list_public_events_only(client, reference_data):
     del other
 
 
+def test_feed_holds_half_a_year_of_past_events_and_shows_an_edit_at_once(client, reference_data):
+    from django.utils import timezone
+
+    now = timezone.now()
+    recent = EventFactory(
+        title="Недавний", starts_at=now - dt.timedelta(days=100), ends_at=now - dt.timedelta(days=99)
+    )
+    EventFactory(title="Давний", starts_at=now - dt.timedelta(days=400), ends_at=now - dt.timedelta(days=399))
+    upcoming = EventFactory(
+        title="Будущий", starts_at=now + dt.timedelta(days=30), ends_at=now + dt.timedelta(days=31)
+    )
+
+    def summaries():
+        calendar = Calendar.from_ical(client.get("/events/calendar.ics").content)
+        return [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+
+    assert summaries() == ["Недавний", "Будущий"]
+    upcoming.title = "Будущий форум"
+    upcoming.save()
+    assert summaries() == ["Недавний", "Будущий форум"]  # the cached feed is not served after a change
+    recent.delete()
+    assert summaries() == ["Будущий форум"]
+
+
 def test_draft_ics_is_hidden_from_the_public(client, reference_data):
     draft = EventFactory(status=EventStatus.DRAFT)
     assert client.get(f"/events/{draft.pk}/event.ics").status_code == 404
