@@ -290,10 +290,12 @@ def pool(request, slug: str):
     call = access.get_review_call_for_user(request.user, slug)
     form = InviteForm(request.POST or None, queryset=selectors.experts_to_invite(call))
     if request.method == "POST" and form.is_valid():
-        for expert in form.cleaned_data["experts"]:
-            services.expert_invite(
-                call=call, expert=expert, actor=request.user, max_load=form.cleaned_data["max_load"]
-            )
+        services.experts_invite_bulk(
+            call=call,
+            experts=form.cleaned_data["experts"],
+            actor=request.user,
+            max_load=form.cleaned_data["max_load"],
+        )
         messages.success(request, _("Invitations sent."))
         return HttpResponseRedirect(reverse("reviews:pool", args=[slug]))
     # A national call invites 1,500 experts: a page at a time, with the loads of that page's experts only.
