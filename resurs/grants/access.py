@@ -135,5 +135,22 @@ def is_ngo_representative(user) -> bool:
     )
 
 
+NOT_APPLYING_KINDS = ("business", "media", "government")  # organisations that fund or inform, not apply
+
+
+def applies_for_grants(user) -> bool:
+    """The desk shows the applicant's block to NGO representatives: the NGO role, or acting for a non-profit
+    organisation (a company's CSR manager or an official represents a partner, not an applicant)."""
+    from resurs.accounts.access import has_role
+    from resurs.registry.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, Role.NGO_REPRESENTATIVE):
+        return True
+    ids = represented_organisation_ids(user)
+    return bool(ids) and Organisation.objects.filter(pk__in=ids).exclude(kind__in=NOT_APPLYING_KINDS).exists()
+
+
 def is_grants_staff(user) -> bool:
     return is_centre_staff(user)

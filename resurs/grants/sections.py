@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from resurs.grants import selectors
-from resurs.grants.access import is_grants_staff, is_ngo_representative
+from resurs.grants.access import applies_for_grants, is_grants_staff
 from resurs.grants.choices import ApplicationStatus
 
 
@@ -18,7 +18,7 @@ def desk(request) -> list[dict]:
     if is_grants_staff(user):
         calls = [c for c in selectors.call_list_for_staff(user)[:20] if c.to_screen_count]
         sections.append({"template": "grants/partials/_desk_staff.html", "order": 20, "calls": calls})
-    if is_ngo_representative(user):
+    if applies_for_grants(user):
         applications = list(
             selectors.application_list_for_applicant(user).filter(
                 status__in=[ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED]

@@ -95,6 +95,23 @@ def test_home_and_desk_sections(client_for, personas, call, submitted):
     assert "My grant applications" in desk.text
 
 
+def test_a_companys_partner_desk_has_no_applicant_block(client_for, personas):
+    from resurs.accounts.models import Representation
+    from resurs.registry.choices import OrganisationKind
+    from resurs.registry.tests.factories import OrganisationFactory
+
+    company = OrganisationFactory(kind=OrganisationKind.BUSINESS)
+    Representation.objects.create(user=personas.partner, organisation=company)
+    desk = client_for(personas.partner).get(reverse("core:dashboard"))
+    assert desk.status_code == 200
+    assert "My grant applications" not in desk.text
+    foundation = OrganisationFactory(kind=OrganisationKind.FOUNDATION)
+    Representation.objects.create(user=personas.partner, organisation=foundation)
+    personas.partner.refresh_from_db()
+    desk = client_for(personas.partner).get(reverse("core:dashboard"))
+    assert "My grant applications" in desk.text  # a foundation may apply
+
+
 def test_navigation_by_role(client_for, personas):
     from resurs.core.navigation import nav_items_for
 
