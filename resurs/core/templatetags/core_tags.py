@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import template
@@ -47,6 +48,28 @@ def format_money(value, *, decimals: int = 0) -> str:
 @register.filter
 def money(value, decimals: int = 0) -> str:
     return format_money(value, decimals=decimals)
+
+
+_CANONICAL_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
+@register.filter
+def amount_input(value) -> str:
+    """A stored amount as a person types it into an input: digits grouped by spaces, kopecks only when there are
+    any, the language's decimal mark ("40 000", "1 234,50"; in English "1 234.50"). The forms read spaces and either
+    mark back. Whatever the person typed (shown again after an error) stays as typed."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        if not _CANONICAL_NUMBER.fullmatch(value.strip()):
+            return value
+        value = Decimal(value.strip())
+    number = Decimal(value)
+    if not number.is_finite():
+        return str(value)
+    text = f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
+    mark = "," if (get_language() or "").startswith("ru") else "."
+    return text.replace(",", " ").replace(".", mark)
 
 
 @register.filter

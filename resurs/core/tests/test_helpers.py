@@ -36,6 +36,18 @@ def test_money_follows_the_locale():
     assert format_money(None) == "—"
 
 
+def test_amounts_in_inputs_read_as_typed_and_parse_back():
+    from resurs.core.templatetags.core_tags import amount_input
+
+    with translation.override("ru"):
+        assert amount_input(Decimal("40000.00")) == "40 000"
+        assert amount_input("1234.5") == "1 234,50"
+        assert amount_input("40 000,5") == "40 000,5"  # what the person typed stays
+    with translation.override("en"):
+        assert amount_input(Decimal("1234.50")) == "1 234.50"
+    assert amount_input(None) == "" and amount_input("") == ""
+
+
 def test_charts_are_inline_svg_with_labels():
     svg = bar_chart(["Москва", "Санкт-Петербург"], [12, 7], title="Организации")
     assert svg.startswith("<svg") and "Москва" in svg and "Организации" in svg

@@ -251,3 +251,15 @@ def test_answers_check_each_kind():
         "“scan.pdf” is not a PDF file: it is a web page or an image with scripts (HTML, SVG). Such files are "
         "not accepted. Save the document as PDF and upload it again."
     ]
+
+
+def test_amounts_shown_in_the_form_parse_back_to_the_same_value():
+    from django.utils import translation
+
+    from resurs.core.templatetags.core_tags import amount_input
+    from resurs.grants.formschema import _decimal
+
+    for language in ("ru", "en"):
+        with translation.override(language):
+            for stored in ("40000.00", "1234567.25", "0.50", "12"):
+                assert _decimal(amount_input(Decimal(stored))) == Decimal(stored)
