@@ -259,7 +259,7 @@ def register_table(applications):
 
     def rows():
         # In chunks (prefetches run per chunk): the export streams with flat memory.
-        chunks = applications.iterator(chunk_size=2000) if hasattr(applications, "iterator") else applications
+        chunks = applications.iterator(chunk_size=500) if hasattr(applications, "iterator") else applications
         for a in chunks:
             decision = getattr(a, "decision", None)
             agreement = getattr(a, "agreement", None)
@@ -314,7 +314,7 @@ def pipeline_table(applications):
 
     def rows():
         # In chunks (prefetches run per chunk): the export streams with flat memory.
-        chunks = applications.iterator(chunk_size=2000) if hasattr(applications, "iterator") else applications
+        chunks = applications.iterator(chunk_size=500) if hasattr(applications, "iterator") else applications
         for a in chunks:
             decision = getattr(a, "decision", None)
             yield [
