@@ -1,15 +1,32 @@
 """The fairness option: raise the worst-served application's total affinity at a bounded cost in total.
 
-Exact max-min of per-application totals is a linear programme with millions of columns and a fractional
-optimum. We keep to flows with a *guarantee*: for a target ``T`` each application keeps only its best ``r_i``
-candidates, where ``r_i`` is the largest rank at which the ``k`` weakest of those candidates still add up to
-``T``. Any ``k`` experts an application can then receive sum to at least ``T``, so a feasible flow on the
-restricted candidates guarantees every application ``≥ T``. A binary search on ``T`` (each step one maximum
-flow) finds the largest feasible target, bounded above by ``min_i`` (sum of the application's own ``k`` best
-candidates). The min-cost flow on the restricted candidates then maximises total affinity; if that loses more
-than ``max_loss`` of the plain optimum's total, ``T`` is lowered by bisection (each step an exact min-cost flow)
-until it does not. Applications with many good candidates keep almost all of them, so the restriction bites only
-where fairness needs it.
+Three methods, by round (``solve_maxmin`` picks):
+
+- *Exact* (rounds of up to ``EXACT_UP_TO_PAIRS`` candidate pairs): max-min as a mixed-integer programme.
+- *Tiered targets* (``solve_tiered``, large rounds): a bisection on a target ``T``; for each ``T`` every
+  application gets ``k`` nested affinity thresholds ``θ_1 ≥ … ≥ θ_k`` with ``Σ θ ≥ T`` and may take any ``k``
+  candidates whose sorted affinities dominate them (its ``t``-th best at least ``θ_t``). That is a flow: an
+  application is a chain of ``k`` nodes, tier ``t``'s candidates hang off node ``t`` and the chain arc into node
+  ``t`` carries at most ``k - t + 1`` units, so at least ``t`` of the ``k`` experts come from tiers ``1..t``.
+  Every feasible flow therefore *guarantees* each application ``≥ T``. The thresholds are chosen where experts
+  are cheap: each application's menu is its best ``k`` candidates by ``μ·affinity − price`` for a grid of ``μ``,
+  the prices being the experts' dual values in the plain optimum (a crowded topic's experts are dear); for a
+  target the application takes the first menu entry (the cheapest) whose sum reaches ``T``, its sorted
+  affinities lowered evenly by the surplus are the thresholds. An application that can reach ``T`` with free
+  experts thus gives up the scarce ones, and one that needs one scarce expert asks for exactly one.
+- *Balanced targets* (``solve_fair``, large rounds with the regional rule): the same bisection with a single tier
+  per application (its best ``r_i`` candidates, where the ``k`` weakest still add up to ``T``), solved by the
+  solver's regional network. Safe, but it asks every slot to carry ``T / k``.
+
+After the bisection the min-cost flow on the last feasible network maximises the total affinity; if that loses
+more than ``max_loss`` of the plain optimum's total, ``T`` is lowered by bisection until it does not.
+
+The bound reported for large rounds is ``min_i`` (sum of the application's own ``k`` best candidates): no
+assignment, not even a fractional one, can serve an application better than its own best ``k``. On the
+topic-skewed national round the linear relaxation of max-min over the 7,000 applications served worst by the
+plain optimum (a relaxation of the whole round: fewer applications compete for the same experts) already reaches
+this value, so a linear-relaxation bound over such a subset is no tighter there; what is left between the result
+and the bound is the integrality of the assignment and the heuristic choice of the thresholds.
 """
 
 from __future__ import annotations
@@ -18,10 +35,21 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.graph.python import max_flow
 
 from resurs.reviews.assignment.diagnosis import max_flow_of
 from resurs.reviews.assignment.problem import SCALE, Pairs, Round, SparseCandidates
-from resurs.reviews.assignment.solver import Infeasible, Solution, _network, _run, solve
+from resurs.reviews.assignment.solver import (
+    DEFAULT_PRUNE,
+    Infeasible,
+    Solution,
+    _Network,
+    _network,
+    _run,
+    _solution,
+    potentials,
+    solve,
+)
 
 
 @dataclass
@@ -158,7 +186,176 @@ def solve_fair(
     )
 
 
-# --- max-min: a Lagrangian bound and the best assignment found under it ----------------------------------------
+# --- tiered targets ---------------------------------------------------------------------------------------------
+
+MENU_MU = np.concatenate((np.geomspace(0.02, 50.0, 23), [np.inf]))  # weight of affinity against price
+
+
+def _expert_prices(rnd: Round, plain: Solution) -> np.ndarray:
+    """Each expert's dual value in the plain optimum (affinity units × SCALE): high where a topic is crowded.
+
+    The potentials of a min-cost flow on the best ``DEFAULT_PRUNE`` candidates plus the plain choice; an
+    application's chosen experts maximise ``affinity − price``. Zero everywhere if no potentials are found."""
+    pairs = Pairs.concat([rnd.candidates.top(DEFAULT_PRUNE), Pairs(plain.app, plain.expert, plain.q)])
+    _keys, first = np.unique(pairs.app * rnd.n_experts + pairs.expert, return_index=True)
+    pairs = pairs.take(first)
+    net = _network(rnd, pairs)
+    flows = _run(net)
+    d = potentials(net, flows) if flows is not None else None
+    if d is None:  # pragma: no cover - the plain round is feasible, so is this one
+        return np.zeros(rnd.n_experts, dtype=np.int64)
+    expert_d = d[rnd.n_apps : rnd.n_apps + rnd.n_experts]
+    return expert_d.max() - expert_d
+
+
+class _Menu:
+    """For each application and each ``μ`` of ``MENU_MU``: the sorted affinities of its best ``k`` candidates by
+    ``μ·q − price`` (the last ``μ`` is infinite: its own best ``k``). Sums grow with ``μ``."""
+
+    def __init__(self, rnd: Round, price: np.ndarray):
+        n, k = rnd.n_apps, rnd.k
+        p = rnd.candidates.all()
+        p = p.take(np.lexsort((p.expert, -p.q, p.app)))
+        self.pairs, self.n, self.k = p, n, k
+        counts = np.bincount(p.app, minlength=n)
+        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        cost = price[p.expert]
+        # A candidate with k better ones that cost no more is never in a menu: drop it before the sorts.
+        dominated = np.zeros(len(p), dtype=bool)
+        cheapest = np.full((n, k), np.iinfo(np.int64).max)  # the k lowest prices among better candidates
+        for rank in range(int(counts.max()) if n else 0):
+            apps = np.flatnonzero(counts > rank)
+            idx = starts[apps] + rank
+            dominated[idx] = cheapest[apps, k - 1] <= cost[idx]
+            merged = np.sort(np.concatenate([cheapest[apps], cost[idx][:, None]], axis=1), axis=1)
+            cheapest[apps] = merged[:, :k]
+        keep = np.flatnonzero(~dominated)
+        app, q, c = p.app[keep], p.q[keep], cost[keep].astype(np.float64)
+        self.values = np.zeros((n, MENU_MU.size, k), dtype=np.int64)
+        for g, mu in enumerate(MENU_MU):
+            score = q - c / mu if np.isfinite(mu) else q.astype(np.float64)
+            order = np.lexsort((-q, -score, app))
+            chosen = order[_rank_in_group(app[order]) < k]
+            chosen = chosen[np.lexsort((-q[chosen], app[chosen]))]
+            self.values[app[chosen], g, _rank_in_group(app[chosen])] = q[chosen]
+        self.sums = self.values.sum(axis=2)
+        self.best = self.sums[:, -1]  # each application's own best k
+
+    def thresholds(self, target: int) -> np.ndarray | None:
+        """``(n, k)`` thresholds, descending, summing to at least ``target``; None if some application cannot."""
+        reach = self.sums >= target
+        if not reach.any(axis=1).all():
+            return None
+        rows = np.arange(self.n)
+        entry = reach.argmax(axis=1)  # the cheapest menu entry that reaches the target
+        surplus = self.sums[rows, entry] - target
+        return self.values[rows, entry] - (surplus // self.k)[:, None]
+
+
+def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
+    """Position of each element within its run of equal values (the array is grouped)."""
+    m = sorted_groups.size
+    first = np.concatenate(([True], sorted_groups[1:] != sorted_groups[:-1])) if m else np.zeros(0, bool)
+    return np.arange(m) - np.maximum.accumulate(np.where(first, np.arange(m), 0))
+
+
+def _tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs, _Network]:
+    """The flow network of the thresholds ``theta`` (see the module docstring); pair arcs come first."""
+    n, e, k = rnd.n_apps, rnd.n_experts, rnd.k
+    app_theta = theta[pairs.app]
+    kept = pairs.q >= app_theta[:, k - 1]
+    pairs, app_theta = pairs.take(np.flatnonzero(kept)), app_theta[kept]
+    tier = (pairs.q[:, None] < app_theta).sum(axis=1)  # 0: at least the top threshold
+    sink = n + e
+    chain = sink + 1 + np.arange(n, dtype=np.int64) * k  # node of tier t of application i: chain[i] + t
+    tails = [chain[pairs.app] + tier, n + np.arange(e, dtype=np.int64)]
+    heads = [n + pairs.expert, np.full(e, sink, dtype=np.int64)]
+    caps = [np.ones(len(pairs), dtype=np.int64), rnd.max_load - rnd.min_load]
+    costs = [np.int64(SCALE) - pairs.q, np.zeros(e, dtype=np.int64)]
+    for t in range(k - 1):
+        tails.append(chain + t)
+        heads.append(chain + t + 1)
+        caps.append(np.full(n, k - 1 - t, dtype=np.int64))
+        costs.append(np.zeros(n, dtype=np.int64))
+    supplies = np.zeros(sink + 1 + n * k, dtype=np.int64)
+    supplies[chain] = k
+    supplies[n:sink] = -rnd.min_load
+    supplies[sink] = -(k * n - int(rnd.min_load.sum()))
+    net = _Network(
+        supplies.size,
+        sink,
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(caps),
+        np.concatenate(costs),
+        supplies,
+        len(pairs),
+    )
+    return pairs, net
+
+
+def _network_feasible(net: _Network) -> bool:
+    """Whether the supplies can be routed: a maximum flow (no lower bounds) or a min-cost flow (lower bounds)."""
+    if (net.supplies[: net.sink] < 0).any():
+        return _run(net) is not None
+    source = net.n_nodes
+    starts = np.flatnonzero(net.supplies > 0)
+    smf = max_flow.SimpleMaxFlow()
+    smf.add_arcs_with_capacity(
+        np.concatenate((net.tails, np.full(starts.size, source))),
+        np.concatenate((net.heads, starts)),
+        np.concatenate((net.caps, net.supplies[starts])),
+    )
+    smf.solve(source, net.sink)
+    return smf.optimal_flow() == int(net.supplies[starts].sum())
+
+
+@dataclass
+class TieredResult:
+    solution: Solution
+    target: int  # guaranteed to every application (units)
+    upper: int  # min over applications of its own best k (units)
+    steps: int
+
+
+def solve_tiered(rnd: Round, plain: Solution, *, max_loss: float = 0.05, resolution: int = SCALE // 1000):
+    """Tiered targets (see the module docstring): the plain optimum if no target above its worst is feasible."""
+    if rnd.require_regional:
+        raise ValueError("The tiered network has no regional rule; use solve_fair.")
+    n = rnd.n_apps
+    menu = _Menu(rnd, _expert_prices(rnd, plain))
+    worst_plain = int(np.bincount(plain.app, weights=plain.q, minlength=n).min())
+    lo, hi, found, steps = worst_plain, int(menu.best.min()) if n else 0, None, 0
+    while hi - lo > resolution:
+        mid = (lo + hi + 1) // 2
+        steps += 1
+        theta = menu.thresholds(mid)
+        built = _tiered_network(rnd, menu.pairs, theta) if theta is not None else None
+        if built is not None and _network_feasible(built[1]):
+            lo, found = mid, built
+        else:
+            hi = mid - 1
+    best, target = plain, worst_plain
+    total = plain.objective_units
+    low_ok = worst_plain
+    while found is not None:  # lower the target while the total affinity costs more than allowed
+        pairs, net = found
+        flows = _run(net)
+        steps += 1
+        if flows is not None:
+            trial = _solution(rnd, net, pairs, flows, certified=True, full=True, rounds=0, stats={})
+            if total - trial.objective_units <= max_loss * total:
+                best, target = trial, lo
+                break
+        lo = (low_ok + lo) // 2
+        if lo - low_ok <= resolution:
+            break
+        theta = menu.thresholds(lo)
+        found = _tiered_network(rnd, menu.pairs, theta) if theta is not None else None
+    return TieredResult(best, target, int(menu.best.min()) if n else 0, steps)
+
+
+# --- max-min: the method by round size, and the bound ------------------------------------------------------
 
 
 @dataclass
@@ -173,6 +370,8 @@ class MaxMinResult:
     total_loss: float
     exact: bool  # solved as an integer programme: ``worst`` is the optimum
     wall_s: float
+    method: str = "exact"  # "exact", "tiered" or "balanced" (see the module docstring)
+    bound_method: str = "exact"  # "exact" (the optimum) or "best_k" (min over applications of its own best k)
 
     @property
     def worst_gain(self) -> float:
@@ -229,10 +428,11 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
 
     Rounds of up to ``EXACT_UP_TO_PAIRS`` candidate pairs (a regional call: a few hundred applications) are
     solved exactly as a mixed-integer programme: the result is the optimum and the bound equals it. Larger rounds
-    fall back to ``solve_fair`` (the target method with a guarantee), whose bound is the smallest sum of an
-    application's own best ``k`` candidates. (A Lagrangian bound from weighted min-cost flows was tried on the
-    topic-skewed national round: its iterates served the worst application no better than ``solve_fair`` and in
-    a dozen flows its bound did not fall below that one, so it is not used.)
+    use the tiered targets (``solve_tiered``), or the balanced ones (``solve_fair``) when the regional rule
+    applies; their bound is the smallest sum of an application's own best ``k`` candidates. (A Lagrangian bound
+    from weighted min-cost flows was tried on the topic-skewed national round: in a dozen flows it did not fall
+    below that one, and the linear relaxation over the applications served worst reaches it; see the module
+    docstring.)
     """
     t0 = time.perf_counter()
     plain = plain or solve(rnd)
@@ -246,12 +446,16 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
     if chosen is not None:
         best = Solution(chosen.app, chosen.expert, chosen.q, int(chosen.q.sum()), True, True, len(pairs), 0)
         worst = float(np.bincount(best.app, weights=best.q, minlength=n).min())
-        upper = worst
+        upper, method, bound_method = worst, "exact", "exact"
     else:
-        fair = solve_fair(rnd, max_loss=max_loss, plain=plain)
-        best = fair.solution
+        if rnd.require_regional:
+            best, method = solve_fair(rnd, max_loss=max_loss, plain=plain).solution, "balanced"
+            best_k = float(_Sorted(rnd).upper)
+        else:
+            tiered = solve_tiered(rnd, plain, max_loss=max_loss)
+            best, method, best_k = tiered.solution, "tiered", float(tiered.upper)
         worst = float(np.bincount(best.app, weights=best.q, minlength=n).min())
-        upper = max(float(_Sorted(rnd).upper), worst)
+        upper, bound_method = max(best_k, worst), "best_k"
     return MaxMinResult(
         solution=best,
         plain=plain,
@@ -261,4 +465,6 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
         total_loss=(total - best.objective_units) / total if total else 0.0,
         exact=chosen is not None,
         wall_s=time.perf_counter() - t0,
+        method=method,
+        bound_method=bound_method,
     )
