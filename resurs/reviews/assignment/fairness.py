@@ -240,6 +240,12 @@ class _Menu:
             self.values[app[chosen], g, _rank_in_group(app[chosen])] = q[chosen]
         self.sums = self.values.sum(axis=2)
         self.best = self.sums[:, -1]  # each application's own best k
+        # For the balanced thresholds: sums of k consecutive candidates (best first) of the same application.
+        rank = np.arange(len(p)) - np.repeat(starts, counts)
+        csum = np.concatenate(([0], np.cumsum(p.q)))
+        self.window = np.full(len(p), -1, dtype=np.int64)
+        ends = np.flatnonzero(rank >= k - 1)
+        self.window[ends] = csum[ends + 1] - csum[ends + 1 - k]
 
     def thresholds(self, target: int) -> np.ndarray | None:
         """``(n, k)`` thresholds, descending, summing to at least ``target``; None if some application cannot."""
@@ -250,6 +256,16 @@ class _Menu:
         entry = reach.argmax(axis=1)  # the cheapest menu entry that reaches the target
         surplus = self.sums[rows, entry] - target
         return self.values[rows, entry] - (surplus // self.k)[:, None]
+
+    def balanced(self, target: int) -> np.ndarray | None:
+        """The single-tier thresholds of ``solve_fair``: any ``k`` of the best ``r_i`` candidates, where the ``k``
+        weakest of them still sum to ``target`` (as nested thresholds: those ``k`` weakest affinities)."""
+        last = np.full(self.n, -1, dtype=np.int64)
+        ok = np.flatnonzero(self.window >= target)  # a prefix of each application's candidates
+        np.maximum.at(last, self.pairs.app[ok], ok)
+        if (last < 0).any():
+            return None
+        return self.pairs.q[last[:, None] - np.arange(self.k - 1, -1, -1)[None, :]]
 
 
 def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
@@ -319,40 +335,45 @@ class TieredResult:
 
 
 def solve_tiered(rnd: Round, plain: Solution, *, max_loss: float = 0.05, resolution: int = SCALE // 1000):
-    """Tiered targets (see the module docstring): the plain optimum if no target above its worst is feasible."""
+    """Tiered targets (see the module docstring): the plain optimum if no target above its worst is feasible.
+
+    A target is feasible if the priced tiers or, failing them, the balanced ones (``solve_fair``'s) can be
+    routed; the balanced test is monotone in the target, so the bisection ends no lower than ``solve_fair``'s."""
     if rnd.require_regional:
         raise ValueError("The tiered network has no regional rule; use solve_fair.")
     n = rnd.n_apps
     menu = _Menu(rnd, _expert_prices(rnd, plain))
+
+    def network(target: int):
+        for theta in (menu.thresholds(target), menu.balanced(target)):
+            if theta is not None:
+                built = _tiered_network(rnd, menu.pairs, theta)
+                if _network_feasible(built[1]):
+                    return built
+        return None
+
     worst_plain = int(np.bincount(plain.app, weights=plain.q, minlength=n).min())
-    lo, hi, found, steps = worst_plain, int(menu.best.min()) if n else 0, None, 0
+    upper = int(menu.best.min()) if n else 0
+    lo, hi, found, steps = worst_plain, upper, None, 0
     while hi - lo > resolution:
         mid = (lo + hi + 1) // 2
         steps += 1
-        theta = menu.thresholds(mid)
-        built = _tiered_network(rnd, menu.pairs, theta) if theta is not None else None
-        if built is not None and _network_feasible(built[1]):
+        built = network(mid)
+        if built is not None:
             lo, found = mid, built
         else:
             hi = mid - 1
-    best, target = plain, worst_plain
-    total = plain.objective_units
-    low_ok = worst_plain
+    best, target, total = plain, worst_plain, plain.objective_units
     while found is not None:  # lower the target while the total affinity costs more than allowed
         pairs, net = found
-        flows = _run(net)
+        trial = _solution(rnd, net, pairs, _run(net), certified=True, full=True, rounds=0, stats={})
         steps += 1
-        if flows is not None:
-            trial = _solution(rnd, net, pairs, flows, certified=True, full=True, rounds=0, stats={})
-            if total - trial.objective_units <= max_loss * total:
-                best, target = trial, lo
-                break
-        lo = (low_ok + lo) // 2
-        if lo - low_ok <= resolution:
+        if total - trial.objective_units <= max_loss * total:
+            best, target = trial, lo
             break
-        theta = menu.thresholds(lo)
-        found = _tiered_network(rnd, menu.pairs, theta) if theta is not None else None
-    return TieredResult(best, target, int(menu.best.min()) if n else 0, steps)
+        lo = (worst_plain + lo) // 2
+        found = network(lo) if lo - worst_plain > resolution else None
+    return TieredResult(best, target, upper, steps)
 
 
 # --- max-min: the method by round size, and the bound ------------------------------------------------------
