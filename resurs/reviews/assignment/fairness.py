@@ -208,14 +208,18 @@ def _expert_prices(rnd: Round, plain: Solution) -> np.ndarray:
     return expert_d.max() - expert_d
 
 
+def _ranked(rnd: Round) -> Pairs:
+    """Every candidate pair, grouped by application, best affinity first (ties by expert)."""
+    p = rnd.candidates.all()
+    return p.take(np.lexsort((p.expert, -p.q, p.app)))
+
+
 class _Menu:
     """For each application and each ``μ`` of ``MENU_MU``: the sorted affinities of its best ``k`` candidates by
     ``μ·q − price`` (the last ``μ`` is infinite: its own best ``k``). Sums grow with ``μ``."""
 
-    def __init__(self, rnd: Round, price: np.ndarray):
+    def __init__(self, rnd: Round, p: Pairs, price: np.ndarray):
         n, k = rnd.n_apps, rnd.k
-        p = rnd.candidates.all()
-        p = p.take(np.lexsort((p.expert, -p.q, p.app)))
         self.pairs, self.n, self.k = p, n, k
         counts = np.bincount(p.app, minlength=n)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
@@ -326,15 +330,89 @@ def _network_feasible(net: _Network) -> bool:
     return smf.optimal_flow() == int(net.supplies[starts].sum())
 
 
+# --- the scarcity bound -----------------------------------------------------------------------------------------
+
+# Scarce sets tried by ``best_bound``: experts priced above the largest gaps in price, and above quantiles.
+BOUND_GAP_LEVELS = 8
+BOUND_QUANTILE_LEVELS = 8
+
+
+def _best_sums(pairs: Pairs, n: int, k: int) -> np.ndarray:
+    """``(n, k + 1)``: the sum of each application's best ``h`` candidates among ``pairs`` (grouped by application,
+    best first), for ``h = 0..k``; ``-1`` where it has fewer than ``h``."""
+    out = np.full((n, k + 1), -1, dtype=np.int64)
+    out[:, 0] = 0
+    rank = _rank_in_group(pairs.app)
+    for h in range(1, k + 1):
+        at = np.flatnonzero(rank == h - 1)
+        out[pairs.app[at], h] = out[pairs.app[at], h - 1] + pairs.q[at]
+    return out
+
+
+def scarcity_bound(rnd: Round, pairs: Pairs, scarce: np.ndarray) -> int:
+    """An upper bound on the worst-served application's total (units) from one set of scarce experts.
+
+    ``pairs``: every candidate, grouped by application, best first; ``scarce``: a mask of experts. For a target
+    ``T`` let ``h_i(T)`` be the fewest scarce experts application ``i`` needs to reach ``T`` (its best ``k − h``
+    other candidates plus its best ``h`` scarce ones). In any assignment that serves every application at least
+    ``T``, application ``i`` holds at least ``h_i(T)`` scarce experts, so ``Σ_i h_i(T)`` cannot exceed the scarce
+    experts' total maximum load. ``h_i`` grows with ``T``; the largest ``T`` that passes is a bound. It holds for
+    every integer assignment, whatever else is required of it (minimum loads, the regional rule, the total
+    affinity floor), and unlike the linear relaxation it counts an application that needs part of a scarce
+    expert as needing a whole one. With no scarce expert it is the best-``k`` bound."""
+    n, k = rnd.n_apps, rnd.k
+    is_scarce = scarce[pairs.expert]
+    best_free = _best_sums(pairs.take(np.flatnonzero(~is_scarce)), n, k)
+    best_scarce = _best_sums(pairs.take(np.flatnonzero(is_scarce)), n, k)
+    with_h = np.stack([best_free[:, k - h] + best_scarce[:, h] for h in range(k + 1)], axis=1)
+    with_h[(best_free[:, ::-1] < 0) | (best_scarce < 0)] = -1
+    reach = np.maximum.accumulate(with_h, axis=1)  # the best total with at most h scarce experts
+    capacity = int(rnd.max_load[scarce].sum())
+    lo, hi = 0, int(reach[:, k].min()) if n else 0
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if int((reach < mid).sum()) <= capacity:  # Σ_i h_i(mid): the number of h each application cannot use
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def best_bound(rnd: Round, pairs: Pairs, price: np.ndarray) -> tuple[int, str]:
+    """The lowest scarcity bound over a few scarce sets, and its name (``best_k`` if none beats that).
+
+    The sets are experts priced above a level: the levels just below the largest relative gaps in the sorted
+    prices (a crowded topic's experts stand apart from the rest) and a few quantiles. Any set gives a valid bound;
+    the choice only decides how tight it is."""
+    best_k = scarcity_bound(rnd, pairs, np.zeros(rnd.n_experts, dtype=bool))
+    levels = np.unique(price[price > 0])[::-1]  # distinct positive prices, highest first
+    if levels.size == 0:
+        return best_k, "best_k"
+    below = np.append(levels[1:], 0)  # a set is "above the next lower price"
+    by_gap = below[np.argsort(-(levels / np.maximum(below, 1)))[:BOUND_GAP_LEVELS]]
+    quantiles = np.quantile(levels, np.linspace(0, 1, BOUND_QUANTILE_LEVELS + 1)[:-1])
+    bound = min(scarcity_bound(rnd, pairs, price > level) for level in np.unique(np.r_[by_gap, quantiles, 0]))
+    return (bound, "scarce_experts") if bound < best_k else (best_k, "best_k")
+
+
 @dataclass
 class TieredResult:
     solution: Solution
     target: int  # guaranteed to every application (units)
-    upper: int  # min over applications of its own best k (units)
+    upper: int  # the bisection's upper end (units): no higher target is feasible
     steps: int
 
 
-def solve_tiered(rnd: Round, plain: Solution, *, max_loss: float = 0.05, resolution: int = SCALE // 1000):
+def solve_tiered(
+    rnd: Round,
+    plain: Solution,
+    *,
+    max_loss: float = 0.05,
+    resolution: int = SCALE // 1000,
+    price: np.ndarray | None = None,
+    ranked: Pairs | None = None,
+    upper: int | None = None,
+) -> TieredResult:
     """Tiered targets (see the module docstring): the plain optimum if no target above its worst is feasible.
 
     A target is feasible if the priced tiers or, failing them, the balanced ones (``solve_fair``'s) can be
@@ -342,7 +420,8 @@ def solve_tiered(rnd: Round, plain: Solution, *, max_loss: float = 0.05, resolut
     if rnd.require_regional:
         raise ValueError("The tiered network has no regional rule; use solve_fair.")
     n = rnd.n_apps
-    menu = _Menu(rnd, _expert_prices(rnd, plain))
+    price = _expert_prices(rnd, plain) if price is None else price
+    menu = _Menu(rnd, _ranked(rnd) if ranked is None else ranked, price)
 
     def network(target: int):
         for theta in (menu.thresholds(target), menu.balanced(target)):
@@ -353,7 +432,7 @@ def solve_tiered(rnd: Round, plain: Solution, *, max_loss: float = 0.05, resolut
         return None
 
     worst_plain = int(np.bincount(plain.app, weights=plain.q, minlength=n).min())
-    upper = int(menu.best.min()) if n else 0
+    upper = (int(menu.best.min()) if n else 0) if upper is None else upper  # no target above is feasible
     lo, hi, found, steps = worst_plain, upper, None, 0
     while hi - lo > resolution:
         mid = (lo + hi + 1) // 2
@@ -387,12 +466,14 @@ class MaxMinResult:
     plain: Solution
     worst_plain: float
     worst: float
-    upper_bound: float  # no assignment (not even a fractional one) serves its worst application better
+    upper_bound: float  # no assignment serves its worst application better
     total_loss: float
     exact: bool  # solved as an integer programme: ``worst`` is the optimum
     wall_s: float
     method: str = "exact"  # "exact", "tiered" or "balanced" (see the module docstring)
-    bound_method: str = "exact"  # "exact" (the optimum) or "best_k" (min over applications of its own best k)
+    # "exact" (the optimum), "best_k" (min over applications of its own best k) or "scarce_experts" (the
+    # scarcity bound: see ``scarcity_bound``)
+    bound_method: str = "exact"
 
     @property
     def worst_gain(self) -> float:
@@ -469,14 +550,14 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
         worst = float(np.bincount(best.app, weights=best.q, minlength=n).min())
         upper, method, bound_method = worst, "exact", "exact"
     else:
+        price, ranked = _expert_prices(rnd, plain), _ranked(rnd)
+        upper, bound_method = best_bound(rnd, ranked, price)
         if rnd.require_regional:
             best, method = solve_fair(rnd, max_loss=max_loss, plain=plain).solution, "balanced"
-            best_k = float(_Sorted(rnd).upper)
         else:
-            tiered = solve_tiered(rnd, plain, max_loss=max_loss)
-            best, method, best_k = tiered.solution, "tiered", float(tiered.upper)
+            tiered = solve_tiered(rnd, plain, max_loss=max_loss, price=price, ranked=ranked, upper=upper)
+            best, method = tiered.solution, "tiered"
         worst = float(np.bincount(best.app, weights=best.q, minlength=n).min())
-        upper, bound_method = max(best_k, worst), "best_k"
     return MaxMinResult(
         solution=best,
         plain=plain,
