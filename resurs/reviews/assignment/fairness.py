@@ -188,7 +188,7 @@ def solve_fair(
 
 # --- tiered targets ---------------------------------------------------------------------------------------------
 
-MENU_MU = np.concatenate((np.geomspace(0.02, 50.0, 23), [np.inf]))  # weight of affinity against price
+MENU_MU = np.concatenate((np.geomspace(0.02, 50.0, 255), [np.inf]))  # weight of affinity against price
 
 
 def _expert_prices(rnd: Round, plain: Solution) -> np.ndarray:
@@ -215,37 +215,57 @@ def _ranked(rnd: Round) -> Pairs:
 
 
 class _Menu:
-    """For each application and each ``μ`` of ``MENU_MU``: the sorted affinities of its best ``k`` candidates by
-    ``μ·q − price`` (the last ``μ`` is infinite: its own best ``k``). Sums grow with ``μ``."""
+    """Each application's menu: for each ``μ`` of ``MENU_MU``, the sorted affinities of its best ``k`` candidates
+    by ``μ·q − price`` (the last ``μ`` is infinite: its own best ``k``), consecutive repeats dropped. Cheaper
+    entries come first and their sums grow along the menu."""
 
     def __init__(self, rnd: Round, p: Pairs, price: np.ndarray):
         n, k = rnd.n_apps, rnd.k
         self.pairs, self.n, self.k = p, n, k
         counts = np.bincount(p.app, minlength=n)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+        rank = np.arange(len(p)) - np.repeat(starts, counts)
         cost = price[p.expert]
-        # A candidate with k better ones that cost no more is never in a menu: drop it before the sorts.
+        # A candidate with k better ones that cost no more is never in a menu: drop it.
         dominated = np.zeros(len(p), dtype=bool)
         cheapest = np.full((n, k), np.iinfo(np.int64).max)  # the k lowest prices among better candidates
-        for rank in range(int(counts.max()) if n else 0):
-            apps = np.flatnonzero(counts > rank)
-            idx = starts[apps] + rank
+        for r in range(int(counts.max()) if n else 0):
+            apps = np.flatnonzero(counts > r)
+            idx = starts[apps] + r
             dominated[idx] = cheapest[apps, k - 1] <= cost[idx]
             merged = np.sort(np.concatenate([cheapest[apps], cost[idx][:, None]], axis=1), axis=1)
             cheapest[apps] = merged[:, :k]
         keep = np.flatnonzero(~dominated)
-        app, q, c = p.app[keep], p.q[keep], cost[keep].astype(np.float64)
-        self.values = np.zeros((n, MENU_MU.size, k), dtype=np.int64)
-        for g, mu in enumerate(MENU_MU):
-            score = q - c / mu if np.isfinite(mu) else q.astype(np.float64)
-            order = np.lexsort((-q, -score, app))
-            chosen = order[_rank_in_group(app[order]) < k]
-            chosen = chosen[np.lexsort((-q[chosen], app[chosen]))]
-            self.values[app[chosen], g, _rank_in_group(app[chosen])] = q[chosen]
-        self.sums = self.values.sum(axis=2)
-        self.best = self.sums[:, -1]  # each application's own best k
+        # The kept candidates as a padded (application × position) matrix, best affinity first.
+        app = p.app[keep]
+        col = _rank_in_group(app)
+        width = int(col.max()) + 1 if keep.size else k
+        q_pad = np.full((n, width), -1, dtype=np.int64)
+        c_pad = np.zeros((n, width))
+        q_pad[app, col] = p.q[keep]
+        c_pad[app, col] = cost[keep]
+        entries_app, entries_values = [], []
+        rows_per_block = max(1, 2_000_000 // width)
+        for first in range(0, n, rows_per_block):
+            rows = slice(first, min(n, first + rows_per_block))
+            q_blk, c_blk, absent = q_pad[rows], c_pad[rows], q_pad[rows] < 0
+            block_apps = np.arange(rows.start, rows.stop)
+            previous = None
+            for mu in MENU_MU:
+                score = q_blk - c_blk / mu if np.isfinite(mu) else q_blk.astype(np.float64)
+                score[absent] = -np.inf
+                top = np.argpartition(-score, k - 1, axis=1)[:, :k]
+                values = -np.sort(-np.take_along_axis(q_blk, top, axis=1), axis=1)
+                changed = np.ones(len(values), bool) if previous is None else (values != previous).any(axis=1)
+                entries_app.append(block_apps[changed])
+                entries_values.append(values[changed])
+                previous = values
+        order = np.argsort(np.concatenate(entries_app), kind="stable")  # by application, μ ascending
+        self.entry_app = np.concatenate(entries_app)[order]
+        self.entry_values = np.concatenate(entries_values)[order]
+        self.entry_sums = self.entry_values.sum(axis=1)
+        self.best = np.bincount(p.app, weights=p.q * (rank < k), minlength=n).astype(np.int64)  # own best k
         # For the balanced thresholds: sums of k consecutive candidates (best first) of the same application.
-        rank = np.arange(len(p)) - np.repeat(starts, counts)
         csum = np.concatenate(([0], np.cumsum(p.q)))
         self.window = np.full(len(p), -1, dtype=np.int64)
         ends = np.flatnonzero(rank >= k - 1)
@@ -253,13 +273,15 @@ class _Menu:
 
     def thresholds(self, target: int) -> np.ndarray | None:
         """``(n, k)`` thresholds, descending, summing to at least ``target``; None if some application cannot."""
-        reach = self.sums >= target
-        if not reach.any(axis=1).all():
+        reaching = np.flatnonzero(self.entry_sums >= target)[::-1]
+        entry = np.full(self.n, -1, dtype=np.int64)
+        entry[self.entry_app[reaching]] = (
+            reaching  # the cheapest entry that reaches the target (written last)
+        )
+        if (entry < 0).any():
             return None
-        rows = np.arange(self.n)
-        entry = reach.argmax(axis=1)  # the cheapest menu entry that reaches the target
-        surplus = self.sums[rows, entry] - target
-        return self.values[rows, entry] - (surplus // self.k)[:, None]
+        surplus = self.entry_sums[entry] - target
+        return self.entry_values[entry] - (surplus // self.k)[:, None]
 
     def balanced(self, target: int) -> np.ndarray | None:
         """The single-tier thresholds of ``solve_fair``: any ``k`` of the best ``r_i`` candidates, where the ``k``
