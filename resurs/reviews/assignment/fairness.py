@@ -14,19 +14,22 @@ Three methods, by round (``solve_maxmin`` picks):
   target the application takes the first menu entry (the cheapest) whose sum reaches ``T``, its sorted
   affinities lowered evenly by the surplus are the thresholds. An application that can reach ``T`` with free
   experts thus gives up the scarce ones, and one that needs one scarce expert asks for exactly one.
-- *Balanced targets* (``solve_fair``, large rounds with the regional rule): the same bisection with a single tier
-  per application (its best ``r_i`` candidates, where the ``k`` weakest still add up to ``T``), solved by the
-  solver's regional network. Safe, but it asks every slot to carry ``T / k``.
+  A target also counts as feasible if the *balanced* thresholds route: each application's best ``r_i``
+  candidates, ``r_i`` the largest rank at which the ``k`` weakest of them still sum to ``T`` (the earlier
+  method, which asks every slot to carry about ``T / k``). That test is monotone in ``T``, so the bisection never
+  ends below the balanced method's. With the regional rule only the balanced thresholds are used, on the
+  solver's regional network (the regional node and the tier chain do not nest).
 
 After the bisection the min-cost flow on the last feasible network maximises the total affinity; if that loses
 more than ``max_loss`` of the plain optimum's total, ``T`` is lowered by bisection until it does not.
 
-The bound reported for large rounds is ``min_i`` (sum of the application's own ``k`` best candidates): no
-assignment, not even a fractional one, can serve an application better than its own best ``k``. On the
-topic-skewed national round the linear relaxation of max-min over the 7,000 applications served worst by the
-plain optimum (a relaxation of the whole round: fewer applications compete for the same experts) already reaches
-this value, so a linear-relaxation bound over such a subset is no tighter there; what is left between the result
-and the bound is the integrality of the assignment and the heuristic choice of the thresholds.
+The bound for large rounds is the *scarcity bound* (``scarcity_bound``, ``best_bound``): for a set of scarce
+experts, each application needs at least ``h_i(T)`` of them to reach ``T``, and ``Σ h_i(T)`` cannot exceed their
+total maximum load. It is valid for every integer assignment; with no scarce expert it is the best-``k`` bound
+(each application's own ``k`` best candidates). On the topic-skewed national round the linear relaxation of
+max-min over the 7,000 applications served worst by the plain optimum (itself a relaxation of the round) already
+reaches the best-``k`` value, so no linear-relaxation bound over such a subset beats it; the scarcity bound does,
+because it counts an application that needs part of a scarce expert as needing a whole one.
 """
 
 from __future__ import annotations
@@ -37,11 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.graph.python import max_flow
 
-from resurs.reviews.assignment.diagnosis import max_flow_of
-from resurs.reviews.assignment.problem import SCALE, Pairs, Round, SparseCandidates
+from resurs.reviews.assignment.problem import SCALE, Pairs, Round
 from resurs.reviews.assignment.solver import (
     DEFAULT_PRUNE,
-    Infeasible,
     Solution,
     _Network,
     _network,
@@ -50,141 +51,6 @@ from resurs.reviews.assignment.solver import (
     potentials,
     solve,
 )
-
-
-@dataclass
-class FairResult:
-    solution: Solution
-    plain: Solution
-    target: float
-    worst_plain: float
-    worst_fair: float
-    worst_upper_bound: float
-    total_loss: float
-    steps: int
-    wall_s: float
-
-    @property
-    def worst_gain(self) -> float:
-        return (self.worst_fair - self.worst_plain) / self.worst_plain if self.worst_plain > 0 else 0.0
-
-
-class _Sorted:
-    """Candidate pairs grouped by application, best first, with sums of k consecutive affinities."""
-
-    def __init__(self, rnd: Round):
-        p = rnd.candidates.all()
-        order = np.argsort(p.app * np.int64(SCALE + 1) + (np.int64(SCALE) - p.q), kind="stable")
-        self.pairs = p.take(order)
-        n, k = rnd.n_apps, rnd.k
-        counts = np.bincount(self.pairs.app, minlength=n)
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        self.rank = np.arange(len(self.pairs)) - np.repeat(starts, counts)
-        csum = np.concatenate(([0], np.cumsum(self.pairs.q)))
-        pos = np.arange(len(self.pairs))
-        # window[pos] = q[pos-k+1] + ... + q[pos] within the same application (only for rank >= k-1).
-        self.valid = self.rank >= k - 1
-        self.window = np.full(len(self.pairs), -1, dtype=np.int64)
-        idx = pos[self.valid]
-        self.window[idx] = csum[idx + 1] - csum[idx + 1 - k]
-        top = (
-            self.window[starts + k - 1] if len(self.pairs) and (counts >= k).all() else np.zeros(n, np.int64)
-        )
-        self.upper = int(top.min()) if n else 0
-        self.n, self.k = n, k
-
-    def restricted(self, target: int) -> Pairs | None:
-        """Each application's best r_i candidates, or None if some application cannot reach ``target``."""
-        ok = self.window >= target
-        reach = np.bincount(self.pairs.app[ok], minlength=self.n)
-        if (reach == 0).any():
-            return None
-        last_rank = self.k - 1 + reach - 1
-        keep = self.rank <= last_rank[self.pairs.app]
-        return self.pairs.take(np.flatnonzero(keep))
-
-
-def _feasible(rnd: Round, pairs: Pairs) -> bool:
-    if int(rnd.min_load.sum()) == 0:
-        smf, _arcs, _source = max_flow_of(rnd, pairs)
-        return smf.optimal_flow() == rnd.k * rnd.n_apps
-    return _run(_network(rnd, pairs)) is not None
-
-
-def _solve_restricted(rnd: Round, pairs: Pairs) -> Solution:
-    cands = SparseCandidates(rnd.n_apps, rnd.n_experts, pairs.app, pairs.expert, q=pairs.q)
-    restricted = Round(
-        rnd.n_apps,
-        rnd.n_experts,
-        rnd.k,
-        cands,
-        rnd.max_load,
-        rnd.min_load,
-        rnd.app_region,
-        rnd.expert_region,
-        rnd.require_regional,
-    )
-    return solve(restricted)
-
-
-def solve_fair(
-    rnd: Round,
-    *,
-    max_loss: float = 0.05,
-    plain: Solution | None = None,
-    search_steps: int = 14,
-    progress=None,
-) -> FairResult:
-    """Raise the guaranteed worst-served application's affinity, losing at most ``max_loss`` of the total."""
-    t0 = time.perf_counter()
-    plain = plain or solve(rnd)
-    n = rnd.n_apps
-    worst_plain_units = int(np.bincount(plain.app, weights=plain.q, minlength=n).min())
-    data = _Sorted(rnd)
-    total = plain.objective_units
-    best, best_target, steps = plain, worst_plain_units, 0
-    lo, hi = worst_plain_units, data.upper  # lo is achieved (by the plain optimum)
-    feasible_hi = None
-    while hi - lo > max(1, SCALE // 1000) and steps < search_steps:
-        mid = (lo + hi + 1) // 2
-        steps += 1
-        if progress:
-            progress(steps, "fairness")
-        pairs = data.restricted(mid)
-        if pairs is not None and _feasible(rnd, pairs):
-            lo, feasible_hi = mid, pairs
-        else:
-            hi = mid - 1
-    if feasible_hi is not None:
-        # The largest feasible target; lower it while the total affinity costs more than allowed.
-        low_ok, high = worst_plain_units, lo
-        candidate_pairs = feasible_hi
-        for _ in range(8):
-            try:
-                trial = _solve_restricted(rnd, candidate_pairs)
-            except Infeasible:  # pragma: no cover - a feasible restriction stays feasible
-                break
-            steps += 1
-            if total - trial.objective_units <= max_loss * total:
-                best, best_target = trial, high
-                break
-            high = (low_ok + high) // 2
-            if high <= low_ok:
-                break
-            candidate_pairs = data.restricted(high)
-    totals = np.bincount(best.app, weights=best.q, minlength=n)
-    return FairResult(
-        solution=best,
-        plain=plain,
-        target=best_target / SCALE,
-        worst_plain=worst_plain_units / SCALE,
-        worst_fair=float(totals.min()) / SCALE,
-        worst_upper_bound=data.upper / SCALE,
-        total_loss=(total - best.objective_units) / total if total else 0.0,
-        steps=steps,
-        wall_s=time.perf_counter() - t0,
-    )
-
 
 # --- tiered targets ---------------------------------------------------------------------------------------------
 
@@ -219,13 +85,24 @@ class _Menu:
     by ``μ·q − price`` (the last ``μ`` is infinite: its own best ``k``), consecutive repeats dropped. Cheaper
     entries come first and their sums grow along the menu."""
 
-    def __init__(self, rnd: Round, p: Pairs, price: np.ndarray):
+    def __init__(self, rnd: Round, p: Pairs, price: np.ndarray | None):
         n, k = rnd.n_apps, rnd.k
         self.pairs, self.n, self.k = p, n, k
         counts = np.bincount(p.app, minlength=n)
         starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
         rank = np.arange(len(p)) - np.repeat(starts, counts)
-        cost = price[p.expert]
+        self.best = np.bincount(p.app, weights=p.q * (rank < k), minlength=n).astype(np.int64)  # own best k
+        # For the balanced thresholds: sums of k consecutive candidates (best first) of the same application.
+        csum = np.concatenate(([0], np.cumsum(p.q)))
+        self.window = np.full(len(p), -1, dtype=np.int64)
+        ends = np.flatnonzero(rank >= k - 1)
+        self.window[ends] = csum[ends + 1] - csum[ends + 1 - k]
+        self.priced = price is not None
+        if self.priced:
+            self._priced_entries(p, counts, starts, price[p.expert])
+
+    def _priced_entries(self, p: Pairs, counts: np.ndarray, starts: np.ndarray, cost: np.ndarray) -> None:
+        n, k = self.n, self.k
         # A candidate with k better ones that cost no more is never in a menu: drop it.
         dominated = np.zeros(len(p), dtype=bool)
         cheapest = np.full((n, k), np.iinfo(np.int64).max)  # the k lowest prices among better candidates
@@ -264,15 +141,11 @@ class _Menu:
         self.entry_app = np.concatenate(entries_app)[order]
         self.entry_values = np.concatenate(entries_values)[order]
         self.entry_sums = self.entry_values.sum(axis=1)
-        self.best = np.bincount(p.app, weights=p.q * (rank < k), minlength=n).astype(np.int64)  # own best k
-        # For the balanced thresholds: sums of k consecutive candidates (best first) of the same application.
-        csum = np.concatenate(([0], np.cumsum(p.q)))
-        self.window = np.full(len(p), -1, dtype=np.int64)
-        ends = np.flatnonzero(rank >= k - 1)
-        self.window[ends] = csum[ends + 1] - csum[ends + 1 - k]
 
     def thresholds(self, target: int) -> np.ndarray | None:
         """``(n, k)`` thresholds, descending, summing to at least ``target``; None if some application cannot."""
+        if not self.priced:
+            return None
         reaching = np.flatnonzero(self.entry_sums >= target)[::-1]
         entry = np.full(self.n, -1, dtype=np.int64)
         entry[self.entry_app[reaching]] = (
@@ -283,15 +156,15 @@ class _Menu:
         surplus = self.entry_sums[entry] - target
         return self.entry_values[entry] - (surplus // self.k)[:, None]
 
-    def balanced(self, target: int) -> np.ndarray | None:
-        """The single-tier thresholds of ``solve_fair``: any ``k`` of the best ``r_i`` candidates, where the ``k``
-        weakest of them still sum to ``target`` (as nested thresholds: those ``k`` weakest affinities)."""
+    def balanced(self, target: int) -> Pairs | None:
+        """Each application's best ``r_i`` candidates, ``r_i`` the largest rank at which the ``k`` weakest of them
+        still sum to ``target`` (any ``k`` of them do); None if some application cannot reach it."""
+        ok = self.window >= target  # a prefix of each application's candidates from rank k - 1 on
         last = np.full(self.n, -1, dtype=np.int64)
-        ok = np.flatnonzero(self.window >= target)  # a prefix of each application's candidates
-        np.maximum.at(last, self.pairs.app[ok], ok)
+        np.maximum.at(last, self.pairs.app[ok], np.flatnonzero(ok))
         if (last < 0).any():
             return None
-        return self.pairs.q[last[:, None] - np.arange(self.k - 1, -1, -1)[None, :]]
+        return self.pairs.take(np.flatnonzero(np.arange(len(self.pairs)) <= last[self.pairs.app]))
 
 
 def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
@@ -434,23 +307,30 @@ def solve_tiered(
     price: np.ndarray | None = None,
     ranked: Pairs | None = None,
     upper: int | None = None,
+    priced: bool = True,
 ) -> TieredResult:
     """Tiered targets (see the module docstring): the plain optimum if no target above its worst is feasible.
 
-    A target is feasible if the priced tiers or, failing them, the balanced ones (``solve_fair``'s) can be
-    routed; the balanced test is monotone in the target, so the bisection ends no lower than ``solve_fair``'s."""
-    if rnd.require_regional:
-        raise ValueError("The tiered network has no regional rule; use solve_fair.")
+    A target is feasible if the priced tiers or, failing them, the balanced ones can be routed; the balanced test
+    is monotone in the target, so the bisection never ends below the balanced method's own. With the regional
+    rule (or ``priced=False``) only the balanced thresholds are used, on the solver's (regional) network."""
     n = rnd.n_apps
-    price = _expert_prices(rnd, plain) if price is None else price
-    menu = _Menu(rnd, _ranked(rnd) if ranked is None else ranked, price)
+    priced = priced and not rnd.require_regional
+    if priced and price is None:
+        price = _expert_prices(rnd, plain)
+    menu = _Menu(rnd, _ranked(rnd) if ranked is None else ranked, price if priced else None)
 
     def network(target: int):
-        for theta in (menu.thresholds(target), menu.balanced(target)):
-            if theta is not None:
-                built = _tiered_network(rnd, menu.pairs, theta)
-                if _network_feasible(built[1]):
-                    return built
+        theta = menu.thresholds(target)
+        if theta is not None:
+            built = _tiered_network(rnd, menu.pairs, theta)
+            if _network_feasible(built[1]):
+                return built
+        restricted = menu.balanced(target)
+        if restricted is not None:
+            net = _network(rnd, restricted)
+            if _network_feasible(net):
+                return restricted, net
         return None
 
     worst_plain = int(np.bincount(plain.app, weights=plain.q, minlength=n).min())
@@ -552,11 +432,10 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
 
     Rounds of up to ``EXACT_UP_TO_PAIRS`` candidate pairs (a regional call: a few hundred applications) are
     solved exactly as a mixed-integer programme: the result is the optimum and the bound equals it. Larger rounds
-    use the tiered targets (``solve_tiered``), or the balanced ones (``solve_fair``) when the regional rule
-    applies; their bound is the smallest sum of an application's own best ``k`` candidates. (A Lagrangian bound
-    from weighted min-cost flows was tried on the topic-skewed national round: in a dozen flows it did not fall
-    below that one, and the linear relaxation over the applications served worst reaches it; see the module
-    docstring.)
+    use the tiered targets (``solve_tiered``; balanced ones alone under the regional rule) and the scarcity bound
+    (``best_bound``). (A Lagrangian bound from weighted min-cost flows was tried on the topic-skewed national
+    round: in a dozen flows it did not fall below the best-k bound, and the linear relaxation over the
+    applications served worst reaches that; see the module docstring.)
     """
     t0 = time.perf_counter()
     plain = plain or solve(rnd)
@@ -574,11 +453,8 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
     else:
         price, ranked = _expert_prices(rnd, plain), _ranked(rnd)
         upper, bound_method = best_bound(rnd, ranked, price)
-        if rnd.require_regional:
-            best, method = solve_fair(rnd, max_loss=max_loss, plain=plain).solution, "balanced"
-        else:
-            tiered = solve_tiered(rnd, plain, max_loss=max_loss, price=price, ranked=ranked, upper=upper)
-            best, method = tiered.solution, "tiered"
+        tiered = solve_tiered(rnd, plain, max_loss=max_loss, price=price, ranked=ranked, upper=upper)
+        best, method = tiered.solution, "balanced" if rnd.require_regional else "tiered"
         worst = float(np.bincount(best.app, weights=best.q, minlength=n).min())
     return MaxMinResult(
         solution=best,
