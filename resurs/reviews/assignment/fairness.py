@@ -146,11 +146,12 @@ class _Menu:
         """``(n, k)`` thresholds, descending, summing to at least ``target``; None if some application cannot."""
         if not self.priced:
             return None
-        reaching = np.flatnonzero(self.entry_sums >= target)[::-1]
+        reaching = np.flatnonzero(self.entry_sums >= target)
+        apps, first = np.unique(
+            self.entry_app[reaching], return_index=True
+        )  # the cheapest entry that reaches it
         entry = np.full(self.n, -1, dtype=np.int64)
-        entry[self.entry_app[reaching]] = (
-            reaching  # the cheapest entry that reaches the target (written last)
-        )
+        entry[apps] = reaching[first]
         if (entry < 0).any():
             return None
         surplus = self.entry_sums[entry] - target
