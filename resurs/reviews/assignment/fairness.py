@@ -211,19 +211,18 @@ def _tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs,
 
 
 def _network_feasible(net: _Network) -> bool:
-    """Whether the supplies can be routed: a maximum flow (no lower bounds) or a min-cost flow (lower bounds)."""
-    if (net.supplies[: net.sink] < 0).any():
-        return _run(net) is not None
-    source = net.n_nodes
-    starts = np.flatnonzero(net.supplies > 0)
+    """Whether the supplies can be routed: a maximum flow from every supply to every demand (lower bounds are
+    already written as supplies) that saturates them all."""
+    source, sink = net.n_nodes, net.n_nodes + 1
+    supply, demand = np.flatnonzero(net.supplies > 0), np.flatnonzero(net.supplies < 0)
     smf = max_flow.SimpleMaxFlow()
     smf.add_arcs_with_capacity(
-        np.concatenate((net.tails, np.full(starts.size, source))),
-        np.concatenate((net.heads, starts)),
-        np.concatenate((net.caps, net.supplies[starts])),
+        np.concatenate((net.tails, np.full(supply.size, source), demand)),
+        np.concatenate((net.heads, supply, np.full(demand.size, sink))),
+        np.concatenate((net.caps, net.supplies[supply], -net.supplies[demand])),
     )
-    smf.solve(source, net.sink)
-    return smf.optimal_flow() == int(net.supplies[starts].sum())
+    smf.solve(source, sink)
+    return smf.optimal_flow() == int(net.supplies[supply].sum())
 
 
 # --- the scarcity bound -----------------------------------------------------------------------------------------
