@@ -1,6 +1,6 @@
 """The fairness option: raise the worst-served application's total affinity at a bounded cost in total.
 
-Three methods, by round (``solve_maxmin`` picks):
+Two methods, by round size (``solve_maxmin`` picks):
 
 - *Exact* (rounds of up to ``EXACT_UP_TO_PAIRS`` candidate pairs): max-min as a mixed-integer programme.
 - *Tiered targets* (``solve_tiered``, large rounds): a bisection on a target ``T``; for each ``T`` every
@@ -14,11 +14,13 @@ Three methods, by round (``solve_maxmin`` picks):
   target the application takes the first menu entry (the cheapest) whose sum reaches ``T``, its sorted
   affinities lowered evenly by the surplus are the thresholds. An application that can reach ``T`` with free
   experts thus gives up the scarce ones, and one that needs one scarce expert asks for exactly one.
+  Under the regional rule one slot is the regional one: the menu entries contain a regional candidate, and the
+  application gets a regional node (supply 1, arcs to its regional candidates above the regional slot's
+  threshold) beside the chain of the other ``k - 1`` tiers (see ``_regional_tiered_network``).
   A target also counts as feasible if the *balanced* thresholds route: each application's best ``r_i``
   candidates, ``r_i`` the largest rank at which the ``k`` weakest of them still sum to ``T`` (the earlier
-  method, which asks every slot to carry about ``T / k``). That test is monotone in ``T``, so the bisection never
-  ends below the balanced method's. With the regional rule only the balanced thresholds are used, on the
-  solver's regional network (the regional node and the tier chain do not nest).
+  method, which asks every slot to carry about ``T / k``), on the solver's network. That test is monotone in
+  ``T``, so the bisection never ends below the balanced method's.
 
 After the bisection the min-cost flow on the last feasible network maximises the total affinity; if that loses
 more than ``max_loss`` of the plain optimum's total, ``T`` is lowered by bisection until it does not.
@@ -98,20 +100,30 @@ class _Menu:
         ends = np.flatnonzero(rank >= k - 1)
         self.window[ends] = csum[ends + 1] - csum[ends + 1 - k]
         self.priced = price is not None
+        self.regional = rnd.regional_mask(p.app, p.expert) if rnd.require_regional else None
         if self.priced:
             self._priced_entries(p, counts, starts, price[p.expert])
 
     def _priced_entries(self, p: Pairs, counts: np.ndarray, starts: np.ndarray, cost: np.ndarray) -> None:
         n, k = self.n, self.k
-        # A candidate with k better ones that cost no more is never in a menu: drop it.
+        # A candidate with k better ones that cost no more is never in a menu: drop it (unless, under the
+        # regional rule, it is regional and no better regional candidate costs as little).
         dominated = np.zeros(len(p), dtype=bool)
+        regional_dominated = np.zeros(len(p), dtype=bool)
         cheapest = np.full((n, k), np.iinfo(np.int64).max)  # the k lowest prices among better candidates
+        cheapest_regional = np.full(n, np.iinfo(np.int64).max)
         for r in range(int(counts.max()) if n else 0):
             apps = np.flatnonzero(counts > r)
             idx = starts[apps] + r
             dominated[idx] = cheapest[apps, k - 1] <= cost[idx]
             merged = np.sort(np.concatenate([cheapest[apps], cost[idx][:, None]], axis=1), axis=1)
             cheapest[apps] = merged[:, :k]
+            if self.regional is not None:
+                regional_dominated[idx] = cheapest_regional[apps] <= cost[idx]
+                reg = self.regional[idx]
+                cheapest_regional[apps[reg]] = np.minimum(cheapest_regional[apps[reg]], cost[idx[reg]])
+        if self.regional is not None:
+            dominated &= ~self.regional | regional_dominated
         keep = np.flatnonzero(~dominated)
         # The kept candidates as a padded (application × position) matrix, best affinity first.
         app = p.app[keep]
@@ -119,8 +131,11 @@ class _Menu:
         width = int(col.max()) + 1 if keep.size else k
         q_pad = np.full((n, width), -1, dtype=np.int64)
         c_pad = np.zeros((n, width))
+        r_pad = np.zeros((n, width), dtype=bool)
         q_pad[app, col] = p.q[keep]
         c_pad[app, col] = cost[keep]
+        if self.regional is not None:
+            r_pad[app, col] = self.regional[keep]
         entries_app, entries_values = [], []
         rows_per_block = max(1, 2_000_000 // width)
         for first in range(0, n, rows_per_block):
@@ -132,7 +147,10 @@ class _Menu:
                 score = q_blk - c_blk / mu if np.isfinite(mu) else q_blk.astype(np.float64)
                 score[absent] = -np.inf
                 top = np.argpartition(-score, k - 1, axis=1)[:, :k]
-                values = -np.sort(-np.take_along_axis(q_blk, top, axis=1), axis=1)
+                if self.regional is None:
+                    values = -np.sort(-np.take_along_axis(q_blk, top, axis=1), axis=1)
+                else:
+                    values = _regional_selection(q_blk, score, r_pad[rows], top)
                 changed = np.ones(len(values), bool) if previous is None else (values != previous).any(axis=1)
                 entries_app.append(block_apps[changed])
                 entries_values.append(values[changed])
@@ -168,6 +186,27 @@ class _Menu:
         return self.pairs.take(np.flatnonzero(np.arange(len(self.pairs)) <= last[self.pairs.app]))
 
 
+def _regional_selection(
+    q: np.ndarray, score: np.ndarray, regional: np.ndarray, top: np.ndarray
+) -> np.ndarray:
+    """Under the regional rule: the best ``k`` by score with at least one regional candidate (else the best
+    ``k - 1`` and the best regional one), as ``[regional slot, the others in descending order]``; the regional
+    slot is the best regional candidate chosen."""
+    rows = np.arange(len(q))[:, None]
+    k = top.shape[1]
+    top = np.take_along_axis(top, np.argsort(-np.take_along_axis(score, top, axis=1), axis=1), axis=1)
+    best_regional = np.where(regional, score, -np.inf).argmax(axis=1)
+    lacking = ~regional[rows, top].any(axis=1)
+    top[lacking, k - 1] = best_regional[lacking]
+    chosen_q = q[rows, top]
+    chosen_q_regional = np.where(regional[rows, top], chosen_q, -1)
+    slot = chosen_q_regional.argmax(axis=1)
+    others = chosen_q.copy()
+    others[np.arange(len(q)), slot] = np.iinfo(np.int64).max  # moved to the front below
+    others = -np.sort(-others, axis=1)[:, 1:]
+    return np.concatenate((chosen_q[np.arange(len(q)), slot][:, None], others), axis=1)
+
+
 def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal values (the array is grouped)."""
     m = sorted_groups.size
@@ -177,6 +216,8 @@ def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
 
 def _tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs, _Network]:
     """The flow network of the thresholds ``theta`` (see the module docstring); pair arcs come first."""
+    if rnd.require_regional:
+        return _regional_tiered_network(rnd, pairs, theta)
     n, e, k = rnd.n_apps, rnd.n_experts, rnd.k
     app_theta = theta[pairs.app]
     kept = pairs.q >= app_theta[:, k - 1]
@@ -195,6 +236,62 @@ def _tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs,
         costs.append(np.zeros(n, dtype=np.int64))
     supplies = np.zeros(sink + 1 + n * k, dtype=np.int64)
     supplies[chain] = k
+    supplies[n:sink] = -rnd.min_load
+    supplies[sink] = -(k * n - int(rnd.min_load.sum()))
+    net = _Network(
+        supplies.size,
+        sink,
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(caps),
+        np.concatenate(costs),
+        supplies,
+        len(pairs),
+    )
+    return pairs, net
+
+
+def _regional_tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs, _Network]:
+    """Tiers under the regional rule: ``theta[:, 0]`` is the regional slot's threshold, ``theta[:, 1:]`` the
+    others' (descending).
+
+    Each application has a regional node (supply 1) whose arcs go to its regional candidates of at least
+    ``theta_r`` (the set R), and a chain of ``k - 1`` tier nodes for the others (supply ``k - 1`` at the top) over
+    the remaining candidates. So at least one expert is regional and at least ``theta_r``, and the others dominate
+    their thresholds. When ``theta_r`` is at least the others' top threshold, the top of the chain may also send
+    its units through the regional node (an expert of R qualifies for any other slot too)."""
+    n, e, k = rnd.n_apps, rnd.n_experts, rnd.k
+    m = k - 1  # the other slots
+    app_theta = theta[pairs.app]
+    in_r = rnd.regional_mask(pairs.app, pairs.expert) & (pairs.q >= app_theta[:, 0])
+    in_other = ~in_r & (pairs.q >= (app_theta[:, k - 1] if m else np.iinfo(np.int64).max))
+    kept = np.flatnonzero(in_r | in_other)
+    pairs, app_theta, in_r = pairs.take(kept), app_theta[kept], in_r[kept]
+    sink = n + e
+    regional_node = sink + 1 + np.arange(n, dtype=np.int64)
+    chain = sink + 1 + n + np.arange(n, dtype=np.int64) * max(m, 1)  # tier t of the others: chain[i] + t
+    tier = (pairs.q[:, None] < app_theta[:, 1:]).sum(axis=1)
+    tails = [
+        np.where(in_r, regional_node[pairs.app], chain[pairs.app] + tier),
+        n + np.arange(e, dtype=np.int64),
+    ]
+    heads = [n + pairs.expert, np.full(e, sink, dtype=np.int64)]
+    caps = [np.ones(len(pairs), dtype=np.int64), rnd.max_load - rnd.min_load]
+    costs = [np.int64(SCALE) - pairs.q, np.zeros(e, dtype=np.int64)]
+    for t in range(m - 1):
+        tails.append(chain + t)
+        heads.append(chain + t + 1)
+        caps.append(np.full(n, m - 1 - t, dtype=np.int64))
+    if m:
+        through = np.flatnonzero(theta[:, 0] >= theta[:, 1])
+        tails.append(chain[through])
+        heads.append(regional_node[through])
+        caps.append(np.full(through.size, m, dtype=np.int64))
+    costs += [np.zeros(a.size, dtype=np.int64) for a in tails[len(costs) :]]
+    supplies = np.zeros(sink + 1 + n + n * max(m, 1), dtype=np.int64)
+    supplies[regional_node] = 1
+    if m:
+        supplies[chain] = m
     supplies[n:sink] = -rnd.min_load
     supplies[sink] = -(k * n - int(rnd.min_load.sum()))
     net = _Network(
@@ -312,10 +409,9 @@ def solve_tiered(
     """Tiered targets (see the module docstring): the plain optimum if no target above its worst is feasible.
 
     A target is feasible if the priced tiers or, failing them, the balanced ones can be routed; the balanced test
-    is monotone in the target, so the bisection never ends below the balanced method's own. With the regional
-    rule (or ``priced=False``) only the balanced thresholds are used, on the solver's (regional) network."""
+    is monotone in the target, so the bisection never ends below the balanced method's own. With
+    ``priced=False`` only the balanced thresholds are used (the earlier method, for comparison)."""
     n = rnd.n_apps
-    priced = priced and not rnd.require_regional
     if priced and price is None:
         price = _expert_prices(rnd, plain)
     menu = _Menu(rnd, _ranked(rnd) if ranked is None else ranked, price if priced else None)
@@ -372,7 +468,7 @@ class MaxMinResult:
     total_loss: float
     exact: bool  # solved as an integer programme: ``worst`` is the optimum
     wall_s: float
-    method: str = "exact"  # "exact", "tiered" or "balanced" (see the module docstring)
+    method: str = "exact"  # "exact" or "tiered" (see the module docstring)
     # "exact" (the optimum), "best_k" (min over applications of its own best k) or "scarce_experts" (the
     # scarcity bound: see ``scarcity_bound``)
     bound_method: str = "exact"
@@ -432,7 +528,7 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
 
     Rounds of up to ``EXACT_UP_TO_PAIRS`` candidate pairs (a regional call: a few hundred applications) are
     solved exactly as a mixed-integer programme: the result is the optimum and the bound equals it. Larger rounds
-    use the tiered targets (``solve_tiered``; balanced ones alone under the regional rule) and the scarcity bound
+    use the tiered targets (``solve_tiered``) and the scarcity bound
     (``best_bound``). (A Lagrangian bound from weighted min-cost flows was tried on the topic-skewed national
     round: in a dozen flows it did not fall below the best-k bound, and the linear relaxation over the
     applications served worst reaches that; see the module docstring.)
@@ -454,7 +550,7 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
         price, ranked = _expert_prices(rnd, plain), _ranked(rnd)
         upper, bound_method = best_bound(rnd, ranked, price)
         tiered = solve_tiered(rnd, plain, max_loss=max_loss, price=price, ranked=ranked, upper=upper)
-        best, method = tiered.solution, "balanced" if rnd.require_regional else "tiered"
+        best, method = tiered.solution, "tiered"
         worst = float(np.bincount(best.app, weights=best.q, minlength=n).min())
     return MaxMinResult(
         solution=best,

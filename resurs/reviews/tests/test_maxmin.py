@@ -164,10 +164,11 @@ def test_large_round_method_on_tiny_rounds_against_brute_force(large_round_metho
     assert check(rnd, result.solution.app, result.solution.expert)["ok"]
 
 
-def test_large_rounds_with_the_regional_rule_use_balanced_targets(large_round_method):
-    rng = np.random.default_rng(7)
+@pytest.mark.parametrize("seed", range(6))
+def test_tiered_targets_keep_the_regional_rule(large_round_method, seed):
+    rng = np.random.default_rng(seed)
     rnd = _crowded(
-        7,
+        seed,
         missing=0.0,
         app_region=rng.integers(0, 3, 40),
         expert_region=np.arange(12) % 3,
@@ -175,9 +176,13 @@ def test_large_rounds_with_the_regional_rule_use_balanced_targets(large_round_me
     )
     result = solve_maxmin(rnd)
     checked = check(rnd, result.solution.app, result.solution.expert)
-    assert result.method == "balanced" and checked["ok"] and checked["apps_without_regional"] == 0
-    assert result.worst >= result.worst_plain - 1e-9
+    assert result.method == "tiered" and checked["ok"] and checked["apps_without_regional"] == 0
+    assert result.worst >= max(result.worst_plain, _balanced_worst(rnd)) - 1e-9
     assert result.upper_bound >= result.worst
+    tiered = solve_tiered(rnd, solve(rnd), max_loss=1.0)
+    totals = np.bincount(tiered.solution.app, weights=tiered.solution.q, minlength=rnd.n_apps)
+    assert totals.min() >= tiered.target
+    assert check(rnd, tiered.solution.app, tiered.solution.expert)["ok"]
 
 
 def test_tiered_targets_respect_minimum_loads(large_round_method):
