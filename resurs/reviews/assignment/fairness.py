@@ -329,16 +329,41 @@ BOUND_GAP_LEVELS = 8
 BOUND_QUANTILE_LEVELS = 8
 
 
-def _best_sums(pairs: Pairs, n: int, k: int) -> np.ndarray:
+def _best_sums(pairs: Pairs, n: int, k: int, regional: np.ndarray | None = None) -> np.ndarray:
     """``(n, k + 1)``: the sum of each application's best ``h`` candidates among ``pairs`` (grouped by application,
-    best first), for ``h = 0..k``; ``-1`` where it has fewer than ``h``."""
+    best first), for ``h = 0..k``; ``-1`` where it has fewer than ``h``. With a ``regional`` mask of the pairs:
+    the best ``h`` that include a regional one (``-1`` for ``h = 0`` or none)."""
     out = np.full((n, k + 1), -1, dtype=np.int64)
     out[:, 0] = 0
     rank = _rank_in_group(pairs.app)
     for h in range(1, k + 1):
         at = np.flatnonzero(rank == h - 1)
         out[pairs.app[at], h] = out[pairs.app[at], h - 1] + pairs.q[at]
-    return out
+    if regional is None:
+        return out
+    # The best h include a regional one if one of them is regional; else the best h - 1 and the best regional.
+    first_regional = np.full(n, len(pairs), dtype=np.int64)
+    at = np.flatnonzero(regional)
+    np.minimum.at(first_regional, pairs.app[at], at)
+    has = first_regional < len(pairs)
+    regional_rank = np.full(n, k + 1, dtype=np.int64)
+    best_regional = np.zeros(n, dtype=np.int64)
+    regional_rank[has] = rank[first_regional[has]]
+    best_regional[has] = pairs.q[first_regional[has]]
+    with_regional = np.full((n, k + 1), -1, dtype=np.int64)
+    for h in range(1, k + 1):
+        among = has & (regional_rank < h) & (out[:, h] >= 0)
+        after = has & (regional_rank >= h) & (out[:, h - 1] >= 0)
+        with_regional[among, h] = out[among, h]
+        with_regional[after, h] = out[after, h - 1] + best_regional[after]
+    return with_regional
+
+
+def _combine(best_free: np.ndarray, best_scarce: np.ndarray, k: int) -> np.ndarray:
+    """``(n, k + 1)``: the best total with exactly ``h`` scarce experts and ``k - h`` free ones (``-1``: none)."""
+    with_h = np.stack([best_free[:, k - h] + best_scarce[:, h] for h in range(k + 1)], axis=1)
+    with_h[(best_free[:, ::-1] < 0) | (best_scarce < 0)] = -1
+    return with_h
 
 
 def scarcity_bound(rnd: Round, pairs: Pairs, scarce: np.ndarray) -> int:
@@ -349,15 +374,21 @@ def scarcity_bound(rnd: Round, pairs: Pairs, scarce: np.ndarray) -> int:
     other candidates plus its best ``h`` scarce ones). In any assignment that serves every application at least
     ``T``, application ``i`` holds at least ``h_i(T)`` scarce experts, so ``Σ_i h_i(T)`` cannot exceed the scarce
     experts' total maximum load. ``h_i`` grows with ``T``; the largest ``T`` that passes is a bound. It holds for
-    every integer assignment, whatever else is required of it (minimum loads, the regional rule, the total
-    affinity floor), and unlike the linear relaxation it counts an application that needs part of a scarce
+    every integer assignment, whatever else is required of it (minimum loads, the total affinity floor; under
+    the regional rule only selections with a regional expert count), and unlike the linear relaxation it counts an application that needs part of a scarce
     expert as needing a whole one. With no scarce expert it is the best-``k`` bound."""
     n, k = rnd.n_apps, rnd.k
     is_scarce = scarce[pairs.expert]
-    best_free = _best_sums(pairs.take(np.flatnonzero(~is_scarce)), n, k)
-    best_scarce = _best_sums(pairs.take(np.flatnonzero(is_scarce)), n, k)
-    with_h = np.stack([best_free[:, k - h] + best_scarce[:, h] for h in range(k + 1)], axis=1)
-    with_h[(best_free[:, ::-1] < 0) | (best_scarce < 0)] = -1
+    free, scarce_pairs = np.flatnonzero(~is_scarce), np.flatnonzero(is_scarce)
+    best_free = _best_sums(pairs.take(free), n, k)
+    best_scarce = _best_sums(pairs.take(scarce_pairs), n, k)
+    with_h = _combine(best_free, best_scarce, k)
+    if rnd.require_regional:  # the regional expert is among the free or among the scarce ones
+        regional = rnd.regional_mask(pairs.app, pairs.expert)
+        with_h = np.maximum(
+            _combine(_best_sums(pairs.take(free), n, k, regional[free]), best_scarce, k),
+            _combine(best_free, _best_sums(pairs.take(scarce_pairs), n, k, regional[scarce_pairs]), k),
+        )
     reach = np.maximum.accumulate(with_h, axis=1)  # the best total with at most h scarce experts
     capacity = int(rnd.max_load[scarce].sum())
     lo, hi = 0, int(reach[:, k].min()) if n else 0
@@ -494,7 +525,8 @@ def _exact(rnd: Round, pairs: Pairs, min_total_units: int | None) -> Pairs | Non
     """Max-min as a mixed-integer programme (HiGHS through SciPy): a 0/1 variable per pair, and ``t``.
 
     maximise t  subject to  Σ_j x_ij = k,  min_load ≤ Σ_i x_ij ≤ max_load,  Σ_j a_ij x_ij ≥ t,
-    and the total affinity at least ``min_total_units``."""
+    at least one regional expert per application under the regional rule, and the total affinity at least
+    ``min_total_units``."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_matrix, hstack
 
@@ -508,6 +540,10 @@ def _exact(rnd: Round, pairs: Pairs, min_total_units: int | None) -> Pairs | Non
         LinearConstraint(hstack([per_expert, csr_matrix((rnd.n_experts, 1))]), rnd.min_load, rnd.max_load),
         LinearConstraint(hstack([affinity, csr_matrix(-np.ones((n, 1)))]), 0, np.inf),
     ]
+    if rnd.require_regional:  # at least one expert of the application's own region
+        regional = rnd.regional_mask(pairs.app, pairs.expert).astype(np.float64)
+        per_app_regional = csr_matrix((regional, (pairs.app, cols)), shape=(n, m))
+        constraints.append(LinearConstraint(hstack([per_app_regional, csr_matrix((n, 1))]), 1, np.inf))
     if min_total_units is not None:
         constraints.append(LinearConstraint(np.append(pairs.q, 0.0)[None, :], min_total_units, np.inf))
     c = np.zeros(m + 1)
@@ -540,7 +576,7 @@ def solve_maxmin(rnd: Round, *, max_loss: float = 0.05, plain: Solution | None =
     total = plain.objective_units
     worst_plain = float(np.bincount(plain.app, weights=plain.q, minlength=n).min())
     chosen = None
-    if len(pairs) <= EXACT_UP_TO_PAIRS and not rnd.require_regional:
+    if len(pairs) <= EXACT_UP_TO_PAIRS:
         chosen = _exact(rnd, pairs, total - int(max_loss * total))
     if chosen is not None:
         best = Solution(chosen.app, chosen.expert, chosen.q, int(chosen.q.sum()), True, True, len(pairs), 0)

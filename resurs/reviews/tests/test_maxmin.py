@@ -151,6 +151,17 @@ def test_the_scarcity_bound_holds_for_any_set_of_scarce_experts(seed):
         assert bound <= best_k
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_scarcity_bound_holds_under_the_regional_rule(seed):
+    rng = np.random.default_rng(seed)
+    regions = {"app_region": rng.integers(0, 3, 40), "expert_region": np.arange(12) % 3}
+    rnd = _crowded(seed, missing=0.0, require_regional=True, **regions)
+    optimum = _optimum(rnd, None)  # with the regional rule
+    ranked = fairness._ranked(rnd)
+    for scarce in [np.zeros(12, dtype=bool), np.arange(12) < 3, *(rng.random((6, 12)) < 0.4)]:
+        assert scarcity_bound(rnd, ranked, scarce) / SCALE >= optimum - 1e-9
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_large_round_method_on_tiny_rounds_against_brute_force(large_round_method, seed):
     rnd = _round(seed)
@@ -178,11 +189,23 @@ def test_tiered_targets_keep_the_regional_rule(large_round_method, seed):
     checked = check(rnd, result.solution.app, result.solution.expert)
     assert result.method == "tiered" and checked["ok"] and checked["apps_without_regional"] == 0
     assert result.worst >= max(result.worst_plain, _balanced_worst(rnd)) - 1e-9
-    assert result.upper_bound >= result.worst
+    # The bound counts only selections with a regional expert, and still holds (the exact optimum keeps the rule).
+    assert result.worst <= _optimum(rnd, 0.05) + 1e-9
+    assert result.upper_bound >= _optimum(rnd, None) - 1e-9
     tiered = solve_tiered(rnd, solve(rnd), max_loss=1.0)
     totals = np.bincount(tiered.solution.app, weights=tiered.solution.q, minlength=rnd.n_apps)
     assert totals.min() >= tiered.target
     assert check(rnd, tiered.solution.app, tiered.solution.expert)["ok"]
+
+
+def test_small_rounds_with_the_regional_rule_are_solved_exactly():
+    rng = np.random.default_rng(2)
+    rnd = _crowded(2, missing=0.0, app_region=rng.integers(0, 3, 40), expert_region=np.arange(12) % 3)
+    rnd.require_regional = True
+    result = solve_maxmin(rnd)
+    checked = check(rnd, result.solution.app, result.solution.expert)
+    assert result.exact and checked["ok"] and checked["apps_without_regional"] == 0
+    assert result.worst == pytest.approx(_optimum(rnd, 0.05))
 
 
 def test_tiered_targets_respect_minimum_loads(large_round_method):
