@@ -79,7 +79,8 @@ def _expert_prices(rnd: Round, plain: Solution) -> np.ndarray:
 def _ranked(rnd: Round) -> Pairs:
     """Every candidate pair, grouped by application, best affinity first (ties by expert)."""
     p = rnd.candidates.all()
-    return p.take(np.lexsort((p.expert, -p.q, p.app)))
+    key = (p.app * np.int64(SCALE + 1) + (np.int64(SCALE) - p.q)) * np.int64(rnd.n_experts) + p.expert
+    return p.take(np.argsort(key))
 
 
 class _Menu:
@@ -329,27 +330,29 @@ BOUND_GAP_LEVELS = 8
 BOUND_QUANTILE_LEVELS = 8
 
 
-def _best_sums(pairs: Pairs, n: int, k: int, regional: np.ndarray | None = None) -> np.ndarray:
-    """``(n, k + 1)``: the sum of each application's best ``h`` candidates among ``pairs`` (grouped by application,
-    best first), for ``h = 0..k``; ``-1`` where it has fewer than ``h``. With a ``regional`` mask of the pairs:
-    the best ``h`` that include a regional one (``-1`` for ``h = 0`` or none)."""
+def _best_sums(
+    pairs: Pairs, start: np.ndarray, mask: np.ndarray, n: int, k: int, regional: np.ndarray | None = None
+) -> np.ndarray:
+    """``(n, k + 1)``: the sum of each application's best ``h`` candidates among ``pairs[mask]`` (``pairs``
+    grouped by application, best first), for ``h = 0..k``; ``-1`` where it has fewer than ``h``. With a
+    ``regional`` mask of the pairs: the best ``h`` that include a regional one (``-1`` for ``h = 0`` or none)."""
+    rank = _rank_where(start, mask)  # rank among the masked pairs of the same application
     out = np.full((n, k + 1), -1, dtype=np.int64)
     out[:, 0] = 0
-    rank = _rank_in_group(pairs.app)
     for h in range(1, k + 1):
-        at = np.flatnonzero(rank == h - 1)
+        at = np.flatnonzero(mask & (rank == h - 1))
         out[pairs.app[at], h] = out[pairs.app[at], h - 1] + pairs.q[at]
     if regional is None:
         return out
     # The best h include a regional one if one of them is regional; else the best h - 1 and the best regional.
-    first_regional = np.full(n, len(pairs), dtype=np.int64)
-    at = np.flatnonzero(regional)
-    np.minimum.at(first_regional, pairs.app[at], at)
-    has = first_regional < len(pairs)
+    first = mask & regional & (_rank_where(start, mask & regional) == 0)
+    at = np.flatnonzero(first)
+    has = np.zeros(n, dtype=bool)
+    has[pairs.app[at]] = True
     regional_rank = np.full(n, k + 1, dtype=np.int64)
     best_regional = np.zeros(n, dtype=np.int64)
-    regional_rank[has] = rank[first_regional[has]]
-    best_regional[has] = pairs.q[first_regional[has]]
+    regional_rank[pairs.app[at]] = rank[at]
+    best_regional[pairs.app[at]] = pairs.q[at]
     with_regional = np.full((n, k + 1), -1, dtype=np.int64)
     for h in range(1, k + 1):
         among = has & (regional_rank < h) & (out[:, h] >= 0)
@@ -359,6 +362,18 @@ def _best_sums(pairs: Pairs, n: int, k: int, regional: np.ndarray | None = None)
     return with_regional
 
 
+def _group_start(grouped: np.ndarray) -> np.ndarray:
+    """The position where each element's group begins (the array is grouped)."""
+    first = np.concatenate(([True], grouped[1:] != grouped[:-1])) if grouped.size else np.zeros(0, bool)
+    return np.maximum.accumulate(np.where(first, np.arange(grouped.size), 0))
+
+
+def _rank_where(start: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """For each element, how many masked elements of its group come before it (``start``: its group's start)."""
+    before = np.cumsum(mask) - mask  # masked elements before each position
+    return before - before[start]
+
+
 def _combine(best_free: np.ndarray, best_scarce: np.ndarray, k: int) -> np.ndarray:
     """``(n, k + 1)``: the best total with exactly ``h`` scarce experts and ``k - h`` free ones (``-1``: none)."""
     with_h = np.stack([best_free[:, k - h] + best_scarce[:, h] for h in range(k + 1)], axis=1)
@@ -366,7 +381,7 @@ def _combine(best_free: np.ndarray, best_scarce: np.ndarray, k: int) -> np.ndarr
     return with_h
 
 
-def scarcity_bound(rnd: Round, pairs: Pairs, scarce: np.ndarray) -> int:
+def scarcity_bound(rnd: Round, pairs: Pairs, scarce: np.ndarray, start: np.ndarray | None = None) -> int:
     """An upper bound on the worst-served application's total (units) from one set of scarce experts.
 
     ``pairs``: every candidate, grouped by application, best first; ``scarce``: a mask of experts. For a target
@@ -379,15 +394,15 @@ def scarcity_bound(rnd: Round, pairs: Pairs, scarce: np.ndarray) -> int:
     expert as needing a whole one. With no scarce expert it is the best-``k`` bound."""
     n, k = rnd.n_apps, rnd.k
     is_scarce = scarce[pairs.expert]
-    free, scarce_pairs = np.flatnonzero(~is_scarce), np.flatnonzero(is_scarce)
-    best_free = _best_sums(pairs.take(free), n, k)
-    best_scarce = _best_sums(pairs.take(scarce_pairs), n, k)
+    start = _group_start(pairs.app) if start is None else start
+    best_free = _best_sums(pairs, start, ~is_scarce, n, k)
+    best_scarce = _best_sums(pairs, start, is_scarce, n, k)
     with_h = _combine(best_free, best_scarce, k)
     if rnd.require_regional:  # the regional expert is among the free or among the scarce ones
         regional = rnd.regional_mask(pairs.app, pairs.expert)
         with_h = np.maximum(
-            _combine(_best_sums(pairs.take(free), n, k, regional[free]), best_scarce, k),
-            _combine(best_free, _best_sums(pairs.take(scarce_pairs), n, k, regional[scarce_pairs]), k),
+            _combine(_best_sums(pairs, start, ~is_scarce, n, k, regional), best_scarce, k),
+            _combine(best_free, _best_sums(pairs, start, is_scarce, n, k, regional), k),
         )
     reach = np.maximum.accumulate(with_h, axis=1)  # the best total with at most h scarce experts
     capacity = int(rnd.max_load[scarce].sum())
@@ -407,14 +422,16 @@ def best_bound(rnd: Round, pairs: Pairs, price: np.ndarray) -> tuple[int, str]:
     The sets are experts priced above a level: the levels just below the largest relative gaps in the sorted
     prices (a crowded topic's experts stand apart from the rest) and a few quantiles. Any set gives a valid bound;
     the choice only decides how tight it is."""
-    best_k = scarcity_bound(rnd, pairs, np.zeros(rnd.n_experts, dtype=bool))
+    start = _group_start(pairs.app)
+    best_k = scarcity_bound(rnd, pairs, np.zeros(rnd.n_experts, dtype=bool), start)
     levels = np.unique(price[price > 0])[::-1]  # distinct positive prices, highest first
     if levels.size == 0:
         return best_k, "best_k"
     below = np.append(levels[1:], 0)  # a set is "above the next lower price"
     by_gap = below[np.argsort(-(levels / np.maximum(below, 1)))[:BOUND_GAP_LEVELS]]
     quantiles = np.quantile(levels, np.linspace(0, 1, BOUND_QUANTILE_LEVELS + 1)[:-1])
-    bound = min(scarcity_bound(rnd, pairs, price > level) for level in np.unique(np.r_[by_gap, quantiles, 0]))
+    levels = np.unique(np.r_[by_gap, quantiles, 0])
+    bound = min(scarcity_bound(rnd, pairs, price > level, start) for level in levels)
     return (bound, "scarce_experts") if bound < best_k else (best_k, "best_k")
 
 
