@@ -27,7 +27,8 @@ application ends with exactly one decision or a refusal at screening, awards sta
 published totals (360Giving and the register) equal the decisions (``published_total_matches``).
 
 ``fairness_skewed``: the max-min fairness option on a topic-skewed 15,000 × 1,500 round (``bench/assignment.py``'s
-generator): the worst-served application's gain, the upper bound of that gain and the gap between them.
+generator): the worst-served application's gain, the upper bound of that gain and the gap between them (all relative
+to the plain optimum's worst-served application), the method and the bound used.
 """
 
 from __future__ import annotations
@@ -673,6 +674,8 @@ def fairness_skewed(scale: float) -> dict:
         "worst_upper_bound": round(fair.bound_gain, 4),
         "gap_to_bound": round((fair.upper_bound - fair.worst) / base, 4),
         "exact": fair.exact,
+        "method": fair.method,
+        "bound_method": fair.bound_method,
         "total_loss": round(fair.total_loss, 5),
         "wall_s": round(wall, 2),
     }
