@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from resurs.accounts.access import represented_organisation_ids
+from resurs.core import precomputed
 from resurs.core.pagination import CountedPaginator, page_number
 from resurs.core.search import query_words, search_filter
+from resurs.registry import services
 from resurs.registry.choices import DuplicateKind, OrganisationKind, ProposalStatus
 from resurs.registry.models import (
     Centre,
@@ -203,13 +205,24 @@ def representation_of(user, organisation: Organisation):
     return user.representations.filter(organisation=organisation).first()
 
 
-def registry_figures() -> dict[str, int]:
-    """Headline numbers for the home page."""
+def _registry_size() -> dict[str, int]:
     return {
         "organisations": Organisation.objects.count(),
-        "centres": Centre.objects.count(),
-        "regions": Organisation.objects.exclude(region=None).values("region").distinct().count(),
         "people": Person.objects.filter(erased_at=None).count(),
+    }
+
+
+def registry_figures() -> dict[str, int]:
+    """Headline numbers for the home page. The organisations and people are counted once per change of the
+    registry's size (``REGISTRY_SIZE``): counting 250,000 organisations and 200,000 people on every visit to the
+    home page cost a tenth of a second. The regions covered are the regions with an organisation (a probe of the
+    region index each), not the distinct regions of every organisation."""
+    size = precomputed.cached(services.REGISTRY_SIZE, "figures", _registry_size)
+    return {
+        "organisations": size["organisations"],
+        "centres": Centre.objects.count(),
+        "regions": Region.objects.filter(Exists(Organisation.objects.filter(region=OuterRef("pk")))).count(),
+        "people": size["people"],
     }
 
 
