@@ -223,6 +223,17 @@ class Organisation(TimeStampedModel):
                 condition=Q(merged_into__isnull=True),
                 name="organisation_live_name",
             ),
+            # The list sorted by founding date (either way, then by name) walked the same way.
+            models.Index(
+                fields=["founded_on", "name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="organisation_live_founded",
+            ),
+            models.Index(
+                fields=["-founded_on", "name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="organisation_live_founded_desc",
+            ),
         ]
 
     def __str__(self) -> str:
