@@ -7,26 +7,36 @@ from django.utils import timezone
 
 from resurs.cooperation import access, selectors
 from resurs.cooperation.models import AdvisoryBody, GovernanceSeat, Partnership
+from resurs.core import precomputed
 
 
-def home(request) -> list[dict]:
-    """Public figures of cross-sector cooperation (totals only, no organisation names or amounts per partner)."""
-    today = timezone.localdate()
+def _home_figures(today) -> dict:
     totals = Partnership.objects.aggregate(
         count=Count("pk"),
         value=Sum("value"),
         business=Count("organisation_a", filter=Q(sector_a="business"), distinct=True),
     )
-    if not totals["count"]:
+    seats = GovernanceSeat.objects.filter(Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=today)).count()
+    return {"totals": totals, "seats": seats}
+
+
+def home(request) -> list[dict]:
+    """Public figures of cross-sector cooperation (totals only, no organisation names or amounts per partner).
+    Partnerships and current board seats are counted once per change of the sector network (the services that
+    write partnerships, memberships and ties mark it changed) and day: counting the seats joins 12,000 of them
+    with the registry's ties, 200 ms nationally."""
+    today = timezone.localdate()
+    figures = precomputed.cached(
+        precomputed.SECTOR_NETWORK, f"home-cooperation:{today.isoformat()}", lambda: _home_figures(today)
+    )
+    if not figures["totals"]["count"]:
         return []
     return [
         {
             "template": "cooperation/partials/_home_cooperation.html",
             "order": 70,
-            "totals": totals,
-            "seats": GovernanceSeat.objects.filter(
-                Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=today)
-            ).count(),
+            "totals": figures["totals"],
+            "seats": figures["seats"],
             "advisory_bodies": AdvisoryBody.objects.count(),
             "can_see_overview": access.can_see_overview(request.user),
         }

@@ -16,7 +16,7 @@ def desk(request) -> list[dict]:
     user = request.user
     sections = []
     if is_grants_staff(user):
-        calls = [c for c in selectors.call_list_for_staff(user)[:20] if c.to_screen_count]
+        calls = selectors.calls_to_screen(user)
         sections.append({"template": "grants/partials/_desk_staff.html", "order": 20, "calls": calls})
     if applies_for_grants(user):
         applications = list(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from resurs.accounts.access import centre_ids_for, is_admin, represented_organisation_ids
@@ -39,6 +40,24 @@ def call_list_for_staff(user) -> QuerySet[Call]:
         submitted_count=Count("applications", filter=~Q(applications__status__in=["draft", "withdrawn"])),
         to_screen_count=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)),
     ).order_by("-created_at")
+
+
+def calls_to_screen(user, *, latest: int = 20) -> list[Call]:
+    """Of the ``latest`` calls of the user's centres (all for administrators), those with submitted applications
+    to screen, each with ``to_screen_count``. Counted call by call from the (call, status) index: joined and
+    grouped with every application of a national call (15,000 of them) instead, it took half a second."""
+    calls = Call.objects.select_related("programme", "centre__organisation")
+    if not is_admin(user):
+        calls = calls.filter(centre_id__in=centre_ids_for(user))
+    submitted = (
+        Application.objects.filter(call=OuterRef("pk"), status=ApplicationStatus.SUBMITTED)
+        .order_by()
+        .values("call")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    calls = calls.annotate(to_screen_count=Coalesce(Subquery(submitted), 0)).order_by("-created_at")
+    return [call for call in calls[:latest] if call.to_screen_count]
 
 
 def application_list_for_applicant(user) -> QuerySet[Application]:

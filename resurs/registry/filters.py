@@ -17,8 +17,8 @@ NAMES = ("pk", "name_ru", "name_en")  # all a choice of the reference selects sh
 SORTS = {
     "name": ("name",),
     "-name": ("-name",),
-    "founded": ("founded_on", "name"),
-    "-founded": ("-founded_on", "name"),
+    "founded": ("founded_on", "name", "pk"),
+    "-founded": ("-founded_on", "name", "pk"),
 }
 
 

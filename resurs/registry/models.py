@@ -215,6 +215,25 @@ class Organisation(TimeStampedModel):
                 condition=Q(merged_into__isnull=False),
                 name="organisation_merged_into",
             ),
+            # A page of the list (live records in name order, maybe of one kind, region or status) found as a
+            # window of ids from the index alone: a deep page skips index entries, not table rows.
+            models.Index(
+                fields=["name", "id"],
+                include=["kind", "region", "status"],
+                condition=Q(merged_into__isnull=True),
+                name="organisation_live_name",
+            ),
+            # The list sorted by founding date (either way, then by name) walked the same way.
+            models.Index(
+                fields=["founded_on", "name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="organisation_live_founded",
+            ),
+            models.Index(
+                fields=["-founded_on", "name", "id"],
+                condition=Q(merged_into__isnull=True),
+                name="organisation_live_founded_desc",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -313,7 +332,15 @@ class Person(TimeStampedModel):
         ordering = ["last_name", "first_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        indexes = [models.Index(fields=["last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            # A page of the people list (in name order) found as a window of ids from the index alone.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                condition=Q(erased_at__isnull=True),
+                name="person_live_name",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -452,15 +452,27 @@ def organisation_page(
     around = _pinned_name(queryset)
     if around is not None:
         return count or ResultCount(queryset.count()), _pinned_page(queryset, around, offset, limit)
-    if count is not None:
-        return count, list(queryset[offset : offset + limit])
     if not _computed_order(queryset):
         # In an index's order (name) the page stops after its rows; the count is a query of its own.
-        return ResultCount(queryset.count()), list(queryset[offset : offset + limit])
+        return count or ResultCount(queryset.count()), id_window(queryset, offset, limit)
+    if count is not None:
+        return count, list(queryset[offset : offset + limit])
     rows = list(queryset.annotate(result_total=Window(Count("pk")))[offset : offset + limit])
     if rows:
         return ResultCount(rows[0].result_total), rows
     return ResultCount(queryset.count()), rows  # past the last page, or nothing at all
+
+
+def id_window(queryset: QuerySet, offset: int, limit: int) -> list:
+    """Rows ``offset`` to ``offset + limit`` of ``queryset`` (in an index's order): a deep page's ids first, which
+    an index covering the order and the filters yields without reading the table (migration 0017), then those
+    rows. Skipping 50,000 rows of the table to reach page 2,000 reads 50,000 rows; skipping index entries, a
+    tenth of the time."""
+    if not offset:
+        return list(queryset[:limit])
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    rows = {row.pk: row for row in queryset.order_by().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def _pinned_name(queryset: QuerySet) -> str | None:
@@ -528,7 +540,7 @@ def _estimated_count(queryset: QuerySet[Organisation]) -> ResultCount | None:
     value = len(matches) * scale
     if value < LARGE_RESULTS:  # the planner overestimated: a small result is counted exactly
         return None
-    return ResultCount(_round_estimate(value), exact=False, share=share, scale=scale, sample=tuple(matches))
+    return ResultCount(round_estimate(value), exact=False, share=share, scale=scale, sample=tuple(matches))
 
 
 def _expected_matches(queryset: QuerySet) -> float:
@@ -576,7 +588,7 @@ def _with_tablesample(sql: str, share: float) -> str | None:
     return sql.replace(marker, f"{marker} {_tablesample(share)}")
 
 
-def _round_estimate(value: float) -> int:
+def round_estimate(value: float) -> int:
     """Three significant figures (97,583 → 97,600): the sample's error is a few percent, so more figures would
     claim a precision it does not have, and fewer would add an error of up to 5% of their own."""
     digits = max(0, len(str(int(value))) - 3)
@@ -740,7 +752,7 @@ def _facets(kind_region: list[dict], fields: list[dict], *, estimate: bool = Fal
     def by_count(rows):
         rows = list(rows)
         for row in rows:
-            row["count"] = _round_estimate(row["count"]) if estimate else row["count"]
+            row["count"] = round_estimate(row["count"]) if estimate else row["count"]
             row["estimate"] = estimate
         return sorted(rows, key=lambda row: -row["count"])
 

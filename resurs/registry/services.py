@@ -59,6 +59,9 @@ ORGANISATION_FIELDS = (
 PERSON_FIELDS = ("last_name", "first_name", "patronymic", "email", "phone", "region", "city", "bio")
 CONSENT_TEXT_VERSION = "2026-01"
 ERASED_NAME = "Удалённый пользователь"
+# The size of the registry (organisations, people not erased) that the home page shows: marked changed by every
+# service that adds an organisation or a person or erases one (``precomputed.data_changed``).
+REGISTRY_SIZE = "registry-size"
 
 
 def _acting_as(actor):
@@ -151,7 +154,7 @@ def _save_organisation(organisation: Organisation, fields: Iterable[Field] | Non
 @transaction.atomic
 def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     """Create an organisation from ``data`` (model field names; ``fields`` = fields of activity)."""
-    precomputed.data_changed(precomputed.SECTOR_NETWORK)
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, REGISTRY_SIZE)
     values = {key: value for key, value in data.items() if key in ORGANISATION_FIELDS}
     organisation = Organisation(**values)
     with _acting_as(actor):
@@ -192,6 +195,7 @@ def _save_person(person: Person) -> None:
 @transaction.atomic
 def person_create(*, actor, data: dict[str, Any], consent: bool = False) -> Person:
     """Create a person; ``consent`` records consent to personal-data processing given now."""
+    precomputed.data_changed(REGISTRY_SIZE)
     person = Person(**{key: value for key, value in data.items() if key in PERSON_FIELDS})
     if consent:
         person.consent_given_at = timezone.now()
@@ -239,6 +243,7 @@ def person_erase(*, person: Person, actor) -> Person:
     Ties stay (anonymised through the person) so that the registry's statistics remain true. The linked user
     account, if any, is deactivated.
     """
+    precomputed.data_changed(REGISTRY_SIZE)
     current = Person.objects.select_for_update().get(pk=person.pk)
     now = timezone.now()
     current.last_name = ERASED_NAME

@@ -410,8 +410,7 @@ def tie_end(request, pk: int):
 @login_required
 def person_list(request):
     query = request.GET.get("q", "").strip()
-    queryset = selectors.person_search(selectors.person_list().filter(erased_at=None), query)
-    page_obj = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = selectors.person_page(query, request.GET.get("page"), PAGE_SIZE)
     return render_page(
         request,
         "registry/person_list.html",

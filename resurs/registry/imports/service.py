@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from resurs.core import precomputed
 from resurs.core.files import local_path
 from resurs.core.tabular import safe_cell
 from resurs.registry.choices import ConflictStatus, OrganisationStatus
@@ -44,6 +45,7 @@ from resurs.registry.imports.mapping import (
 from resurs.registry.imports.reading import ImportFileError, TableInfo, count_rows, inspect, iter_rows
 from resurs.registry.imports.rows import ParsedRow, References, RowRejected, parse_row
 from resurs.registry.models import ImportBatch, ImportConflict, ImportMapping, Organisation
+from resurs.registry.services import REGISTRY_SIZE
 
 CHUNK_ROWS = 5000
 ANALYZE_AFTER = 10_000
@@ -699,6 +701,8 @@ def _import_batch_run(
     Path(out.name).unlink(missing_ok=True)
     Path(warn.name).unlink(missing_ok=True)
     batch.save()
+    if counts.created and not batch.dry_run:
+        precomputed.data_changed(REGISTRY_SIZE)  # the home page's count of organisations
     return counts
 
 

@@ -270,9 +270,9 @@ def test_a_query_the_sample_cannot_take_is_counted_exactly(requires_postgres, sa
 
 
 def test_estimates_are_rounded_to_three_significant_figures():
-    from resurs.registry.search import _round_estimate
+    from resurs.registry.search import round_estimate
 
-    assert [_round_estimate(value) for value in (7, 97.4, 97_583, 5_049.9, 123_456)] == [
+    assert [round_estimate(value) for value in (7, 97.4, 97_583, 5_049.9, 123_456)] == [
         7,
         97,
         97_600,

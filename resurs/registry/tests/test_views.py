@@ -467,3 +467,62 @@ def test_a_very_large_result_shows_estimated_counts(requires_postgres, personas,
     assert response.context["facets"]["estimated"]
     text = response.content.decode()
     assert "Найдено около 33 организаций" in text and "≈" in text and "Страница 1 из примерно 2" in text
+
+
+def test_a_deep_page_of_organisations_is_the_same_as_slicing_the_list(personas, client_for):
+    """A page past the first is read as a window of ids (``id_window``): the same rows in the same order."""
+    OrganisationFactory.create_batch(60)
+    client = client_for(personas.staff)
+    expected = list(
+        Organisation.objects.filter(merged_into=None).order_by("name", "pk").values_list("pk", flat=True)
+    )
+    shown = []
+    for page in (1, 2, 3):
+        shown += [org.pk for org in client.get(LIST, {"page": page}).context["organisations"]]
+    assert shown == expected[:75]
+
+
+def test_people_pages_in_name_order_and_a_search_counted_exactly(personas, client_for):
+    for last_name in ("Яковлева", "Иванова", "Абрамова", "Иванов", "Петрова"):
+        PersonFactory(last_name=last_name, first_name="Анна")
+    PersonFactory.create_batch(30, last_name="Сидорова")
+    client = client_for(personas.staff)
+    people = list(Person.objects.filter(erased_at=None).order_by("last_name", "first_name", "pk"))
+    response = client.get(reverse("registry:person-list"), {"page": 2})
+    assert list(response.context["people"]) == people[25:50]
+    found = client.get(reverse("registry:person-list"), {"q": "иванов"}).context["page_obj"]
+    assert found.paginator.count == 2
+    assert [person.last_name for person in found.object_list] == ["Иванов", "Иванова"]
+
+
+@pytest.mark.postgres
+def test_the_whole_people_list_is_counted_by_an_estimate(
+    requires_postgres, personas, client_for, monkeypatch
+):
+    from resurs.registry import selectors
+
+    monkeypatch.setattr(selectors, "LARGE_RESULTS", 1)
+    for last_name in ("Яковлева", "Иванова", "Абрамова"):
+        PersonFactory(last_name=last_name)
+    client = client_for(personas.staff)
+    page = client.get(reverse("registry:person-list")).context["page_obj"]
+    assert page.paginator.estimated
+    found = client.get(reverse("registry:person-list"), {"q": "иванова"})
+    assert found.context["page_obj"].paginator.count == 1
+    assert [person.last_name for person in found.context["people"]] == ["Иванова"]
+
+
+def test_home_figures_follow_new_people_and_organisations(personas, django_capture_on_commit_callbacks):
+    from resurs.registry import selectors, services
+
+    before = selectors.registry_figures()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.person_create(actor=personas.staff, data={"last_name": "Новикова", "first_name": "Ольга"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_create(
+            actor=personas.staff, data={"name": "Фонд «Новый»", "kind": OrganisationKind.FOUNDATION}
+        )
+    after = selectors.registry_figures()
+    assert after["people"] == before["people"] + 1
+    assert after["organisations"] == before["organisations"] + 1
+    assert before["people"] == Person.objects.filter(erased_at=None).count() - 1
