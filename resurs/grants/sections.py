@@ -16,7 +16,11 @@ def desk(request) -> list[dict]:
     user = request.user
     sections = []
     if is_grants_staff(user):
-        calls = [c for c in selectors.call_list_for_staff(user)[:20] if c.to_screen_count]
+        calls = [
+            c
+            for c in selectors.with_application_counts(selectors.call_list_for_staff(user)[:20])
+            if c.to_screen_count
+        ]
         sections.append({"template": "grants/partials/_desk_staff.html", "order": 20, "calls": calls})
     if is_ngo_representative(user):
         applications = list(

@@ -570,7 +570,7 @@ def _managed_centres(user):
 
 @staff_required
 def manage_calls(request):
-    calls = selectors.call_list_for_staff(request.user)
+    calls = selectors.with_application_counts(selectors.call_list_for_staff(request.user))
     centres = list(_managed_centres(request.user))
     programmes = Programme.objects.filter(centre__in=centres).select_related("centre__organisation")
     form = ProgrammeForm()

@@ -249,7 +249,7 @@ def experts(request):
 @login_required
 def calls(request):
     _require_staff(request.user)
-    items = list(selectors.review_calls_for_staff(request.user))
+    items = selectors.review_calls_for_staff(request.user)
     return render(request, "reviews/calls.html", {"calls": items, "crumbs": [(_("Expert evaluation"), "")]})
 
 
@@ -491,10 +491,10 @@ def ranking(request, slug: str):
             messages.success(request, _("%(count)d awards confirmed.") % {"count": count})
         return HttpResponseRedirect(reverse("reviews:ranking", args=[slug]))
     # The whole call is ranked (precomputed), a page of it is shown; "outcome" keeps one kind of proposal.
-    result, rows, calibration = selectors.call_ranking_rows(call)
+    result, all_rows, calibration = selectors.call_ranking_rows(call)
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in OUTCOME_LABELS else ""
-    rows = [r for r in rows if r[-1] == outcome] if outcome else rows
+    rows = [r for r in all_rows if r[-1] == outcome] if outcome else all_rows
     page = Paginator(rows, SCORES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -504,7 +504,7 @@ def ranking(request, slug: str):
             "tab": "ranking",
             "ranking": result,
             "items": selectors.with_rows(call, selectors.ranked_items(page.object_list), calibration),
-            "proposals_left": len(selectors.proposals_not_yet_awarded(call)),
+            "proposals_left": len(selectors.proposals_not_yet_awarded(call, all_rows)),
             "page_obj": page,
             "outcome": outcome,
             "labels": OUTCOME_LABELS,
