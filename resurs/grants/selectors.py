@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -50,7 +51,9 @@ def with_application_counts(calls) -> list[Call]:
         .order_by()
         .values("call_id")
         .annotate(
-            submitted=Count("status", filter=~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])),
+            submitted=Count(
+                "status", filter=~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+            ),
             to_screen=Count("status", filter=Q(status=ApplicationStatus.SUBMITTED)),
         )
     }
@@ -80,6 +83,24 @@ def application_list_for_staff(user, call: Call | None = None) -> QuerySet[Appli
     if call is not None:
         applications = applications.filter(call=call)
     return applications.order_by("-submitted_at", "-pk")
+
+
+def application_page(
+    applications: QuerySet[Application], number, *, per_page: int = 50, searched: bool = False
+):
+    """A page of ``applications`` (an ordered list of ``application_list_for_staff``): the page's ids first (an
+    index-only read of the call's (call, submitted_at, id) index, however deep the page), then those 50 rows with
+    their organisation, region, direction and decision, without the answers. A search reads the matching ids
+    once (the count is their number) instead of running its text match twice, for the count and the page."""
+    ids = applications.values_list("pk", flat=True)
+    page = Paginator(list(ids) if searched else ids, per_page).get_page(number)
+    found = (
+        Application.objects.select_related("call", "organisation__region", "direction", "decision")
+        .defer("answers", "eligibility_checks", "declarations", "summary", "call__description")
+        .in_bulk(list(page.object_list))
+    )
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
 
 
 def applications_for_review(call: Call) -> QuerySet[Application]:

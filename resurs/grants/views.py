@@ -774,7 +774,11 @@ def pipeline(request, slug: str):
             applications.defer("answers", "eligibility_checks", "declarations")
         )
         return table_response(fmt, f"{call.slug}-applications", header, rows)
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    page = selectors.application_page(
+        applications,
+        request.GET.get("page"),
+        searched=bool(filter_form.is_valid() and filter_form.cleaned_data["q"].strip()),
+    )
     return render_page(
         request,
         "grants/pipeline.html",
