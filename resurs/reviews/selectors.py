@@ -232,6 +232,19 @@ def assigned_applications(call) -> QuerySet:
     return Application.objects.filter(call=call).filter(Exists(active)).order_by("number", "pk")
 
 
+def assigned_application_ids(call) -> QuerySet:
+    """Ids of ``assigned_applications`` in their order: a page of them is read from the (call, number, id) index
+    and the active assignments' index alone, never from the applications' wide rows."""
+    return assigned_applications(call).values_list("pk", flat=True)
+
+
+def applications_by_ids(ids) -> list[Application]:
+    """The applications of ``ids`` (already authorised) in that order, with what a row of the assignment page
+    shows (number and title; not the answers)."""
+    found = Application.objects.only("pk", "call_id", "number", "title").in_bulk(list(ids))
+    return [found[pk] for pk in ids if pk in found]
+
+
 def latest_run(call):
     return call.assignment_runs.select_related("job").first()
 
@@ -555,7 +568,7 @@ def proposals_not_yet_awarded(call, rows: list[tuple] | None = None) -> list[int
     order: what "confirm every proposed award" confirms (``rows``: the ranking's rows when the caller has them)."""
     if rows is None:
         _ranking, rows, _cal = call_ranking_rows(call)
-    proposed = [item.key for item in ranked_items(rows) if item.outcome == "proposed"]
+    proposed = [row[0] for row in rows if row[-1] == "proposed"]  # key and outcome (RANKED_FIELDS)
     awarded = set(
         grants_selectors.applications_for_review(call)
         .filter(pk__in=proposed, status="awarded")

@@ -379,7 +379,10 @@ def assignment(request, slug: str):
         return HttpResponseRedirect(reverse("reviews:assignment", args=[slug]))
     run = selectors.latest_run(call)
     # A page of applications with their experts (a national call has 15,000 applications and 45,000 assignments).
-    page = Paginator(selectors.assigned_applications(call), ASSIGNMENT_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.assigned_application_ids(call), ASSIGNMENT_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.applications_by_ids(list(page.object_list))
     grouped: dict = {application: [] for application in page.object_list}
     by_pk = {application.pk: application for application in grouped}
     for a in selectors.active_assignments(call).filter(application_id__in=list(by_pk)):
