@@ -85,6 +85,17 @@ def application_list_for_staff(user, call: Call | None = None) -> QuerySet[Appli
     return applications.order_by("-submitted_at", "-pk")
 
 
+def _page_by_ids(ordered: QuerySet, number, *, per_page: int, rows: QuerySet, materialise: bool = False):
+    """A page of ``ordered`` read as ids first (a narrow read that the sort and a deep offset stay cheap on), then
+    that page's rows from ``rows`` (with their joins) in the same order. ``materialise`` reads every id at once:
+    the count is then their number instead of a second run of the same filter."""
+    ids = ordered.values_list("pk", flat=True)
+    page = Paginator(list(ids) if materialise else ids, per_page).get_page(number)
+    found = rows.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
+
+
 def application_page(
     applications: QuerySet[Application], number, *, per_page: int = 50, searched: bool = False
 ):
@@ -92,15 +103,15 @@ def application_page(
     index-only read of the call's (call, submitted_at, id) index, however deep the page), then those 50 rows with
     their organisation, region, direction and decision, without the answers. A search reads the matching ids
     once (the count is their number) instead of running its text match twice, for the count and the page."""
-    ids = applications.values_list("pk", flat=True)
-    page = Paginator(list(ids) if searched else ids, per_page).get_page(number)
-    found = (
-        Application.objects.select_related("call", "organisation__region", "direction", "decision")
-        .defer("answers", "eligibility_checks", "declarations", "summary", "call__description")
-        .in_bulk(list(page.object_list))
+    return _page_by_ids(
+        applications,
+        number,
+        per_page=per_page,
+        materialise=searched,
+        rows=Application.objects.select_related(
+            "call", "organisation__region", "direction", "decision"
+        ).defer("answers", "eligibility_checks", "declarations", "summary", "call__description"),
     )
-    page.object_list = [found[pk] for pk in page.object_list if pk in found]
-    return page
 
 
 def applications_for_review(call: Call) -> QuerySet[Application]:
@@ -255,7 +266,27 @@ def reports_for_staff(user) -> QuerySet[GranteeReport]:
     )
     if not is_admin(user):
         reports = reports.filter(agreement__application__call__centre_id__in=centre_ids_for(user))
-    return reports.order_by("due_on")
+    return reports.order_by("due_on", "pk")
+
+
+def report_page(reports: QuerySet[GranteeReport], number, *, per_page: int = 50):
+    """A page of ``reports`` (``reports_for_staff``, maybe filtered): the ids in due order first, then the page's
+    reports with their application (not its answers), organisation and call, instead of sorting every report
+    joined to those wide rows."""
+    return _page_by_ids(
+        reports.select_related(None),
+        number,
+        per_page=per_page,
+        rows=GranteeReport.objects.select_related(
+            "agreement__application__organisation", "agreement__application__call"
+        ).defer(
+            "agreement__application__answers",
+            "agreement__application__eligibility_checks",
+            "agreement__application__declarations",
+            "agreement__application__summary",
+            "agreement__application__call__description",
+        ),
+    )
 
 
 def reports_for_grantee(user) -> QuerySet[GranteeReport]:

@@ -980,7 +980,7 @@ def report_list(request):
     status = request.GET.get("status", "")
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    page = selectors.report_page(reports, request.GET.get("page"))
     return render(
         request,
         "grants/report_list.html",
