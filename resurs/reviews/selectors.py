@@ -405,12 +405,32 @@ def scores_topic(call) -> str:
     return f"reviews:call:{call.pk}"
 
 
-def call_calibration(call) -> CallCalibration:
-    """The call's calibration, computed once per version of its scores (see ``_scores_version``)."""
+# The last calibration and ranking of each call this process read from the cache, unpickled (a national call's are
+# tens of thousands of entries: unpickling them took a large share of the ranking page). Kept under the full
+# version (the scores' version in the topic and the topic's data version), so a change of scores is never served
+# from here either; readers never change these values (plain data, frozen calibration, tuples).
+_UNPICKLED: dict[tuple[int, str], tuple[tuple[str, str], object]] = {}
+
+
+def _precomputed(call, topic: str, name: str, compute):
     from resurs.core import precomputed
 
-    return precomputed.cached(
-        f"{scores_topic(call)}:{_scores_version(call)}", "calibration", lambda: _compute_calibration(call)
+    version = (topic, precomputed.data_version(topic))
+    kept = _UNPICKLED.get((call.pk, name))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = precomputed.cached(topic, name, compute)
+    _UNPICKLED[(call.pk, name)] = (version, value)
+    return value
+
+
+def call_calibration(call) -> CallCalibration:
+    """The call's calibration, computed once per version of its scores (see ``_scores_version``)."""
+    return _precomputed(
+        call,
+        f"{scores_topic(call)}:{_scores_version(call)}",
+        "calibration",
+        lambda: _compute_calibration(call),
     )
 
 
@@ -555,11 +575,9 @@ def ranked_items(rows: list[tuple]) -> list[Item]:
 def call_ranking_rows(call) -> tuple[Ranking, list[tuple], CallCalibration]:
     """The whole call's ranking (``items`` left empty), its rows as plain tuples and its calibration, computed
     once per version of the scores: the ranking page shows a page of the rows."""
-    from resurs.core import precomputed
-
     topic = f"{scores_topic(call)}:{_scores_version(call)}"
-    cal = precomputed.cached(topic, "calibration", lambda: _compute_calibration(call))
-    bands, budget, total, rows = precomputed.cached(topic, "ranking", lambda: _compute_ranking(call, cal))
+    cal = _precomputed(call, topic, "calibration", lambda: _compute_calibration(call))
+    bands, budget, total, rows = _precomputed(call, topic, "ranking", lambda: _compute_ranking(call, cal))
     return Ranking(items=[], bands=bands, budget=budget, proposed_total=total), rows, cal
 
 
