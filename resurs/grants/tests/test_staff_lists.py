@@ -49,7 +49,9 @@ def test_pipeline_pages_keep_the_order_and_rows(personas, call):
         seen += [a.pk for a in page.object_list]
         assert all(a.organisation.name and a.call_id == call.pk for a in page.object_list)
     assert seen == expected
-    searched = selectors.application_page(applications.filter(pk__in=expected[:3]), 1, per_page=2, searched=True)
+    searched = selectors.application_page(
+        applications.filter(pk__in=expected[:3]), 1, per_page=2, searched=True
+    )
     assert searched.paginator.count == 3
     assert [a.pk for a in searched.object_list] == expected[:2]
 
