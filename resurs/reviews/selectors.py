@@ -408,8 +408,10 @@ def scores_topic(call) -> str:
 # The last calibration and ranking of each call this process read from the cache, unpickled (a national call's are
 # tens of thousands of entries: unpickling them took a large share of the ranking page). Kept under the full
 # version (the scores' version in the topic and the topic's data version), so a change of scores is never served
-# from here either; readers never change these values (plain data, frozen calibration, tuples).
+# from here either; readers never change these values (plain data, frozen calibration, tuples). The calls read
+# last are kept, a few of them, so that a process's memory stays bounded however many calls there are.
 _UNPICKLED: dict[tuple[int, str], tuple[tuple[str, str], object]] = {}
+_UNPICKLED_KEPT = 16  # results (a calibration and a ranking per call)
 
 
 def _precomputed(call, topic: str, name: str, compute):
@@ -420,7 +422,13 @@ def _precomputed(call, topic: str, name: str, compute):
     if kept is not None and kept[0] == version:
         return kept[1]
     value = precomputed.cached(topic, name, compute)
+    _UNPICKLED.pop((call.pk, name), None)
     _UNPICKLED[(call.pk, name)] = (version, value)
+    while len(_UNPICKLED) > _UNPICKLED_KEPT:
+        try:
+            _UNPICKLED.pop(next(iter(_UNPICKLED)), None)  # the oldest
+        except (RuntimeError, StopIteration):  # another thread changed it meanwhile
+            break
     return value
 
 
