@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -32,14 +33,36 @@ def call_list_open() -> QuerySet[Call]:
 
 
 def call_list_for_staff(user) -> QuerySet[Call]:
-    """Calls whose centre the user manages (all for administrators), with application counts."""
+    """Calls whose centre the user manages (all for administrators), newest first; ``with_application_counts``
+    adds their application counts to the calls a page shows."""
     calls = Call.objects.select_related("programme", "centre__organisation")
     if not is_admin(user):
         calls = calls.filter(centre_id__in=centre_ids_for(user))
-    return calls.annotate(
-        submitted_count=Count("applications", filter=~Q(applications__status__in=["draft", "withdrawn"])),
-        to_screen_count=Count("applications", filter=Q(applications__status=ApplicationStatus.SUBMITTED)),
-    ).order_by("-created_at")
+    return calls.order_by("-created_at")
+
+
+def with_application_counts(calls) -> list[Call]:
+    """The calls, each with ``submitted_count`` (applications past the draft, not withdrawn) and
+    ``to_screen_count`` (submitted, awaiting screening), counted in one grouped query over the (call, status)
+    index rather than by joining every application of every call to the list."""
+    calls = list(calls)
+    counts = {
+        row["call_id"]: row
+        for row in Application.objects.filter(call_id__in=[c.pk for c in calls])
+        .order_by()
+        .values("call_id")
+        .annotate(
+            submitted=Count(
+                "status", filter=~Q(status__in=[ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN])
+            ),
+            to_screen=Count("status", filter=Q(status=ApplicationStatus.SUBMITTED)),
+        )
+    }
+    for call in calls:
+        row = counts.get(call.pk, {})
+        call.submitted_count = row.get("submitted", 0)
+        call.to_screen_count = row.get("to_screen", 0)
+    return calls
 
 
 def calls_to_screen(user, *, latest: int = 20) -> list[Call]:
@@ -79,6 +102,35 @@ def application_list_for_staff(user, call: Call | None = None) -> QuerySet[Appli
     if call is not None:
         applications = applications.filter(call=call)
     return applications.order_by("-submitted_at", "-pk")
+
+
+def _page_by_ids(ordered: QuerySet, number, *, per_page: int, rows: QuerySet, materialise: bool = False):
+    """A page of ``ordered`` read as ids first (a narrow read that the sort and a deep offset stay cheap on), then
+    that page's rows from ``rows`` (with their joins) in the same order. ``materialise`` reads every id at once:
+    the count is then their number instead of a second run of the same filter."""
+    ids = ordered.values_list("pk", flat=True)
+    page = Paginator(list(ids) if materialise else ids, per_page).get_page(number)
+    found = rows.in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    return page
+
+
+def application_page(
+    applications: QuerySet[Application], number, *, per_page: int = 50, searched: bool = False
+):
+    """A page of ``applications`` (an ordered list of ``application_list_for_staff``): the page's ids first (an
+    index-only read of the call's (call, submitted_at, id) index, however deep the page), then those 50 rows with
+    their organisation, region, direction and decision, without the answers. A search reads the matching ids
+    once (the count is their number) instead of running its text match twice, for the count and the page."""
+    return _page_by_ids(
+        applications,
+        number,
+        per_page=per_page,
+        materialise=searched,
+        rows=Application.objects.select_related(
+            "call", "organisation__region", "direction", "decision"
+        ).defer("answers", "eligibility_checks", "declarations", "summary", "call__description"),
+    )
 
 
 def applications_for_review(call: Call) -> QuerySet[Application]:
@@ -233,7 +285,27 @@ def reports_for_staff(user) -> QuerySet[GranteeReport]:
     )
     if not is_admin(user):
         reports = reports.filter(agreement__application__call__centre_id__in=centre_ids_for(user))
-    return reports.order_by("due_on")
+    return reports.order_by("due_on", "pk")
+
+
+def report_page(reports: QuerySet[GranteeReport], number, *, per_page: int = 50):
+    """A page of ``reports`` (``reports_for_staff``, maybe filtered): the ids in due order first, then the page's
+    reports with their application (not its answers), organisation and call, instead of sorting every report
+    joined to those wide rows."""
+    return _page_by_ids(
+        reports.select_related(None),
+        number,
+        per_page=per_page,
+        rows=GranteeReport.objects.select_related(
+            "agreement__application__organisation", "agreement__application__call"
+        ).defer(
+            "agreement__application__answers",
+            "agreement__application__eligibility_checks",
+            "agreement__application__declarations",
+            "agreement__application__summary",
+            "agreement__application__call__description",
+        ),
+    )
 
 
 def reports_for_grantee(user) -> QuerySet[GranteeReport]:

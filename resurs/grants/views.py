@@ -570,7 +570,7 @@ def _managed_centres(user):
 
 @staff_required
 def manage_calls(request):
-    calls = selectors.call_list_for_staff(request.user)
+    calls = selectors.with_application_counts(selectors.call_list_for_staff(request.user))
     centres = list(_managed_centres(request.user))
     programmes = Programme.objects.filter(centre__in=centres).select_related("centre__organisation")
     form = ProgrammeForm()
@@ -774,7 +774,11 @@ def pipeline(request, slug: str):
             applications.defer("answers", "eligibility_checks", "declarations")
         )
         return table_response(fmt, f"{call.slug}-applications", header, rows)
-    page = Paginator(applications, 50).get_page(request.GET.get("page"))
+    page = selectors.application_page(
+        applications,
+        request.GET.get("page"),
+        searched=bool(filter_form.is_valid() and filter_form.cleaned_data["q"].strip()),
+    )
     return render_page(
         request,
         "grants/pipeline.html",
@@ -976,7 +980,7 @@ def report_list(request):
     status = request.GET.get("status", "")
     if status in ReportStatus.values:
         reports = reports.filter(status=status)
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    page = selectors.report_page(reports, request.GET.get("page"))
     return render(
         request,
         "grants/report_list.html",

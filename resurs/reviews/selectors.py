@@ -232,6 +232,19 @@ def assigned_applications(call) -> QuerySet:
     return Application.objects.filter(call=call).filter(Exists(active)).order_by("number", "pk")
 
 
+def assigned_application_ids(call) -> QuerySet:
+    """Ids of ``assigned_applications`` in their order: a page of them is read from the (call, number, id) index
+    and the active assignments' index alone, never from the applications' wide rows."""
+    return assigned_applications(call).values_list("pk", flat=True)
+
+
+def applications_by_ids(ids) -> list[Application]:
+    """The applications of ``ids`` (already authorised) in that order, with what a row of the assignment page
+    shows (number and title; not the answers)."""
+    found = Application.objects.only("pk", "call_id", "number", "title").in_bulk(list(ids))
+    return [found[pk] for pk in ids if pk in found]
+
+
 def latest_run(call):
     return call.assignment_runs.select_related("job").first()
 
@@ -296,21 +309,38 @@ class CallCalibration:
 
 def _scores_version(call) -> str:
     """A version of everything the calibration and ranking are computed from: the call and its settings and
-    directions, its applications, active assignments and evaluations (counts and last changes, a few index
-    reads), so that a precomputed calibration is never served stale."""
+    directions, its applications, assignments and evaluations, so that a precomputed calibration is never served
+    stale.
+
+    Each body of rows contributes its count and its last ``updated_at``: any insert or save (``auto_now``) raises
+    the last change, any delete lowers the count, so any change the services make gives a new version. The reads
+    are kept to narrow indexes (``COUNT(*)``, not ``COUNT(id)``, which would make PostgreSQL read the table for the
+    ids): applications and assignments by ``(call, updated_at)``, evaluations by ``(scheme, subject type, subject,
+    updated_at)``. Evaluations are counted for the call's whole criteria scheme and subject type, without a join
+    to the call's applications: a scheme shared with another call only makes the version change more often (a
+    superset's count and last change still move with every change of the call's own evaluations), never less.
+    Each read is an index-only scan of the call's rows (a few milliseconds for 45,000 evaluations); pages that
+    need the version more than once read it once (``call_ranking_rows``)."""
     from django.db.models import Max
 
     from resurs.grants.models import Direction
 
-    parts = [call.updated_at.isoformat(), str(call.budget)]
+    parts = [call.updated_at.isoformat(), str(call.budget), str(call.criteria_scheme_id)]
+    evaluations = (
+        Evaluation.objects.filter(
+            scheme_id=call.criteria_scheme_id, subject_type=ContentType.objects.get_for_model(Application)
+        )
+        if call.criteria_scheme_id is not None
+        else Evaluation.objects.none()
+    )
     for rows in (
         CallReview.objects.filter(call=call),
         Direction.objects.filter(call=call),
         Application.objects.filter(call=call),
         Assignment.objects.filter(call=call),
-        evaluations_for_call(call),
+        evaluations,
     ):
-        figures = rows.order_by().aggregate(count=Count("pk"), last=Max("updated_at"))
+        figures = rows.order_by().aggregate(count=Count("*"), last=Max("updated_at"))
         parts.append(f"{figures['count']}@{figures['last'].isoformat() if figures['last'] else ''}")
     return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:16]
 
@@ -375,12 +405,40 @@ def scores_topic(call) -> str:
     return f"reviews:call:{call.pk}"
 
 
-def call_calibration(call) -> CallCalibration:
-    """The call's calibration, computed once per version of its scores (see ``_scores_version``)."""
+# The last calibration and ranking of each call this process read from the cache, unpickled (a national call's are
+# tens of thousands of entries: unpickling them took a large share of the ranking page). Kept under the full
+# version (the scores' version in the topic and the topic's data version), so a change of scores is never served
+# from here either; readers never change these values (plain data, frozen calibration, tuples). The calls read
+# last are kept, a few of them, so that a process's memory stays bounded however many calls there are.
+_UNPICKLED: dict[tuple[int, str], tuple[tuple[str, str], object]] = {}
+_UNPICKLED_KEPT = 16  # results (a calibration and a ranking per call)
+
+
+def _precomputed(call, topic: str, name: str, compute):
     from resurs.core import precomputed
 
-    return precomputed.cached(
-        f"{scores_topic(call)}:{_scores_version(call)}", "calibration", lambda: _compute_calibration(call)
+    version = (topic, precomputed.data_version(topic))
+    kept = _UNPICKLED.get((call.pk, name))
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    value = precomputed.cached(topic, name, compute)
+    _UNPICKLED.pop((call.pk, name), None)
+    _UNPICKLED[(call.pk, name)] = (version, value)
+    while len(_UNPICKLED) > _UNPICKLED_KEPT:
+        try:
+            _UNPICKLED.pop(next(iter(_UNPICKLED)), None)  # the oldest
+        except (RuntimeError, StopIteration):  # another thread changed it meanwhile
+            break
+    return value
+
+
+def call_calibration(call) -> CallCalibration:
+    """The call's calibration, computed once per version of its scores (see ``_scores_version``)."""
+    return _precomputed(
+        call,
+        f"{scores_topic(call)}:{_scores_version(call)}",
+        "calibration",
+        lambda: _compute_calibration(call),
     )
 
 
@@ -525,19 +583,18 @@ def ranked_items(rows: list[tuple]) -> list[Item]:
 def call_ranking_rows(call) -> tuple[Ranking, list[tuple], CallCalibration]:
     """The whole call's ranking (``items`` left empty), its rows as plain tuples and its calibration, computed
     once per version of the scores: the ranking page shows a page of the rows."""
-    from resurs.core import precomputed
-
     topic = f"{scores_topic(call)}:{_scores_version(call)}"
-    cal = precomputed.cached(topic, "calibration", lambda: _compute_calibration(call))
-    bands, budget, total, rows = precomputed.cached(topic, "ranking", lambda: _compute_ranking(call, cal))
+    cal = _precomputed(call, topic, "calibration", lambda: _compute_calibration(call))
+    bands, budget, total, rows = _precomputed(call, topic, "ranking", lambda: _compute_ranking(call, cal))
     return Ranking(items=[], bands=bands, budget=budget, proposed_total=total), rows, cal
 
 
-def proposals_not_yet_awarded(call) -> list[int]:
+def proposals_not_yet_awarded(call, rows: list[tuple] | None = None) -> list[int]:
     """Ids of the applications the whole call's ranking proposes for an award that are not awarded yet, in rank
-    order: what "confirm every proposed award" confirms."""
-    _ranking, rows, _cal = call_ranking_rows(call)
-    proposed = [item.key for item in ranked_items(rows) if item.outcome == "proposed"]
+    order: what "confirm every proposed award" confirms (``rows``: the ranking's rows when the caller has them)."""
+    if rows is None:
+        _ranking, rows, _cal = call_ranking_rows(call)
+    proposed = [row[0] for row in rows if row[-1] == "proposed"]  # key and outcome (RANKED_FIELDS)
     awarded = set(
         grants_selectors.applications_for_review(call)
         .filter(pk__in=proposed, status="awarded")
@@ -576,10 +633,12 @@ def call_ranking(call) -> Ranking:
     )
 
 
-def review_calls_for_staff(user) -> QuerySet:
-    """Calls the user manages that are in or past evaluation."""
-    return grants_selectors.call_list_for_staff(user).filter(
-        status__in=["closed", "review", "decided", "results_published"]
+def review_calls_for_staff(user) -> list:
+    """Calls the user manages that are in or past evaluation, with their application counts."""
+    return grants_selectors.with_application_counts(
+        grants_selectors.call_list_for_staff(user).filter(
+            status__in=["closed", "review", "decided", "results_published"]
+        )
     )
 
 

@@ -249,7 +249,7 @@ def experts(request):
 @login_required
 def calls(request):
     _require_staff(request.user)
-    items = list(selectors.review_calls_for_staff(request.user))
+    items = selectors.review_calls_for_staff(request.user)
     return render(request, "reviews/calls.html", {"calls": items, "crumbs": [(_("Expert evaluation"), "")]})
 
 
@@ -381,7 +381,10 @@ def assignment(request, slug: str):
         return HttpResponseRedirect(reverse("reviews:assignment", args=[slug]))
     run = selectors.latest_run(call)
     # A page of applications with their experts (a national call has 15,000 applications and 45,000 assignments).
-    page = Paginator(selectors.assigned_applications(call), ASSIGNMENT_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.assigned_application_ids(call), ASSIGNMENT_PAGE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = selectors.applications_by_ids(list(page.object_list))
     grouped: dict = {application: [] for application in page.object_list}
     by_pk = {application.pk: application for application in grouped}
     for a in selectors.active_assignments(call).filter(application_id__in=list(by_pk)):
@@ -493,10 +496,10 @@ def ranking(request, slug: str):
             messages.success(request, _("%(count)d awards confirmed.") % {"count": count})
         return HttpResponseRedirect(reverse("reviews:ranking", args=[slug]))
     # The whole call is ranked (precomputed), a page of it is shown; "outcome" keeps one kind of proposal.
-    result, rows, calibration = selectors.call_ranking_rows(call)
+    result, all_rows, calibration = selectors.call_ranking_rows(call)
     outcome = request.GET.get("outcome", "")
     outcome = outcome if outcome in OUTCOME_LABELS else ""
-    rows = [r for r in rows if r[-1] == outcome] if outcome else rows
+    rows = [r for r in all_rows if r[-1] == outcome] if outcome else all_rows
     page = Paginator(rows, SCORES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -506,7 +509,7 @@ def ranking(request, slug: str):
             "tab": "ranking",
             "ranking": result,
             "items": selectors.with_rows(call, selectors.ranked_items(page.object_list), calibration),
-            "proposals_left": len(selectors.proposals_not_yet_awarded(call)),
+            "proposals_left": len(selectors.proposals_not_yet_awarded(call, all_rows)),
             "page_obj": page,
             "outcome": outcome,
             "labels": OUTCOME_LABELS,

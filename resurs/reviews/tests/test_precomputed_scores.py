@@ -178,3 +178,15 @@ def test_pages_are_paged_with_bounded_queries(personas, client_for, scored, djan
     page = client.get(reverse("reviews:call", args=[slug]) + "?show=unscored").content.decode()
     assert f"{scored.applications[-1].number} " in page
     assert f"{scored.applications[0].number} " not in page
+
+
+def test_the_scores_version_moves_with_every_saved_or_deleted_evaluation(scored):
+    call = scored.call
+    versions = [selectors._scores_version(call)]
+    evaluation = selectors.evaluations_for_call(call).order_by("pk").first()
+    evaluation.save()  # a changed review: its last change moves
+    versions.append(selectors._scores_version(call))
+    evaluation.delete()  # a removed review: the count drops
+    versions.append(selectors._scores_version(call))
+    assert len(set(versions)) == 3
+    assert selectors.call_calibration(call) == selectors._compute_calibration(call)
