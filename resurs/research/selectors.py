@@ -80,7 +80,24 @@ def nomination_list(study: Study, *, status: str | None = None) -> QuerySet[Nomi
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("respondent__code", "rank", "name")
+    return qs.order_by("respondent__code", "rank", "name", "pk")
+
+
+def nomination_list_brief(study: Study, *, status: str | None = None) -> QuerySet[Nomination]:
+    """``nomination_list`` with only what a list of nominations names (the API's): the nomination, its
+    respondent's code and the matched organisation's names, not their whole rows."""
+    return (
+        nomination_list(study, status=status)
+        .select_related(None)
+        .select_related("respondent", "organisation")
+        .only(
+            *("respondent", "name", "organisation", "areas", "rank", "quote", "status", "source"),
+            *("is_self", "is_partner"),
+            "respondent__code",
+            "organisation__name",
+            "organisation__short_name",
+        )
+    )
 
 
 def unmatched_nominations(study: Study) -> QuerySet[Nomination]:
