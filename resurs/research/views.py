@@ -3,6 +3,8 @@ responds; HTMX requests get the partial they target."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -540,6 +542,9 @@ def coding(request, pk):
             messages.success(request, _("The code has been added."))
             return redirect("research:coding", study.pk)
     coder_list = selectors.coders(study)
+    # Co-occurrence and agreement read every transcript of the study: computed once per version of its data.
+    version = hashlib.sha256(selectors.coding_data_version(study).encode()).hexdigest()[:24]
+    topic = f"study:{study.pk}:coding:{version}"
     agreement_result = None
     a_id, b_id = request.GET.get("a"), request.GET.get("b")
     if len(coder_list) >= 2:
@@ -547,8 +552,13 @@ def coding(request, pk):
         a = by_id.get(a_id) or coder_list[0]
         b = by_id.get(b_id) or next(u for u in coder_list if u != a)
         if a != b:
-            agreement_result = {"a": a, "b": b, **selectors.coder_agreement(study, a, b)}
-    codes, matrix = selectors.co_occurrence(study)
+            figures = precomputed.cached(
+                topic, f"agreement:{a.pk}:{b.pk}", lambda: selectors.coder_agreement(study, a, b)
+            )
+            agreement_result = {"a": a, "b": b, **figures}
+    codes, matrix = precomputed.cached(topic, "co-occurrence", lambda: selectors.co_occurrence(study))
+    # A national study has hundreds of interviews: the list shows them a page at a time.
+    interviews = Paginator(selectors.interview_list(study), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "research/coding.html",
@@ -561,7 +571,8 @@ def coding(request, pk):
             "co_matrix": list(zip(codes, matrix, strict=True)),
             "coders": coder_list,
             "agreement": agreement_result,
-            "interviews": selectors.interview_list(study),
+            "interviews": interviews.object_list,
+            "page_obj": interviews,
             "tab": "coding",
             "crumbs": _crumbs(_study_crumb(study), (_("Coding"), "")),
         },
