@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from resurs.core import precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
-from resurs.core.pdf import pdf_response
+from resurs.core.pdf import pdf_file_response, render_pdf
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response, xlsx_response
 from resurs.core.uploads import upload_limit
@@ -710,23 +710,26 @@ def report(request, pk):
 
 def report_pdf(request, pk):
     study = access.get_report_study(request.user, pk)
-    context = _report_context(request, study)
-    # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
-    context["charts"] = charts_for(context["findings"])
-    context["pdf"] = True
-    return pdf_response(
-        "research/report_pdf.html",
-        context,
-        filename=f"study-{study.pk}",
-        request=request,
-    )
+
+    def compute() -> bytes:
+        context = _report_context(request, study)
+        # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
+        context["charts"] = charts_for(context["findings"])
+        context["pdf"] = True
+        return render_pdf("research/report_pdf.html", context, request=request)
+
+    # The document depends on the study's data and the language only (no reader's names or rights): rendered
+    # once per version of the data (seconds for a national study), as the analysis it shows.
+    version = hashlib.sha256(selectors.study_data_version(study).encode()).hexdigest()[:24]
+    data = precomputed.cached(f"study:{study.pk}:report-pdf:{version}", get_language(), compute)
+    return pdf_file_response(data, filename=f"study-{study.pk}")
 
 
 def ranking_export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     study = access.get_report_study(request.user, pk)
-    findings = study_findings(study)
+    table = _study_figures(study)["table"]  # the analysis page's, precomputed for the data's current version
     header = [
         _("Rank"),
         _("Organisation"),
@@ -754,7 +757,7 @@ def ranking_export(request, pk, fmt):
             "–".join(map(str, row["item"].bootstrap_interval)) if row["item"].bootstrap_interval else "",
             round(row["pagerank"], 6) if row["pagerank"] is not None else "",
         ]
-        for row in ranking_table(findings)
+        for row in table
     ]
     return table_response(fmt, f"ranking-{study.pk}", header, rows)
 
