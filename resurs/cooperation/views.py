@@ -107,7 +107,7 @@ def overview_page(request):
             Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=as_of),
             Q(tie__started_on__isnull=True) | Q(tie__started_on__lte=as_of),
         ).count(),
-        "advisory_bodies": selectors.advisory_body_list().count(),
+        "advisory_bodies": selectors.advisory_bodies().count(),
         "open_requests": selectors.advice_queue(user).count(),
         "overdue_requests": selectors.advice_queue(user).filter(due_on__lt=today).count(),
     }
@@ -443,14 +443,18 @@ def volunteering_create(request):
 @login_required
 def advisory_body_list(request):
     _require(access.can_see_overview(request.user))
-    bodies = selectors.advisory_body_list()
+    bodies = selectors.advisory_bodies()
     level = request.GET.get("level", "")
     if level:
         bodies = bodies.filter(level=level)
+    page_obj = Paginator(list(bodies.values_list("pk", flat=True)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
         **_tab_context(request, "advisory"),
         "crumbs": _crumbs((_("Advisory bodies"), "")),
-        "bodies": bodies,
+        "page_obj": page_obj,
+        "bodies": selectors.advisory_body_page(page_obj.object_list),
         "level": level,
     }
     return render_page(request, "cooperation/advisory_body_list.html", context)
@@ -503,12 +507,12 @@ def membership_list(request):
     if request.GET.get("current"):
         today = timezone.localdate()
         rows = rows.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         **_tab_context(request, "memberships"),
         "crumbs": _crumbs((_("Boards and councils"), "")),
         "page_obj": page_obj,
-        "memberships": page_obj.object_list,
+        "memberships": selectors.in_order(selectors.membership_list(), page_obj.object_list),
         "managed_centres": set(Centre.objects.values_list("pk", flat=True))
         if is_admin(request.user)
         else centre_ids_for(request.user),

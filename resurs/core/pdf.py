@@ -17,7 +17,12 @@ def render_pdf(template: str, context: dict, *, request=None) -> bytes:
 def pdf_response(
     template: str, context: dict, *, filename: str, request=None, inline: bool = False
 ) -> HttpResponse:
-    response = HttpResponse(render_pdf(template, context, request=request), content_type="application/pdf")
+    return pdf_file_response(render_pdf(template, context, request=request), filename=filename, inline=inline)
+
+
+def pdf_file_response(data: bytes, *, filename: str, inline: bool = False) -> HttpResponse:
+    """A PDF already rendered (e.g. kept for the current version of its data)."""
+    response = HttpResponse(data, content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}.pdf"'
     return response

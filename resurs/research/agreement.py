@@ -67,14 +67,16 @@ def krippendorff_alpha_nominal(units: Iterable[Sequence]) -> float | None:
 
     Units with fewer than two values are not pairable and are left out. None when there is no variation.
     """
+    # Units with the same values add the same coincidences: each distinct unit is counted once, times its number
+    # (tens of thousands of sentence × code units take only a few distinct values).
+    alike = Counter(tuple(v for v in unit if v is not None) for unit in units)
     coincidences: Counter = Counter()
-    for unit in units:
-        values = [v for v in unit if v is not None]
+    for values, count in alike.items():
         m = len(values)
         if m < 2:
             continue
         for i, j in permutations(range(m), 2):
-            coincidences[(values[i], values[j])] += 1 / (m - 1)
+            coincidences[(values[i], values[j])] += count / (m - 1)
     totals: Counter = Counter()
     for (c, _k), weight in coincidences.items():
         totals[c] += weight

@@ -2,16 +2,15 @@
 respondents, nominations and the ranking and record nominations, through the same access rules and services as
 the pages. A published study's ranking is public."""
 
-from __future__ import annotations
-
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from resurs.accounts.api_auth import OptionalAuth
-from resurs.core.api import ColumnText, ErrorOut, FilterIn, Id, StrictId, choice
+from resurs.core.api import ColumnText, ErrorOut, FilterIn, Id, LimitOffsetPagination, StrictId, choice
 from resurs.registry.models import Organisation
 from resurs.research import access, selectors, services
 from resurs.research.choices import ImpactArea, NominationStatus
@@ -57,6 +56,14 @@ class NominationOut(Schema):
     source: str
     is_self: bool
     is_partner: bool
+
+    @staticmethod
+    def resolve_respondent_code(obj) -> str:
+        return obj.respondent.code
+
+    @staticmethod
+    def resolve_organisation(obj) -> str | None:
+        return str(obj.organisation) if obj.organisation_id else None
 
 
 class NominationFilterIn(FilterIn):
@@ -117,24 +124,6 @@ def _study_out(study) -> StudyOut:
     )
 
 
-def _nomination_out(n) -> NominationOut:
-    return NominationOut(
-        id=n.pk,
-        respondent_id=n.respondent_id,
-        respondent_code=n.respondent.code,
-        name=n.name,
-        organisation_id=n.organisation_id,
-        organisation=str(n.organisation) if n.organisation_id else None,
-        areas=n.areas,
-        rank=n.rank,
-        quote=n.quote,
-        status=n.status,
-        source=n.source,
-        is_self=n.is_self,
-        is_partner=n.is_partner,
-    )
-
-
 @router.get("/studies", response=list[StudyOut])
 def list_studies(request):
     """Studies the caller may see (their centre's, or those whose team they are in)."""
@@ -163,10 +152,16 @@ def list_respondents(request, study_id: Id):
     ]
 
 
-@router.get("/studies/{study_id}/nominations", response={200: list[NominationOut], 403: ErrorOut})
+@router.get(
+    "/studies/{study_id}/nominations",
+    response={200: list[NominationOut], 403: ErrorOut},
+    summary="Nominations of a study, paginated",
+)
+@paginate(LimitOffsetPagination)
 def list_nominations(request, study_id: Id, filters: Query[NominationFilterIn]):
+    """One page at a time (a national study has thousands of nominations), by respondent's code and rank."""
     study = _study(request, study_id, access.WORK)
-    return [_nomination_out(n) for n in selectors.nomination_list(study, status=filters.status)]
+    return selectors.nomination_list_brief(study, status=filters.status)
 
 
 @router.post("/studies/{study_id}/nominations", response={201: NominationOut, 403: ErrorOut})
@@ -189,7 +184,7 @@ def create_nomination(request, study_id: Id, payload: NominationIn):
         quote=payload.quote,
         actor=request.user,
     )
-    return Status(201, _nomination_out(nomination))
+    return Status(201, nomination)
 
 
 @router.get("/studies/{study_id}/ranking", response=RankingOut, auth=OptionalAuth())

@@ -51,7 +51,8 @@ def member_list(study: Study) -> QuerySet[StudyMember]:
 def interview_list(study: Study) -> QuerySet[Interview]:
     return (
         Interview.objects.filter(respondent__study=study)
-        .select_related("respondent__person", "respondent__organisation")
+        .select_related("respondent")
+        .defer("transcript")  # a national study's transcripts are megabytes; lists show none of them
         .annotate(segment_count=Count("segments"))
         .order_by("respondent__code", "held_on")
     )
@@ -80,7 +81,24 @@ def nomination_list(study: Study, *, status: str | None = None) -> QuerySet[Nomi
     )
     if status:
         qs = qs.filter(status=status)
-    return qs.order_by("respondent__code", "rank", "name")
+    return qs.order_by("respondent__code", "rank", "name", "pk")
+
+
+def nomination_list_brief(study: Study, *, status: str | None = None) -> QuerySet[Nomination]:
+    """``nomination_list`` with only what a list of nominations names (the API's): the nomination, its
+    respondent's code and the matched organisation's names, not their whole rows."""
+    return (
+        nomination_list(study, status=status)
+        .select_related(None)
+        .select_related("respondent", "organisation")
+        .only(
+            *("respondent", "name", "organisation", "areas", "rank", "quote", "status", "source"),
+            *("is_self", "is_partner"),
+            "respondent__code",
+            "organisation__name",
+            "organisation__short_name",
+        )
+    )
 
 
 def unmatched_nominations(study: Study) -> QuerySet[Nomination]:
@@ -192,7 +210,10 @@ def coder_agreement(study: Study, coder_a, coder_b) -> dict:
         passages[(interview_id, coder_id, code_id)].append((start, end))
         coded_by[interview_id].add(coder_id)
     shared = sorted(i for i, who in coded_by.items() if {coder_a.pk, coder_b.pk} <= who)
-    transcripts = dict(Interview.objects.filter(pk__in=shared).values_list("pk", "transcript"))
+    spans_of = {
+        pk: sentence_spans(text)
+        for pk, text in Interview.objects.filter(pk__in=shared).values_list("pk", "transcript")
+    }
     codes = list(study.codes.filter(is_codable=True).order_by("order", "name"))
     all_a: list[int] = []
     all_b: list[int] = []
@@ -201,7 +222,7 @@ def coder_agreement(study: Study, coder_a, coder_b) -> dict:
         a: list[int] = []
         b: list[int] = []
         for interview_id in shared:
-            spans = sentence_spans(transcripts[interview_id])
+            spans = spans_of[interview_id]
             a += unit_values(spans, passages.get((interview_id, coder_a.pk, code.pk), []))
             b += unit_values(spans, passages.get((interview_id, coder_b.pk, code.pk), []))
         per_code.append((code, agreement(a, b)))
@@ -233,3 +254,13 @@ def study_data_version(study: Study) -> str:
         figures = rows.aggregate(count=Count("pk"), last=Max("updated_at"))
         parts.append(f"{figures['count']}@{figures['last'].isoformat() if figures['last'] else ''}")
     return "|".join(parts)
+
+
+def coding_data_version(study: Study) -> str:
+    """``study_data_version`` and the codebook's own (codes added, renamed, made codable or not): what the coding
+    page's co-occurrence and agreement are computed from."""
+    from django.db.models import Max
+
+    codes = study.codes.aggregate(count=Count("pk"), last=Max("updated_at"))
+    last = codes["last"].isoformat() if codes["last"] else ""
+    return f"{study_data_version(study)}|{codes['count']}@{last}"

@@ -3,6 +3,8 @@ responds; HTMX requests get the partial they target."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from resurs.core import precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import render_page
-from resurs.core.pdf import pdf_response
+from resurs.core.pdf import pdf_file_response, render_pdf
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response, xlsx_response
 from resurs.core.uploads import upload_limit
@@ -540,6 +542,9 @@ def coding(request, pk):
             messages.success(request, _("The code has been added."))
             return redirect("research:coding", study.pk)
     coder_list = selectors.coders(study)
+    # Co-occurrence and agreement read every transcript of the study: computed once per version of its data.
+    version = hashlib.sha256(selectors.coding_data_version(study).encode()).hexdigest()[:24]
+    topic = f"study:{study.pk}:coding:{version}"
     agreement_result = None
     a_id, b_id = request.GET.get("a"), request.GET.get("b")
     if len(coder_list) >= 2:
@@ -547,8 +552,13 @@ def coding(request, pk):
         a = by_id.get(a_id) or coder_list[0]
         b = by_id.get(b_id) or next(u for u in coder_list if u != a)
         if a != b:
-            agreement_result = {"a": a, "b": b, **selectors.coder_agreement(study, a, b)}
-    codes, matrix = selectors.co_occurrence(study)
+            figures = precomputed.cached(
+                topic, f"agreement:{a.pk}:{b.pk}", lambda: selectors.coder_agreement(study, a, b)
+            )
+            agreement_result = {"a": a, "b": b, **figures}
+    codes, matrix = precomputed.cached(topic, "co-occurrence", lambda: selectors.co_occurrence(study))
+    # A national study has hundreds of interviews: the list shows them a page at a time.
+    interviews = Paginator(selectors.interview_list(study), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "research/coding.html",
@@ -561,7 +571,8 @@ def coding(request, pk):
             "co_matrix": list(zip(codes, matrix, strict=True)),
             "coders": coder_list,
             "agreement": agreement_result,
-            "interviews": selectors.interview_list(study),
+            "interviews": interviews.object_list,
+            "page_obj": interviews,
             "tab": "coding",
             "crumbs": _crumbs(_study_crumb(study), (_("Coding"), "")),
         },
@@ -699,23 +710,26 @@ def report(request, pk):
 
 def report_pdf(request, pk):
     study = access.get_report_study(request.user, pk)
-    context = _report_context(request, study)
-    # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
-    context["charts"] = charts_for(context["findings"])
-    context["pdf"] = True
-    return pdf_response(
-        "research/report_pdf.html",
-        context,
-        filename=f"study-{study.pk}",
-        request=request,
-    )
+
+    def compute() -> bytes:
+        context = _report_context(request, study)
+        # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
+        context["charts"] = charts_for(context["findings"])
+        context["pdf"] = True
+        return render_pdf("research/report_pdf.html", context, request=request)
+
+    # The document depends on the study's data and the language only (no reader's names or rights): rendered
+    # once per version of the data (seconds for a national study), as the analysis it shows.
+    version = hashlib.sha256(selectors.study_data_version(study).encode()).hexdigest()[:24]
+    data = precomputed.cached(f"study:{study.pk}:report-pdf:{version}", get_language(), compute)
+    return pdf_file_response(data, filename=f"study-{study.pk}")
 
 
 def ranking_export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     study = access.get_report_study(request.user, pk)
-    findings = study_findings(study)
+    table = _study_figures(study)["table"]  # the analysis page's, precomputed for the data's current version
     header = [
         _("Rank"),
         _("Organisation"),
@@ -743,7 +757,7 @@ def ranking_export(request, pk, fmt):
             "–".join(map(str, row["item"].bootstrap_interval)) if row["item"].bootstrap_interval else "",
             round(row["pagerank"], 6) if row["pagerank"] is not None else "",
         ]
-        for row in ranking_table(findings)
+        for row in table
     ]
     return table_response(fmt, f"ranking-{study.pk}", header, rows)
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from resurs.cooperation.models import AdviceRequest, GovernanceSeat, Partnership
+from resurs.cooperation.models import AdviceRequest, AdvisoryBody, GovernanceSeat, Partnership
 from resurs.cooperation.tests.factories import (
     AdviceRequestFactory,
     CorporateVolunteeringFactory,
@@ -294,3 +294,53 @@ def test_network_export_hides_amounts_from_partners(coop, personas, client_for):
     assert staff_graph.edges[edge]["value"] == 500000.0
     assert "value" not in partner_graph.edges[edge]
     assert set(partner_graph.nodes) == set(staff_graph.nodes)
+
+
+def test_advisory_body_list_is_paginated_with_current_members_per_body(coop, personas, client_for):
+    from resurs.cooperation.tests.factories import AdvisoryBodyFactory
+    from resurs.cooperation.views import PAGE_SIZE
+
+    body = coop["body"]
+    TieFactory(person=PersonFactory(), organisation=body.organisation, role=TieRole.ADVISORY_MEMBER)
+    TieFactory(person=PersonFactory(), organisation=body.organisation, role=TieRole.ADVISORY_MEMBER)
+    TieFactory(
+        person=PersonFactory(),
+        organisation=body.organisation,
+        role=TieRole.ADVISORY_MEMBER,
+        started_on=dt.date(2020, 1, 1),
+        ended_on=dt.date(2021, 1, 1),
+    )
+    others = [AdvisoryBodyFactory(centre=personas.centre) for _n in range(PAGE_SIZE)]
+    client = client_for(personas.staff)
+    first = client.get(reverse("cooperation:advisory-body-list"))
+    second = client.get(reverse("cooperation:advisory-body-list"), {"page": 2})
+    shown = [*first.context["bodies"], *second.context["bodies"]]
+    assert len(first.context["bodies"]) == PAGE_SIZE and len(second.context["bodies"]) == 1
+    assert {b.pk for b in shown} == {body.pk, *(b.pk for b in others)}
+    assert shown == list(AdvisoryBody.objects.order_by("level", "organisation__name", "pk"))  # across pages
+    counts = {b.pk: b.current_members for b in shown}
+    assert counts[body.pk] == 2 and counts[others[0].pk] == 0  # the ended seat is not current
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_membership_list_pages_keep_the_order(coop, personas, client_for):
+    from resurs.cooperation.views import PAGE_SIZE
+
+    for day in range(1, PAGE_SIZE + 5):
+        TieFactory(
+            person=PersonFactory(),
+            organisation=personas.ngo,
+            role=TieRole.BOARD_MEMBER,
+            started_on=dt.date(2022, 1, 1) + dt.timedelta(days=day),
+        )
+    TieFactory(person=PersonFactory(), organisation=personas.ngo, role=TieRole.STAFF)
+    client = client_for(personas.staff)
+    url = reverse("cooperation:membership-list")
+    shown = [*client.get(url).context["memberships"], *client.get(url, {"page": 2}).context["memberships"]]
+    expected = list(
+        Tie.objects.filter(role__in=[TieRole.BOARD_MEMBER, TieRole.ADVISORY_MEMBER]).order_by(
+            "-started_on", "pk"
+        )
+    )
+    assert shown == expected
+    assert shown[0].person.full_name and shown[-1] == coop["seat"]

@@ -29,7 +29,25 @@ def test_member_reads_studies_respondents_nominations(
     assert respondents[0]["code"] == study.respondent.code
     with django_assert_max_num_queries(10):
         nominations = client.get(f"/api/v1/research/studies/{study.pk}/nominations").json()
-    assert nominations[0]["organisation_id"] == study.org.pk
+    assert nominations["count"] == 1
+    assert nominations["items"][0]["organisation_id"] == study.org.pk
+    assert nominations["items"][0]["organisation"] == str(study.org)
+    assert nominations["items"][0]["respondent_code"] == study.respondent.code
+
+
+def test_nominations_come_one_page_at_a_time(personas, client_for, study):
+    for number in range(4):
+        services.nomination_create(respondent=study.respondent, name=f"Клуб {number}", rank=number + 2)
+    url = f"/api/v1/research/studies/{study.pk}/nominations"
+    client = client_for(personas.researcher)
+    everything = client.get(url).json()
+    assert everything["count"] == 5
+    pages = [client.get(url, {"limit": 2, "offset": offset}).json() for offset in (0, 2, 4)]
+    assert [len(page["items"]) for page in pages] == [2, 2, 1]
+    assert [item["id"] for page in pages for item in page["items"]] == [i["id"] for i in everything["items"]]
+    candidates = client.get(url, {"status": "candidate", "limit": 1}).json()
+    assert candidates["count"] == Nomination.objects.filter(status="candidate").count()
+    assert client.get(url, {"limit": 1000}).status_code == 422
 
 
 def test_member_records_a_nomination(personas, client_for, study):

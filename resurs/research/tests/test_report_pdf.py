@@ -69,3 +69,26 @@ def test_unmatched_note_only_on_staff_pages(client, client_for, personas, study)
     assert public.status_code == 200 and UNMATCHED_NOTE not in public.content.decode()
     staff = client_for(personas.researcher).get(reverse("research:analysis", args=[study.pk]))
     assert UNMATCHED_NOTE in staff.content.decode()
+
+
+def test_report_pdf_is_rendered_once_per_version_of_the_data_and_language(client, study, monkeypatch):
+    from resurs.research import views
+
+    rendered = []
+
+    def render(template, context, **kwargs):
+        rendered.append(translation.get_language())
+        return real_render(template, context, **kwargs)
+
+    real_render = views.render_pdf
+    monkeypatch.setattr(views, "render_pdf", render)
+    url = reverse("research:report-pdf", args=[study.pk])
+    first = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content == first.content and len(rendered) == 1
+    client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(rendered) == 2  # each language its own document
+    org = OrganisationFactory(name="Фонд «Новая волна»", short_name="Фонд «Новая волна»")
+    for _n in range(9):
+        services.nomination_create(respondent=make_respondent(study), organisation=org, areas=["information"])
+    text = " ".join(_pages(client.get(url, HTTP_ACCEPT_LANGUAGE="ru")))
+    assert len(rendered) == 3 and "Новая волна" in text  # new nominations: a new document

@@ -284,3 +284,32 @@ def test_interview_upload_in_cp1251_and_refused_binary(personas, client_for, stu
     response = client.post(url, {"held_on": "2026-10-05", "mode": "video", "transcript_file": good})
     assert response.status_code == 302
     assert respondent.interviews.order_by("-pk").first().transcript == TRANSCRIPT
+
+
+def test_coding_page_figures_follow_new_coding_and_list_interviews_by_page(personas, client_for, study):
+    interview = _interview(study)
+    services.member_add(study=study, user=personas.staff, actor=personas.researcher)
+    first, second = study.codes.filter(is_codable=True)[:2]
+    services.segment_create(interview=interview, code=first, coder=personas.researcher, start=0, end=40)
+    services.segment_create(interview=interview, code=first, coder=personas.staff, start=0, end=40)
+    client = client_for(personas.researcher)
+    url = reverse("research:coding", args=[study.pk])
+
+    def figures():
+        context = client.get(url).context
+        matrix = {code.pk: row for code, row in context["co_matrix"]}
+        return context["agreement"]["overall"], matrix
+
+    before, matrix = figures()
+    assert before.percent == 1.0 and sum(matrix[second.pk]) == 0
+    services.segment_create(interview=interview, code=second, coder=personas.staff, start=0, end=40)
+    after, matrix = figures()
+    assert after.percent < 1.0 and sum(matrix[second.pk]) > 0  # not the figures computed before
+    services.code_create(study=study, name="Новый код", parent=None, color="#123456", description="")
+    assert "Новый код" in [code.name for code, _row in client.get(url).context["co_matrix"]]
+
+    for _n in range(30):
+        make_interview(make_respondent(study))
+    page_one, page_two = client.get(url).context, client.get(url, {"page": 2}).context
+    assert len(page_one["interviews"]) == 25 and len(page_two["interviews"]) == 6
+    assert {i.pk for i in page_one["interviews"]}.isdisjoint(i.pk for i in page_two["interviews"])
