@@ -32,7 +32,7 @@ from django.db.models.lookups import Contains, GreaterThanOrEqual
 
 MAX_WORDS = 8
 TYPO_MIN_SIMILARITY = 0.5  # pg_trgm word_similarity of a query word to the most alike stretch of a field
-TYPO_CANDIDATES = 300  # at most this many near rows are ranked and listed (a list of that many says "at least")
+TYPO_CANDIDATES = 300  # at most this many near rows are ranked and listed (that many: "at least")
 SQLITE_FUNCTION = "resurs_fold"
 
 
@@ -144,9 +144,10 @@ class StrictWordSimilar(_TrigramOperator):
 
 
 # Each pass collects rows in which every word is near one of the fields; a pass that fills the cap ends the search.
+# First whole words alike («Иванов» for «иваноф»), then any stretch alike (the fallback's own condition).
 _PASSES = (
-    (StrictWordSimilar, "pg_trgm.strict_word_similarity_threshold"),  # whole words alike: «Иванов» for «иваноф»
-    (WordSimilar, "pg_trgm.word_similarity_threshold"),  # any stretch alike, the fallback's own condition
+    (StrictWordSimilar, "pg_trgm.strict_word_similarity_threshold"),
+    (WordSimilar, "pg_trgm.word_similarity_threshold"),
 )
 
 
@@ -154,23 +155,28 @@ def _similar_candidates(queryset: QuerySet, words: Sequence[str], fields: Sequen
     """The pks of at most ``TYPO_CANDIDATES`` rows of ``queryset`` in which every word is near one of the fields,
     read through the trigram indexes: no row is scored before it is collected, and a pass stops at the cap. The
     thresholds and the planner's choice (bitmap scans of the indexes rather than a walk of the whole table, which
-    the planner expects to stop early and which does not when few rows match) hold for the pass's query only."""
-    collected: dict = {}
-    for operator, setting in _PASSES:
+    the planner expects to stop early and which does not when few rows match) hold for these queries only."""
+    passes = []
+    for operator, _setting in _PASSES:
         condition = Q()
         for word in words:
             any_field = Q()
             for field in fields:
                 any_field |= Q(operator(Value(word), Fold(_as_expression(field))))
             condition &= any_field
-        ids = queryset.order_by().filter(condition).values_list("pk", flat=True)[:TYPO_CANDIDATES]
-        settings = {setting: str(TYPO_MIN_SIMILARITY), "enable_seqscan": "off", "enable_indexscan": "off"}
-        found = _with_settings(queryset.db, settings, lambda: list(ids))
-        for pk in found:
-            collected.setdefault(pk, None)
-        if len(collected) >= TYPO_CANDIDATES:
-            break
-    return list(collected)[:TYPO_CANDIDATES]
+        passes.append(queryset.order_by().filter(condition).values_list("pk", flat=True)[:TYPO_CANDIDATES])
+
+    def collect() -> list:
+        collected: dict = {}
+        for ids in passes:
+            collected.update(dict.fromkeys(ids))
+            if len(collected) >= TYPO_CANDIDATES:
+                break
+        return list(collected)[:TYPO_CANDIDATES]
+
+    settings = {setting: str(TYPO_MIN_SIMILARITY) for _operator, setting in _PASSES}
+    settings |= {"enable_seqscan": "off", "enable_indexscan": "off"}
+    return _with_settings(queryset.db, settings, collect)
 
 
 def _with_settings(using: str, settings: dict[str, str], run):

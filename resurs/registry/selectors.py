@@ -107,8 +107,8 @@ def person_page(query: str, page, per_page: int) -> Page:
     """A page of the people list (everyone not erased, or those ``query`` finds), in name order unless the search
     orders its near matches by likeness. The whole registry (hundreds of thousands of people) is counted by the
     planner's estimate (``CountedPaginator`` with ``estimated``: the page says "about"), a search exactly; the
-    page's people are a window of ids read from the index of live names (``id_window``). A misspelt name lists its
-nearest people, at most ``TYPO_CANDIDATES`` of them (``at_least``: the page says "at least")."""
+    page's people are a window of ids read from the index of live names (``id_window``). A misspelt name lists
+    its nearest people, at most ``TYPO_CANDIDATES`` of them (``at_least``: the page says "at least")."""
     queryset = person_search(person_list().filter(erased_at=None), query)
     if not queryset.query.order_by:
         queryset = queryset.order_by(*PERSON_ORDER)
