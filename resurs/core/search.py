@@ -153,9 +153,11 @@ _PASSES = (
 
 def _similar_candidates(queryset: QuerySet, words: Sequence[str], fields: Sequence) -> list:
     """The pks of at most ``TYPO_CANDIDATES`` rows of ``queryset`` in which every word is near one of the fields,
-    read through the trigram indexes: no row is scored before it is collected, and a pass stops at the cap. The
-    thresholds and the planner's choice (bitmap scans of the indexes rather than a walk of the whole table, which
-    the planner expects to stop early and which does not when few rows match) hold for these queries only."""
+    read through the trigram indexes where there are some: no row is scored before it is collected, and a pass
+    stops at the cap. Each pass is planned as if all its rows were wanted (a materialised CTE), then read up to
+    the cap: asked for "the first 300" directly, the planner walks the whole table, expecting to stop early,
+    which it does not when few rows are near. The thresholds hold for these queries only."""
+    connection = connections[queryset.db]
     passes = []
     for operator, _setting in _PASSES:
         condition = Q()
@@ -164,43 +166,40 @@ def _similar_candidates(queryset: QuerySet, words: Sequence[str], fields: Sequen
             for field in fields:
                 any_field |= Q(operator(Value(word), Fold(_as_expression(field))))
             condition &= any_field
-        passes.append(queryset.order_by().filter(condition).values_list("pk", flat=True)[:TYPO_CANDIDATES])
+        ids = queryset.order_by().filter(condition).values_list("pk", flat=True)
+        passes.append(ids.query.get_compiler(using=queryset.db).as_sql())
 
     def collect() -> list:
         collected: dict = {}
-        for ids in passes:
-            collected.update(dict.fromkeys(ids))
-            if len(collected) >= TYPO_CANDIDATES:
-                break
+        with connection.cursor() as cursor:
+            for sql, params in passes:
+                cursor.execute(
+                    f"WITH near (pk) AS MATERIALIZED ({sql}) SELECT pk FROM near LIMIT %s",
+                    [*params, TYPO_CANDIDATES],
+                )
+                collected.update(dict.fromkeys(row[0] for row in cursor.fetchall()))
+                if len(collected) >= TYPO_CANDIDATES:
+                    break
         return list(collected)[:TYPO_CANDIDATES]
 
     settings = {setting: str(TYPO_MIN_SIMILARITY) for _operator, setting in _PASSES}
-    settings |= {"enable_seqscan": "off", "enable_indexscan": "off"}
     return _with_settings(queryset.db, settings, collect)
 
 
 def _with_settings(using: str, settings: dict[str, str], run):
-    """``run()`` with PostgreSQL ``settings`` local to it: set for the transaction (``set_config(..., true)``) and
-    put back after, so that an enclosing transaction (a test's, a request's) keeps its own."""
-    connection = connections[using]
-    names = list(settings)
+    """``run()`` (reading only) with PostgreSQL ``settings`` local to it: set for its transaction or savepoint
+    (``set_config(..., true)``), which is then rolled back, so that an enclosing transaction (a test's, a
+    request's) keeps its own settings. A setting of pg_trgm may be set before the extension's library is loaded
+    in the session (it is then kept for the library)."""
     with transaction.atomic(using=using):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
-            previous = cursor.fetchone()
-            _set_local(cursor, settings)
-        try:
-            return run()
-        finally:
-            with connection.cursor() as cursor:
-                _set_local(cursor, dict(zip(names, previous, strict=True)))
-
-
-def _set_local(cursor, settings: dict[str, str]) -> None:
-    cursor.execute(
-        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
-        [value for pair in settings.items() for value in pair],
-    )
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+                [value for pair in settings.items() for value in pair],
+            )
+        result = run()
+        transaction.set_rollback(True, using=using)
+    return result
 
 
 def similar_filter(queryset: QuerySet, words: Sequence[str], fields: Sequence) -> QuerySet:
