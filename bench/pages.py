@@ -114,7 +114,7 @@ def page_kinds(f: dict) -> list[Kind]:
         k("organisation-list", "staff", ["/registry/organisations/", f"/registry/organisations/?region={f['region']}&field={f['field']}", "/registry/organisations/?q=фонд", "/registry/organisations/?page=2000", "/registry/organisations/?kind=foundation&page=40"]),
         k("organisation-detail", "staff", [f"/registry/organisations/{f['hub_org']}/", f"/registry/organisations/{f['ngo_org']}/", f"/registry/organisations/{f['big_org']}/"]),
         k("organisation-form", "staff", [f"/registry/organisations/{f['ngo_org']}/edit/"]),
-        k("person-list", "staff", ["/registry/people/", "/registry/people/?q=Иванова", "/registry/people/?page=2000"]),
+        k("person-list", "staff", ["/registry/people/", "/registry/people/?q=Иванова", "/registry/people/?q=иваноф", "/registry/people/?page=2000"]),
         k("person-detail", "staff", [f"/registry/people/{f['person']}/"]),
         k("proposal-list", "staff", ["/registry/proposals/"]),
         k("duplicate-list", "staff", ["/registry/duplicates/"]),

@@ -11,21 +11,28 @@ On PostgreSQL, ``typos=True`` (the main lists: people, events, courses, publicat
 exact search finds nothing: every word must be like a word of one of the fields (pg_trgm ``word_similarity``),
 the most alike rows first — «иваноф» finds «Иванов». The registry's organisations have their own search
 (``resurs.registry.search``), with a stored vector and typo correction over its word table.
+
+A common name misspelt is near thousands of rows («иваноф»: 21,000 of 205,000 people, counting «Ивановна» and
+«Иван»), and scoring every row of a table is seconds at national scale. So the fallback first collects at most
+``TYPO_CANDIDATES`` rows through the trigram indexes (pg_trgm's ``<<%``/``<%`` operators, which a GIN
+``gin_trgm_ops`` index answers, with their thresholds set for that one query), whole words alike first, then
+ranks only those: a list past the cap says "at least" (``typo_capped``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.signals import connection_created
-from django.db.models import F, FloatField, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import Func
 from django.db.models.functions import Greatest
 from django.db.models.lookups import Contains, GreaterThanOrEqual
 
 MAX_WORDS = 8
 TYPO_MIN_SIMILARITY = 0.5  # pg_trgm word_similarity of a query word to the most alike stretch of a field
+TYPO_CANDIDATES = 300  # at most this many near rows are ranked and listed (that many: "at least")
 SQLITE_FUNCTION = "resurs_fold"
 
 
@@ -103,17 +110,125 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
+class StrictWordSimilarity(Func):
+    """pg_trgm ``strict_word_similarity(word, text)``: how like ``word`` the most alike whole words of ``text`` are
+    («иваноф»: «Иванов» 0.56, «Ивановна» 0.45, where ``word_similarity`` gives both 0.71)."""
+
+    function = "strict_word_similarity"
+    output_field = FloatField()
+
+
+class _TrigramOperator(Func):
+    """``word <op> text``, true when the similarity reaches the operator's threshold (a pg_trgm setting): the
+    form that a trigram index answers."""
+
+    template = "%(expressions)s"
+    output_field = BooleanField()
+    operator = ""
+
+    def __init__(self, word, expression):
+        super().__init__(word, expression)
+        self.arg_joiner = f" {self.operator} "
+
+
+class WordSimilar(_TrigramOperator):
+    """``word <% text``: ``word_similarity`` ≥ ``pg_trgm.word_similarity_threshold``."""
+
+    operator = "<%%"
+
+
+class StrictWordSimilar(_TrigramOperator):
+    """``word <<% text``: ``strict_word_similarity`` ≥ ``pg_trgm.strict_word_similarity_threshold``."""
+
+    operator = "<<%%"
+
+
+# Each pass collects rows in which every word is near one of the fields; a pass that fills the cap ends the search.
+# First whole words alike («Иванов» for «иваноф»), then any stretch alike (the fallback's own condition).
+_PASSES = (
+    (StrictWordSimilar, "pg_trgm.strict_word_similarity_threshold"),
+    (WordSimilar, "pg_trgm.word_similarity_threshold"),
+)
+
+
+def _similar_candidates(queryset: QuerySet, words: Sequence[str], fields: Sequence) -> list:
+    """The pks of at most ``TYPO_CANDIDATES`` rows of ``queryset`` in which every word is near one of the fields,
+    read through the trigram indexes where there are some: no row is scored before it is collected, and a pass
+    stops at the cap. Each pass is planned as if all its rows were wanted (a materialised CTE), then read up to
+    the cap: asked for "the first 300" directly, the planner walks the whole table, expecting to stop early,
+    which it does not when few rows are near. The thresholds hold for these queries only."""
+    connection = connections[queryset.db]
+    passes = []
+    for operator, _setting in _PASSES:
+        condition = Q()
+        for word in words:
+            any_field = Q()
+            for field in fields:
+                any_field |= Q(operator(Value(word), Fold(_as_expression(field))))
+            condition &= any_field
+        ids = queryset.order_by().filter(condition).values_list("pk", flat=True)
+        passes.append(ids.query.get_compiler(using=queryset.db).as_sql())
+
+    def collect() -> list:
+        collected: dict = {}
+        with connection.cursor() as cursor:
+            for sql, params in passes:
+                cursor.execute(
+                    f"WITH near (pk) AS MATERIALIZED ({sql}) SELECT pk FROM near LIMIT %s",
+                    [*params, TYPO_CANDIDATES],
+                )
+                collected.update(dict.fromkeys(row[0] for row in cursor.fetchall()))
+                if len(collected) >= TYPO_CANDIDATES:
+                    break
+        return list(collected)[:TYPO_CANDIDATES]
+
+    settings = {setting: str(TYPO_MIN_SIMILARITY) for _operator, setting in _PASSES}
+    return _with_settings(queryset.db, settings, collect)
+
+
+def _with_settings(using: str, settings: dict[str, str], run):
+    """``run()`` (reading only) with PostgreSQL ``settings`` local to it: set for its transaction or savepoint
+    (``set_config(..., true)``), which is then rolled back, so that an enclosing transaction (a test's, a
+    request's) keeps its own settings. A setting of pg_trgm may be set before the extension's library is loaded
+    in the session (it is then kept for the library)."""
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(settings)),
+                [value for pair in settings.items() for value in pair],
+            )
+        result = run()
+        transaction.set_rollback(True, using=using)
+    return result
+
+
 def similar_filter(queryset: QuerySet, words: Sequence[str], fields: Sequence) -> QuerySet:
-    """PostgreSQL: the rows in which every word is like a stretch of one of the fields, the most alike first."""
+    """PostgreSQL: the rows in which every word is like a stretch of one of the fields, the most alike first (and,
+    of as alike, the one with the most alike whole words) — at most ``TYPO_CANDIDATES`` of them (see
+    ``typo_capped``)."""
     scores = []
     condition = Q()
     for word in words:
         folded = [Fold(_as_expression(field)) for field in fields]
         similarities = [WordSimilarity(Value(word), expression) for expression in folded]
+        strict = [StrictWordSimilarity(Value(word), expression) for expression in folded]
         best = Greatest(*similarities) if len(similarities) > 1 else similarities[0]
         scores.append(best)
+        scores.append(Greatest(*strict) if len(strict) > 1 else strict[0])
         condition &= Q(GreaterThanOrEqual(best, Value(TYPO_MIN_SIMILARITY)))
     total = scores[0]
     for score in scores[1:]:
         total = total + score
-    return queryset.filter(condition).annotate(search_similarity=total).order_by("-search_similarity", "pk")
+    candidates = _similar_candidates(queryset, words, fields)
+    return (
+        queryset.filter(pk__in=candidates)
+        .filter(condition)
+        .annotate(search_similarity=total)
+        .order_by("-search_similarity", "pk")
+    )
+
+
+def typo_capped(queryset: QuerySet, count: int) -> bool:
+    """Whether ``queryset``, counted ``count``, is a typo fallback's list that may have left near rows out: it holds
+    as many rows as the fallback ranks at most (the page then says "at least")."""
+    return "search_similarity" in queryset.query.annotations and count >= TYPO_CANDIDATES

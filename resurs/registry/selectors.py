@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from resurs.accounts.access import represented_organisation_ids
 from resurs.core import precomputed
 from resurs.core.pagination import CountedPaginator, page_number
-from resurs.core.search import query_words, search_filter
+from resurs.core.search import query_words, search_filter, typo_capped
 from resurs.registry import services
 from resurs.registry.choices import DuplicateKind, OrganisationKind, ProposalStatus
 from resurs.registry.models import (
@@ -107,7 +107,8 @@ def person_page(query: str, page, per_page: int) -> Page:
     """A page of the people list (everyone not erased, or those ``query`` finds), in name order unless the search
     orders its near matches by likeness. The whole registry (hundreds of thousands of people) is counted by the
     planner's estimate (``CountedPaginator`` with ``estimated``: the page says "about"), a search exactly; the
-    page's people are a window of ids read from the index of live names (``id_window``)."""
+    page's people are a window of ids read from the index of live names (``id_window``). A misspelt name lists
+    its nearest people, at most ``TYPO_CANDIDATES`` of them (``at_least``: the page says "at least")."""
     queryset = person_search(person_list().filter(erased_at=None), query)
     if not queryset.query.order_by:
         queryset = queryset.order_by(*PERSON_ORDER)
@@ -116,6 +117,7 @@ def person_page(query: str, page, per_page: int) -> Page:
         paginator = CountedPaginator(queryset, per_page, count=round_estimate(estimate), estimated=True)
     else:
         paginator = Paginator(queryset, per_page)
+        paginator.at_least = typo_capped(queryset, paginator.count)
     window = _matches_window if query_words(query) and queryset.query.order_by == PERSON_ORDER else id_window
     number = min(page_number(page), paginator.num_pages)
     rows = window(queryset, (number - 1) * per_page, per_page)

@@ -512,6 +512,31 @@ def test_the_whole_people_list_is_counted_by_an_estimate(
     assert [person.last_name for person in found.context["people"]] == ["Иванова"]
 
 
+@pytest.mark.postgres
+def test_a_misspelt_common_name_lists_its_nearest_people_at_most_and_says_at_least(
+    requires_postgres, personas, client_for, monkeypatch
+):
+    """«иваноф» is near every «Иванов», but also every «Ивановна» (and «Иван»): at national scale tens of
+    thousands of people. The fallback lists a bounded number of them (``TYPO_CANDIDATES``), whole names alike
+    first, and the page says "at least"; a typo near few people lists them all, counted exactly."""
+    from resurs.core import search
+
+    monkeypatch.setattr(search, "TYPO_CANDIDATES", 4)
+    wanted = [PersonFactory(last_name="Иванов", first_name=first) for first in ("Олег", "Юрий", "Павел")]
+    PersonFactory.create_batch(6, last_name="Петрова", patronymic="Ивановна")
+    PersonFactory(last_name="Семёнова", first_name="Анна")
+    client = client_for(personas.staff)
+    response = client.get(reverse("registry:person-list"), {"q": "иваноф"})
+    page = response.context["page_obj"]
+    assert page.paginator.count == 4 and page.paginator.at_least
+    assert {person.pk for person in page.object_list[:3]} == {person.pk for person in wanted}
+    assert all("иван" in search.fold(f"{p.last_name} {p.patronymic}") for p in page.object_list)
+    assert "Найдено по меньшей мере 4 человека" in response.content.decode()
+    few = client.get(reverse("registry:person-list"), {"q": "семенава"}).context["page_obj"]
+    assert [person.last_name for person in few.object_list] == ["Семёнова"]
+    assert few.paginator.count == 1 and not few.paginator.at_least
+
+
 def test_home_figures_follow_new_people_and_organisations(personas, django_capture_on_commit_callbacks):
     from resurs.registry import selectors, services
 
