@@ -215,6 +215,33 @@ def _rank_in_group(sorted_groups: np.ndarray) -> np.ndarray:
     return np.arange(m) - np.maximum.accumulate(np.where(first, np.arange(m), 0))
 
 
+def _assemble(
+    rnd: Round, pairs: Pairs, pair_tails: np.ndarray, chain_arcs: list[tuple], supplies: np.ndarray
+) -> _Network:
+    """The network of both tier shapes: each kept pair an arc of capacity 1 from its tier node to the expert
+    (cost: the affinity lost), each expert an arc to the sink for the load above its minimum, then the arcs
+    between an application's own nodes (``chain_arcs``: tails, heads, capacities; no cost). The experts' minimum
+    loads and the sink's rest are demands."""
+    n, e, k = rnd.n_apps, rnd.n_experts, rnd.k
+    sink = n + e
+    tails = [pair_tails, n + np.arange(e, dtype=np.int64), *(a[0] for a in chain_arcs)]
+    heads = [n + pairs.expert, np.full(e, sink, dtype=np.int64), *(a[1] for a in chain_arcs)]
+    caps = [np.ones(len(pairs), dtype=np.int64), rnd.max_load - rnd.min_load, *(a[2] for a in chain_arcs)]
+    costs = [np.int64(SCALE) - pairs.q, *(np.zeros(t.size, dtype=np.int64) for t in tails[1:])]
+    supplies[n:sink] = -rnd.min_load
+    supplies[sink] = -(k * n - int(rnd.min_load.sum()))
+    return _Network(
+        supplies.size,
+        sink,
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(caps),
+        np.concatenate(costs),
+        supplies,
+        len(pairs),
+    )
+
+
 def _tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs, _Network]:
     """The flow network of the thresholds ``theta`` (see the module docstring); pair arcs come first."""
     if rnd.require_regional:
@@ -226,30 +253,10 @@ def _tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs,
     tier = (pairs.q[:, None] < app_theta).sum(axis=1)  # 0: at least the top threshold
     sink = n + e
     chain = sink + 1 + np.arange(n, dtype=np.int64) * k  # node of tier t of application i: chain[i] + t
-    tails = [chain[pairs.app] + tier, n + np.arange(e, dtype=np.int64)]
-    heads = [n + pairs.expert, np.full(e, sink, dtype=np.int64)]
-    caps = [np.ones(len(pairs), dtype=np.int64), rnd.max_load - rnd.min_load]
-    costs = [np.int64(SCALE) - pairs.q, np.zeros(e, dtype=np.int64)]
-    for t in range(k - 1):
-        tails.append(chain + t)
-        heads.append(chain + t + 1)
-        caps.append(np.full(n, k - 1 - t, dtype=np.int64))
-        costs.append(np.zeros(n, dtype=np.int64))
+    arcs = [(chain + t, chain + t + 1, np.full(n, k - 1 - t, dtype=np.int64)) for t in range(k - 1)]
     supplies = np.zeros(sink + 1 + n * k, dtype=np.int64)
     supplies[chain] = k
-    supplies[n:sink] = -rnd.min_load
-    supplies[sink] = -(k * n - int(rnd.min_load.sum()))
-    net = _Network(
-        supplies.size,
-        sink,
-        np.concatenate(tails),
-        np.concatenate(heads),
-        np.concatenate(caps),
-        np.concatenate(costs),
-        supplies,
-        len(pairs),
-    )
-    return pairs, net
+    return pairs, _assemble(rnd, pairs, chain[pairs.app] + tier, arcs, supplies)
 
 
 def _regional_tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tuple[Pairs, _Network]:
@@ -272,40 +279,16 @@ def _regional_tiered_network(rnd: Round, pairs: Pairs, theta: np.ndarray) -> tup
     regional_node = sink + 1 + np.arange(n, dtype=np.int64)
     chain = sink + 1 + n + np.arange(n, dtype=np.int64) * max(m, 1)  # tier t of the others: chain[i] + t
     tier = (pairs.q[:, None] < app_theta[:, 1:]).sum(axis=1)
-    tails = [
-        np.where(in_r, regional_node[pairs.app], chain[pairs.app] + tier),
-        n + np.arange(e, dtype=np.int64),
-    ]
-    heads = [n + pairs.expert, np.full(e, sink, dtype=np.int64)]
-    caps = [np.ones(len(pairs), dtype=np.int64), rnd.max_load - rnd.min_load]
-    costs = [np.int64(SCALE) - pairs.q, np.zeros(e, dtype=np.int64)]
-    for t in range(m - 1):
-        tails.append(chain + t)
-        heads.append(chain + t + 1)
-        caps.append(np.full(n, m - 1 - t, dtype=np.int64))
+    pair_tails = np.where(in_r, regional_node[pairs.app], chain[pairs.app] + tier)
+    arcs = [(chain + t, chain + t + 1, np.full(n, m - 1 - t, dtype=np.int64)) for t in range(m - 1)]
     if m:
         through = np.flatnonzero(theta[:, 0] >= theta[:, 1])
-        tails.append(chain[through])
-        heads.append(regional_node[through])
-        caps.append(np.full(through.size, m, dtype=np.int64))
-    costs += [np.zeros(a.size, dtype=np.int64) for a in tails[len(costs) :]]
+        arcs.append((chain[through], regional_node[through], np.full(through.size, m, dtype=np.int64)))
     supplies = np.zeros(sink + 1 + n + n * max(m, 1), dtype=np.int64)
     supplies[regional_node] = 1
     if m:
         supplies[chain] = m
-    supplies[n:sink] = -rnd.min_load
-    supplies[sink] = -(k * n - int(rnd.min_load.sum()))
-    net = _Network(
-        supplies.size,
-        sink,
-        np.concatenate(tails),
-        np.concatenate(heads),
-        np.concatenate(caps),
-        np.concatenate(costs),
-        supplies,
-        len(pairs),
-    )
-    return pairs, net
+    return pairs, _assemble(rnd, pairs, pair_tails, arcs, supplies)
 
 
 def _network_feasible(net: _Network) -> bool:
