@@ -59,7 +59,9 @@ def _sessions(per_persona: int) -> dict[str, list[str]]:
     return sessions
 
 
-def locust_run(database: str, *, users: int, duration: str, facts: dict, workers: int = 4) -> dict:
+def locust_run(
+    database: str, *, users: int, duration: str, facts: dict, workers: int = 4, think_factor: float = 1.0
+) -> dict:
     facts = {**facts, "sessions": _sessions(max(1, users // 3))}
     port = _free_port()
     env = {
@@ -72,6 +74,7 @@ def locust_run(database: str, *, users: int, duration: str, facts: dict, workers
         "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11"),
         "CACHE_KEY_PREFIX": "bench-pages",
         "RESURS_FACTS": json.dumps(facts),
+        "RESURS_THINK_FACTOR": str(think_factor),
     }
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
@@ -112,6 +115,7 @@ def locust_run(database: str, *, users: int, duration: str, facts: dict, workers
         "users": users,
         "duration": duration,
         "workers": workers,
+        "think_factor": think_factor,
         "requests": int(total["Request Count"]),
         "requests_per_s": round(float(total["Requests/s"]), 2),
         "p95_ms": float(total["95%"] or 0),

@@ -424,6 +424,12 @@ def main() -> None:
     parser.add_argument("--locust", action="store_true", help="Also run the mixed-traffic Locust run.")
     parser.add_argument("--locust-users", type=int, default=200)
     parser.add_argument("--locust-time", default="150s")
+    parser.add_argument(
+        "--locust-think",
+        type=float,
+        default=1.0,
+        help="Scale the simulated people's think times (0.2: five times the demand, to find saturation).",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -500,7 +506,13 @@ def run(args, database: str) -> dict:
     if args.locust:
         from bench.locust_run import locust_run
 
-        report["locust"] = locust_run(database, users=args.locust_users, duration=args.locust_time, facts=f)
+        report["locust"] = locust_run(
+            database,
+            users=args.locust_users,
+            duration=args.locust_time,
+            facts=f,
+            think_factor=args.locust_think,
+        )
     return report
 
 

@@ -7,6 +7,11 @@ simulated user beforehand (RESURS_FACTS["sessions"]), as after a two-factor sign
 through the second factor hundreds of times, since each six-digit code is accepted once. Without prepared sessions a
 user signs in through the login form (personas without a second factor only).
 
+Between two tasks a simulated user thinks as a person does: a visitor reads a list and a page (5–20 s), an NGO types
+between two autosaves (10–30 s), an expert reads an application before scoring it (20–60 s), staff move from one
+screen to the next (5–15 s). RESURS_THINK_FACTOR scales every think time (bench/pages.py --locust-think): 0.2 makes
+the same users five times as demanding, to find where the machine saturates.
+
 A response counts as a failure when its status is not 2xx, or when it ends on the sign-in or two-factor pages (a
 lost session would otherwise look like a fast page).
 """
@@ -19,10 +24,16 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import HttpUser, task
 
 FACTS = json.loads(os.environ.get("RESURS_FACTS", "{}"))
 PASSWORD = "resurs-demo"
+THINK_FACTOR = float(os.environ.get("RESURS_THINK_FACTOR", "1"))
+
+
+def think(low: float, high: float):
+    """A person's pause between two tasks, scaled by RESURS_THINK_FACTOR."""
+    return lambda user: random.uniform(low, high) * THINK_FACTOR
 
 
 def _get(user, url: str, name: str):
@@ -82,7 +93,7 @@ class Visitor(HttpUser):
     """Reads calls, events, publications and results without signing in."""
 
     weight = 10
-    wait_time = between(1, 4)
+    wait_time = think(5, 20)
 
     @task(4)
     def calls(self):
@@ -112,7 +123,7 @@ class Ngo(HttpUser):
     """An NGO drafts its application (autosaved form), reads its desk and submits nothing twice."""
 
     weight = 5
-    wait_time = between(2, 6)
+    wait_time = think(10, 30)
 
     def on_start(self):
         _sign_in(self, "ngo")
@@ -145,7 +156,7 @@ class Expert(HttpUser):
     """An expert opens the assignments and the scoring page."""
 
     weight = 3
-    wait_time = between(3, 8)
+    wait_time = think(20, 60)
 
     def on_start(self):
         _sign_in(self, "expert")
@@ -163,7 +174,7 @@ class Staff(HttpUser):
     """Centre staff screen applications, search the registry and run the check-in."""
 
     weight = 2
-    wait_time = between(2, 5)
+    wait_time = think(5, 15)
 
     def on_start(self):
         _sign_in(self, "staff")
