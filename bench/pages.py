@@ -302,6 +302,9 @@ def measure(kinds: list[Kind], repeat: int) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from resurs.core.warmup import warm_up
+
+    warm_up()  # as config/wsgi.py does in each app process before it serves
     clients: dict[str, Client] = {}
     for kind in kinds:
         client = clients.get(kind.persona)
