@@ -47,8 +47,11 @@ def _sessions(per_persona: int) -> dict[str, list[str]]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from bench.pages import totp_code
+
     sessions: dict[str, list[str]] = {}
     for username in ("ngo", "expert", "staff"):
+        totp_code(username)  # enrols an authenticator where the role requires one, as a sign-in would
         user = get_user_model().objects.get(username=username)
         keys = []
         for _ in range(per_persona):
