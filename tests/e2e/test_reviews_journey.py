@@ -57,8 +57,10 @@ def test_assignment_scoring_and_ranking(page, login, personas):
         assert_accessible(page)
         assert_no_sideways_scroll(page)
         assert_in_view(page, row.locator("input:not([type=hidden]), button"), what="control")
-    row.locator(f"#id_app{application.pk}_add_expert_results button", has_text=str(extra)).click()
+    # By keyboard: the result is a button; once chosen, the focus is on the chosen row, not lost.
+    row.locator(f"#id_app{application.pk}_add_expert_results button", has_text=str(extra)).press("Enter")
     row.locator(f"#id_app{application.pk}_add_expert_chosen input[name=add_expert]:checked").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'add_expert'")
     row.get_by_label(f"Причина добавления эксперта к заявке {application.number}").fill("профильный эксперт")
     row.get_by_role("button", name="Добавить").click()
     page.wait_for_url(f"**/assignment/#app-{application.pk}")
