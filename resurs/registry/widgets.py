@@ -1,8 +1,9 @@
-"""The one picker of the registry: wherever a form chooses a person or an organisation (events, publications,
+"""The one picker of the project: wherever a form chooses a person or an organisation (events, publications,
 cooperation, ties), it renders the chosen rows as ticked boxes and a search box that asks the registry's own
 search (``registry:pick``: any letter case, «е» for «ё», typos on PostgreSQL) and adds a row when a result is
 clicked (HTMX). A page never lists the registry's thousands of rows; validation still runs over the field's whole
-queryset; without JavaScript the chosen values still round-trip."""
+queryset; without JavaScript the chosen values still round-trip. ``SearchPicker`` is the same box over another
+app's endpoint (the assignment page's search of a call's pool of experts, ``reviews:expert-pick``)."""
 
 from __future__ import annotations
 

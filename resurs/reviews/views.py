@@ -453,6 +453,13 @@ def override(request, slug: str, pk: int):
         else:
             messages.success(request, _("The assignment is changed."))
         return HttpResponseRedirect(back)
+    results = selectors.pool_pick_results(call, application, query) if len(query) >= 2 else None
+    error = ""
+    if request.method == "POST":  # the words typed, no expert chosen yet
+        if results is None:
+            error = _("Type at least two letters of the expert's name to find them.")
+        elif results:
+            error = _("Choose an expert from the list below.")
     return render(
         request,
         "reviews/override.html",
@@ -463,13 +470,9 @@ def override(request, slug: str, pk: int):
             "items": list(selectors.active_assignments(call).filter(application=application)),
             "query": query,
             "reason": (request.POST.get("reason") or "").strip(),
-            "results": selectors.pool_pick_results(call, application, query) if len(query) >= 2 else None,
-            "not_chosen": request.method == "POST",
-            "crumbs": [
-                *_crumbs(call)[:2],
-                (_("Assignment"), back),
-                (application.number, ""),
-            ],
+            "results": results,
+            "error": error,
+            "crumbs": [*_crumbs(call), (_("Assignment"), back), (application.number, "")],
         },
     )
 

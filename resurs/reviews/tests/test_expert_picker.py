@@ -202,6 +202,10 @@ def test_without_javascript_the_typed_words_lead_to_a_list_to_choose_from(person
     # Choosing one and posting adds it.
     client.post(url, {"add_expert": second.pk, "reason": "нужен профиль"})
     assert Assignment.objects.filter(application=application, expert=second, status="active").exists()
+    # Posted with nothing typed, the page asks for a name.
+    empty = client.post(url, {"add_expert__search": "", "reason": "нужен профиль"})
+    assert empty.status_code == 200 and empty.context["results"] is None
+    assert "Введите хотя бы две буквы имени эксперта" in empty.content.decode()
     # The page is there for a plain GET too, with the current experts and their remove forms.
     page = client.get(url, {"q": "Ручкина"})
     assert [e.pk for e in page.context["results"]] == [first.pk]
