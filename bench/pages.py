@@ -33,6 +33,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -156,6 +157,9 @@ def page_kinds(f: dict) -> list[Kind]:
         k("experts", "manager", ["/reviews/experts/"]),
         k("conflicts", "manager", [f"/reviews/calls/{national}/conflicts/"]),
         k("assignment", "manager", [f"/reviews/calls/{national}/assignment/"], analysis=True),
+        # The row's expert picker (a search of the pool, as one types) and the page per application (without JavaScript).
+        k("assignment-picker", "manager", [f"/reviews/calls/{national}/assignment/{f['national_application']}/experts/?field=add_expert&target=id_app{f['national_application']}_add_expert_chosen&add_expert__search={quote(q)}" for q in ("ив", "Иванова", "иваноф", "москва")]),
+        k("assignment-change", "manager", [f"/reviews/calls/{national}/assignment/{f['national_application']}/override/?q={quote(q)}" for q in ("", "Смирн")]),
         k("moderation", "manager", [f"/reviews/calls/{national}/moderation/", f"/reviews/calls/{national}/moderation/?page=3", f"/reviews/calls/{national}/moderation/?direction={f['national_direction']}"]),
         k("ranking", "manager", [f"/reviews/calls/{national}/ranking/", f"/reviews/calls/{national}/ranking/?page=200", f"/reviews/calls/{national}/ranking/?outcome=proposed"]),
         k("api-call-assignments", "manager", [f"/api/v1/reviews/calls/{national}/assignments"], api=True),

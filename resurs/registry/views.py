@@ -4,7 +4,6 @@ personal data. Each view authorises (access.py), parses (forms/filters), calls a
 from __future__ import annotations
 
 import json
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -57,6 +56,7 @@ from resurs.registry.forms import (
 )
 from resurs.registry.models import Field, Organisation
 from resurs.registry.search import organisation_page, organisation_search
+from resurs.registry.widgets import pick_request, results_id
 
 PAGE_SIZE = 25
 REPRESENT_RESULTS = 10
@@ -682,15 +682,13 @@ def pick(request, kind: str):
         raise Http404
     if not can_pick_from_registry(request.user):
         raise PermissionDenied
-    field, target = request.GET.get("field", ""), request.GET.get("target", "")
-    if not (re.fullmatch(r"[A-Za-z0-9_-]{1,64}", field) and re.fullmatch(r"[A-Za-z0-9_-]{1,80}", target)):
-        raise Http404
+    field, target, multiple = pick_request(request.GET)
     kinds = tuple(k for k in request.GET.get("kinds", "").split(",") if k in OrganisationKind.values)
     pk = request.GET.get("pk", "")
     if pk.isdigit():
         obj = get_object_or_404(selectors.pick_queryset(kind, kinds), pk=pk)
         # A single choice closes the results (an out-of-band swap); a multiple one leaves them for the next pick.
-        closes = target.removesuffix("_chosen") + "_results" if request.GET.get("multiple") != "1" else ""
+        closes = results_id(target) if not multiple else ""
         return render(
             request,
             "registry/widgets/_picked.html",
@@ -698,7 +696,6 @@ def pick(request, kind: str):
         )
     query = (request.GET.get(f"{field}__search") or "").strip()
     params = {"field": field, "target": target, "kinds": ",".join(kinds)}
-    multiple = request.GET.get("multiple") == "1"
     if multiple:
         params["multiple"] = "1"
     return render(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resurs.core.widgets import QuickSelect
+from resurs.registry.widgets import SearchPicker
 from resurs.reviews.models import ExpertProfile
 from resurs.reviews.ranking import DEFAULT_BANDS
 
@@ -34,19 +34,26 @@ class InviteForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
+    """One application's experts changed by hand: an expert of the pool added (found through the picker's search
+    of the pool, ``reviews:expert-pick``: a national pool has 1,500 experts, too many to list in every row) or an
+    assignment removed, always with a reason."""
+
     add_expert = forms.ModelChoiceField(
         label=_("Add expert"),
         queryset=ExpertProfile.objects.none(),
         required=False,
-        # a national pool has 1,500 experts: options built without a template each
-        widget=QuickSelect(attrs={"class": "form-select form-select-sm", "aria-label": _("Add expert")}),
+        widget=SearchPicker(),
+        error_messages={"invalid_choice": _("Choose an expert who accepted the invitation to this call.")},
     )
     remove = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("Reason"), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, error_messages={"required": _("Give a reason for the change.")}
+    )
 
-    def __init__(self, *args, experts, **kwargs):
+    def __init__(self, *args, experts, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["add_expert"].queryset = experts
+        self.fields["add_expert"].widget.search_url = search_url
 
 
 class SettingsForm(forms.Form):

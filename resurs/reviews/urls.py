@@ -23,6 +23,7 @@ urlpatterns = [
     path("calls/<slug:slug>/conflicts/", views.conflicts, name="conflicts"),
     path("calls/<slug:slug>/assignment/", views.assignment, name="assignment"),
     path("calls/<slug:slug>/assignment/<int:pk>/override/", views.override, name="override"),
+    path("calls/<slug:slug>/assignment/<int:pk>/experts/", views.expert_pick, name="expert-pick"),
     path("calls/<slug:slug>/moderation/", views.moderation, name="moderation"),
     path("calls/<slug:slug>/moderation/<int:pk>/send-back/", views.send_back, name="send-back"),
     path("calls/<slug:slug>/ranking/", views.ranking, name="ranking"),

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from resurs.core.htmx import render_page
 from resurs.core.templatetags.core_tags import format_money
 from resurs.criteria.forms import EvaluationForm
 from resurs.criteria.services import EvaluationIncomplete
+from resurs.registry.widgets import pick_request, results_id
 from resurs.reviews import access, selectors, services
 from resurs.reviews.affinity import DEFAULT_WEIGHTS
 from resurs.reviews.choices import RunStatus
@@ -389,7 +391,13 @@ def assignment(request, slug: str):
     by_pk = {application.pk: application for application in grouped}
     for a in selectors.active_assignments(call).filter(application_id__in=list(by_pk)):
         grouped[by_pk[a.application_id]].append(a)
-    override_form = OverrideForm(experts=selectors.pool_experts(call))
+    # Each row adds an expert through a search of the pool (a national pool has 1,500 experts): the page's size
+    # does not grow with the pool.
+    pool = selectors.pool_experts(call)
+    rows = [
+        (application, items, _override_form(call, application, pool))
+        for application, items in grouped.items()
+    ]
     return render_page(
         request,
         "reviews/assignment.html",
@@ -399,23 +407,38 @@ def assignment(request, slug: str):
             "run": run,
             "running": run is not None and run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
             "grouped": grouped,
+            "rows": rows,
             "page_obj": page,
-            # The pool's list of experts is the same in every row: rendered once, not once per row.
-            "add_expert_field": mark_safe(str(override_form["add_expert"])),  # Django's own widget HTML
-            "override_form": override_form,
             "scoring_started": services.scoring_started(call),
             "crumbs": _crumbs(call, _("Assignment")),
         },
     )
 
 
+def _override_form(call, application, experts, data=None) -> OverrideForm:
+    """The form that changes one application's experts; its picker searches the pool for that application."""
+    return OverrideForm(
+        data,
+        experts=experts,
+        search_url=reverse("reviews:expert-pick", args=[call.slug, application.pk]),
+        auto_id=f"id_app{application.pk}_%s",
+    )
+
+
 @login_required
-@require_POST
 def override(request, slug: str, pk: int):
+    """One application's experts changed by hand. The matrix posts here (its picker has found the expert); the
+    page itself (GET, or a post that names no expert but words to find one, as without JavaScript) lists the
+    pool's experts that the words find, to choose from."""
     call = access.get_review_call_for_user(request.user, slug)
     application = access.get_call_application(call, pk)
-    form = OverrideForm(request.POST, experts=selectors.pool_experts(call))
-    if form.is_valid():
+    back = reverse("reviews:assignment", args=[slug]) + f"#app-{application.pk}"
+    query = (request.POST.get("add_expert__search") or request.GET.get("q") or "").strip()
+    if request.method == "POST" and (request.POST.get("add_expert") or request.POST.get("remove")):
+        form = _override_form(call, application, selectors.pool_experts(call), request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+            return HttpResponseRedirect(back)
         remove = form.cleaned_data["remove"]
         try:
             services.assignment_override(
@@ -429,9 +452,57 @@ def override(request, slug: str, pk: int):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The assignment is changed."))
-    else:
-        messages.error(request, _("Give a reason for the change."))
-    return HttpResponseRedirect(reverse("reviews:assignment", args=[slug]) + f"#app-{application.pk}")
+        return HttpResponseRedirect(back)
+    results = selectors.pool_pick_results(call, application, query) if len(query) >= 2 else None
+    error = ""
+    if request.method == "POST":  # the words typed, no expert chosen yet
+        if results is None:
+            error = _("Type at least two letters of the expert's name to find them.")
+        elif results:
+            error = _("Choose an expert from the list below.")
+    return render(
+        request,
+        "reviews/override.html",
+        {
+            "call": call,
+            "tab": "assignment",
+            "application": application,
+            "items": list(selectors.active_assignments(call).filter(application=application)),
+            "query": query,
+            "reason": (request.POST.get("reason") or "").strip(),
+            "results": results,
+            "error": error,
+            "crumbs": [*_crumbs(call), (_("Assignment"), back), (application.number, "")],
+        },
+    )
+
+
+@login_required
+def expert_pick(request, slug: str, pk: int):
+    """The expert picker of the assignment matrix (HTMX, as ``registry:pick``): the pool's experts that the typed
+    words find and that may evaluate the application, or (``pk``) the one chosen. Only the call's managers."""
+    call = access.get_review_call_for_user(request.user, slug)
+    application = access.get_call_application(call, pk)
+    field, target, _multiple = pick_request(request.GET)
+    chosen = request.GET.get("pk", "")
+    if chosen.isdigit():
+        expert = get_object_or_404(selectors.pool_pick_queryset(call, application), pk=chosen)
+        return render(
+            request,
+            "registry/widgets/_picked.html",
+            {"field": field, "pk": expert.pk, "label": str(expert), "closes": results_id(target)},
+        )
+    query = (request.GET.get(f"{field}__search") or "").strip()
+    return render(
+        request,
+        "reviews/partials/_expert_pick_results.html",
+        {
+            "results": selectors.pool_pick_results(call, application, query) if len(query) >= 2 else [],
+            "query": query,
+            "target": target,
+            "pick_url": request.path + "?" + urlencode({"field": field, "target": target}),
+        },
+    )
 
 
 @login_required

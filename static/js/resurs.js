@@ -108,3 +108,14 @@ function foldOnPhones() {
 }
 foldOnPhones();
 window.matchMedia("(min-width: 992px)").addEventListener("change", foldOnPhones);
+
+// A picker (resurs.registry.widgets.SearchPicker): the result a person clicked or pressed Enter on is gone once its
+// row is chosen (a single choice closes the results), and with it the keyboard focus. Put the focus on the row just
+// chosen, so that Tab goes on to the next field instead of starting again at the top of the page.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const list = event.detail.target;
+  if (!(list instanceof Element) || !list.matches(".registry-picker > ul[id$='_chosen']")) return;
+  if (document.activeElement && document.activeElement !== document.body) return;
+  const boxes = list.querySelectorAll("input[type=checkbox]");
+  if (boxes.length) boxes[boxes.length - 1].focus();
+});

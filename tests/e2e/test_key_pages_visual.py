@@ -50,6 +50,8 @@ KEY_PAGES = [
     KeyPage("call", None),
     KeyPage("application_form", "ngo_rep"),
     KeyPage("scoring", "expert"),
+    KeyPage("assignment", "staff"),
+    KeyPage("assignment_change", "staff"),
     KeyPage("ranking", "staff"),
     KeyPage("results", None),
     KeyPage("registry_list", "staff"),
@@ -136,6 +138,11 @@ def _build_data() -> tuple[SimpleNamespace, dict[str, str]]:
         )
     mine = Assignment.objects.filter(call=rnd.call, status="active", expert__user=people.expert).first()
     urls["scoring"] = f"/reviews/assignments/{mine.pk}/"
+    urls["assignment"] = f"/reviews/calls/{rnd.call.slug}/assignment/"
+    # The page per application (without JavaScript), listing the pool's experts that a name finds.
+    first = rnd.applications[0]
+    name = rnd.experts[0].person.last_name[:3]
+    urls["assignment_change"] = f"/reviews/calls/{rnd.call.slug}/assignment/{first.pk}/override/?q={name}"
     urls["ranking"] = f"/reviews/calls/{rnd.call.slug}/ranking/"
 
     # A call with published results.

@@ -9,6 +9,7 @@ from resurs.reviews import selectors, services
 from resurs.reviews.affinity import lemmatise
 from resurs.reviews.models import Assignment
 from resurs.reviews.tests.factories import full_scores, review_round
+from tests.e2e.visual import assert_accessible, assert_in_view, assert_no_sideways_scroll
 
 
 def test_assignment_scoring_and_ranking(page, login, personas):
@@ -31,6 +32,42 @@ def test_assignment_scoring_and_ranking(page, login, personas):
     matrix.wait_for()
     assert Assignment.objects.filter(call=call, status="active").count() == 8
     assert rnd.applications[0].number in matrix.inner_text()
+
+    # 1b. Staff add an expert to an application by hand: the row's picker searches the pool as they type (the page
+    # never lists the pool), offers only experts who may evaluate the application, and the reason is audited.
+    application = rnd.applications[0]
+    assigned = set(
+        Assignment.objects.filter(application=application, status="active").values_list("expert", flat=True)
+    )
+    extra = next(e for e in rnd.experts[1:] if e.pk not in assigned)
+    busy = str(next(e for e in rnd.experts if e.pk in assigned))
+    row = page.locator(f"#app-{application.pk}")
+    search = row.get_by_label(f"Найти эксперта из пула для заявки {application.number}")
+    for width, height in ((1366, 768), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        search.fill("")
+        # The first letters of the name, in lower case: every expert of this pool is found but those already
+        # evaluating the application.
+        search.press_sequentially(extra.person.last_name[:4].lower(), delay=30)
+        results = row.locator(f"#id_app{application.pk}_add_expert_results button")
+        results.first.wait_for()
+        names = results.all_inner_texts()
+        assert any(str(extra) in name for name in names), names
+        assert not any(busy in name for name in names), names
+        assert_accessible(page)
+        assert_no_sideways_scroll(page)
+        assert_in_view(page, row.locator("input:not([type=hidden]), button"), what="control")
+    # By keyboard: the result is a button; once chosen, the focus is on the chosen row, not lost.
+    row.locator(f"#id_app{application.pk}_add_expert_results button", has_text=str(extra)).press("Enter")
+    row.locator(f"#id_app{application.pk}_add_expert_chosen input[name=add_expert]:checked").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'add_expert'")
+    row.get_by_label(f"Причина добавления эксперта к заявке {application.number}").fill("профильный эксперт")
+    row.get_by_role("button", name="Добавить").click()
+    page.wait_for_url(f"**/assignment/#app-{application.pk}")
+    added = Assignment.objects.get(application=application, expert=extra, status="active")
+    assert added.source == "manual" and added.reason == "профильный эксперт"
+    assert str(extra) in page.locator(f"#app-{application.pk}").inner_text()
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Everyone but our expert scores (severities differ: one expert is lenient).
     lenient = rnd.experts[1].pk
