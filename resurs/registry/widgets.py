@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 KINDS = ("person", "organisation")
 
@@ -41,9 +42,10 @@ class SearchPicker(forms.Select):
 
     template_name = "registry/widgets/registry_picker.html"
 
-    def __init__(self, *, search_url: str = "", multiple: bool = False, attrs=None):
+    def __init__(self, *, search_url: str = "", multiple: bool = False, placeholder=None, attrs=None):
         super().__init__(attrs)
         self.search_url = search_url
+        self.placeholder = placeholder
         self.allow_multiple_selected = multiple
 
     def get_search_url(self) -> str:
@@ -93,6 +95,7 @@ class SearchPicker(forms.Select):
                 "picker_id": widget_id,
                 "search_url": self.get_search_url() + "?" + urlencode(params),
                 "multiple": self.allow_multiple_selected,
+                "placeholder": self.placeholder or _("Type a name…"),
             }
         )
         return context

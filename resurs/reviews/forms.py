@@ -42,7 +42,7 @@ class OverrideForm(forms.Form):
         label=_("Add expert"),
         queryset=ExpertProfile.objects.none(),
         required=False,
-        widget=SearchPicker(),
+        widget=SearchPicker(placeholder=_("Type an expert's name…")),
         error_messages={"invalid_choice": _("Choose an expert who accepted the invitation to this call.")},
     )
     remove = forms.IntegerField(required=False, widget=forms.HiddenInput)
