@@ -368,10 +368,6 @@ def overview_figures(*, query: dict, as_of: str, progress=None) -> dict:
         "value_chart": value_chart,
         "regions": by_region(partnerships),
         "types": by_type(partnerships),
-        "seats": GovernanceSeat.objects.filter(
-            Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=day),
-            Q(tie__started_on__isnull=True) | Q(tie__started_on__lte=day),
-        ).count(),
     }
     step(3)
     return figures

@@ -33,7 +33,7 @@ from resurs.cooperation.forms import (
     VolunteeringForm,
     apply_errors,
 )
-from resurs.cooperation.models import Partnership
+from resurs.cooperation.models import GovernanceSeat, Partnership
 from resurs.core import chartspec
 from resurs.core.audit import audit_history
 from resurs.core.files import private_file_response
@@ -93,6 +93,11 @@ def overview_page(request):
         **(shown.value or {}),
         **precompute_context(request, shown),
         "as_of": as_of,
+        # One count each, kept live: a seat also ends through the registry's ties, which do not mark this topic.
+        "seats": GovernanceSeat.objects.filter(
+            Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=as_of),
+            Q(tie__started_on__isnull=True) | Q(tie__started_on__lte=as_of),
+        ).count(),
         "advisory_bodies": selectors.advisory_bodies().count(),
         "open_requests": selectors.advice_queue(user).count(),
         "overdue_requests": selectors.advice_queue(user).filter(due_on__lt=today).count(),

@@ -37,7 +37,10 @@ def _record(personas):
 @pytest.mark.parametrize(
     ("name", "figures"),
     [
-        ("cooperation:overview", lambda c: (c["totals"]["count"], c["seats"], len(c["pairs"].rows))),
+        (
+            "cooperation:overview",
+            lambda c: (c["totals"]["count"], c["totals"]["value"], len(c["pairs"].rows)),
+        ),
         ("cooperation:network", lambda c: (c["node_count"], c["edge_count"])),
     ],
 )
