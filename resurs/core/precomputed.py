@@ -130,8 +130,11 @@ def precompute_queue(
         params={"topic": topic, "name": name, **(params or {})},
     )
     if not cache.add(marker, str(job.uuid), TIMEOUT):  # another request started it a moment ago
-        job.delete()
-        return Job.objects.filter(uuid=cache.get(marker)).first()
+        theirs = Job.objects.filter(uuid=cache.get(marker)).first()
+        if theirs is not None:
+            job.delete()
+            return theirs
+        # Not committed yet: this one runs as well (the same result, stored twice) rather than show no job.
     from django_tasks.backends.immediate import ImmediateBackend
 
     if isinstance(precompute_task.get_backend(), ImmediateBackend):
@@ -172,7 +175,7 @@ def background(
     """The result of ``function`` (a dotted path called as ``function(progress=..., **kwargs)`` in the task, in the
     language of this request) for the current version of ``topic``/``name``; when it is not current, the last one
     stored with the Job (started now unless ``start`` is False: a page's progress poll only looks) that computes
-    it. With the immediate task backend the job has run when the request commits; the page then reads current."""
+    it. With the immediate task backend the job runs here and now: the page reads current at once."""
     from django.utils.translation import get_language
 
     shown = latest(topic, name, version=version)
