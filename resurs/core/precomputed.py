@@ -191,7 +191,8 @@ def background(
         params={"function": function, "steps": steps, "kwargs": kwargs or {}, "language": get_language()},
         version=shown.version,
     )
-    shown = latest(topic, name, version=shown.version)  # the immediate backend has run it already
+    if job.status == job.Status.DONE:  # the immediate backend has run it already
+        shown = latest(topic, name, version=shown.version)
     return Background(shown.value, shown.current, None if shown.current else job)
 
 
