@@ -120,6 +120,37 @@ def _isolated_side_effects(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+class DeferredTasks:
+    """Background tasks queued and not yet run, as with a worker that has not got to them (see ``deferred_tasks``)."""
+
+    def __init__(self, capture):
+        self._capture = capture
+
+    def get(self, client, url, **extra):
+        """``client.get`` committed as a request is: what it queues on commit is queued (not run)."""
+        with self._capture(execute=True):
+            return client.get(url, **extra)
+
+    def run(self) -> int:
+        """Run the queued tasks, as the worker would; the number run."""
+        from django_tasks import default_task_backend
+
+        ran = 0
+        while default_task_backend.results:
+            result = default_task_backend.results.pop(0)
+            result.task.call(*result.args, **result.kwargs)
+            ran += 1
+        return ran
+
+
+@pytest.fixture
+def deferred_tasks(settings, django_capture_on_commit_callbacks) -> DeferredTasks:
+    """Tasks go to a queue no worker reads (django_tasks' DummyBackend) until the test runs them, as in production
+    (TASK_BACKEND=django_tasks_db.DatabaseBackend with ``manage.py db_worker``)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    return DeferredTasks(django_capture_on_commit_callbacks)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI a skipped browser or PostgreSQL test is a failure: those suites must really run there (an expected

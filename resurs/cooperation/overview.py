@@ -245,29 +245,55 @@ def graph_data(graph: nx.Graph) -> dict:
 NETWORK_DRAWN = 10_000
 
 
-def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> dict:
+def network_elements(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN, progress=None) -> dict:
     """The page's network: the ``limit`` most connected organisations of the filtered network and the ties
-    between them, as ``graph_data`` with the whole network's size; precomputed until a partnership or a seat
-    changes (``COOPERATION_TOPIC``)."""
-    from resurs.core import precomputed
+    between them, as ``graph_data`` with the whole network's size."""
 
-    def compute() -> dict:
-        graph = build_network(Partnership.objects.all(), flt)
-        drawn = graph
-        if graph.number_of_nodes() > limit:
-            degree = sorted(graph.degree(), key=lambda item: (-item[1], item[0]))[:limit]
-            drawn = graph.subgraph(node for node, _d in degree)
-        return {
-            "graph": graph_data(drawn),
-            "node_count": graph.number_of_nodes(),
-            "edge_count": graph.number_of_edges(),
-            "drawn_nodes": drawn.number_of_nodes(),
-        }
+    def step(done, message=""):
+        if progress is not None:
+            progress(done, 2, message)
+
+    step(0, _("Reading the partnerships and seats"))
+    graph = build_network(Partnership.objects.all(), flt)
+    step(1, _("Choosing the most connected organisations"))
+    drawn = graph
+    if graph.number_of_nodes() > limit:
+        degree = sorted(graph.degree(), key=lambda item: (-item[1], item[0]))[:limit]
+        drawn = graph.subgraph(node for node, _d in degree)
+    elements = {
+        "graph": graph_data(drawn),
+        "node_count": graph.number_of_nodes(),
+        "edge_count": graph.number_of_edges(),
+        "drawn_nodes": drawn.number_of_nodes(),
+    }
+    step(2)
+    return elements
+
+
+def network_figures(*, flt: dict, limit: int = NETWORK_DRAWN, progress=None) -> dict:
+    """``network_elements`` for a filter given as plain values (run by ``core.tasks.precompute_task``)."""
+    return network_elements(NetworkFilter(**flt), limit=limit, progress=progress)
+
+
+def network_background(flt: NetworkFilter, *, user, limit: int = NETWORK_DRAWN, start: bool = True):
+    """The page's network (``network_elements``) for the current version of the partnerships and seats
+    (``COOPERATION_TOPIC``), computed in the background: the last one stays on view meanwhile."""
+    from dataclasses import asdict
+
+    from resurs.core import precomputed
 
     name = (
         f"network:{get_language()}:{flt.sector}:{flt.type}:{flt.region}:{flt.year}:{flt.governance}:{limit}"
     )
-    return precomputed.cached(COOPERATION_TOPIC, name, compute)
+    return precomputed.background(
+        COOPERATION_TOPIC,
+        name,
+        function="resurs.cooperation.overview.network_figures",
+        user=user,
+        kwargs={"flt": asdict(flt), "limit": limit},
+        steps=2,
+        start=start,
+    )
 
 
 def drop_values(graph: nx.Graph) -> None:
@@ -300,3 +326,67 @@ def edge_rows(graph: nx.Graph):
             data["seats"],
             data.get("value", ""),
         ]
+
+
+def overview_figures(*, query: dict, as_of: str, progress=None) -> dict:
+    """The overview page's figures for its filter (``query``: the filter's values as the page got them) on the
+    day ``as_of`` (ISO): totals, new partnerships by sector pair and year with their charts, by region and type,
+    and the board and council seats; run by ``core.tasks.precompute_task`` in the page's language."""
+    import datetime as dt
+
+    from django.db.models import Max
+    from django.http import QueryDict
+
+    from resurs.cooperation.filters import PartnershipFilter
+
+    def step(done, message=""):
+        if progress is not None:
+            progress(done, 3, message)
+
+    day = dt.date.fromisoformat(as_of)
+    params = QueryDict(mutable=True)
+    params.update(query)
+    partnerships = PartnershipFilter(params, Partnership.objects.all()).qs
+    step(0, _("Counting the partnerships"))
+    totals = partnerships.aggregate(
+        count=Count("pk"),
+        value=Sum("value"),
+        current=Count(
+            "pk", filter=Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        ),
+        last=Max("updated_at"),
+    )
+    totals["value_millions"] = (totals["value"] or 0) / 1_000_000
+    step(1, _("Tabulating sector pairs and years"))
+    pairs = by_sector_pair_and_year(partnerships)
+    count_chart, value_chart = overview_charts(pairs)
+    step(2, _("Tabulating regions and types"))
+    figures = {
+        "totals": totals,
+        "pairs": pairs,
+        "count_chart": count_chart,
+        "value_chart": value_chart,
+        "regions": by_region(partnerships),
+        "types": by_type(partnerships),
+    }
+    step(3)
+    return figures
+
+
+def overview_background(query: dict, as_of, *, user, start: bool = True):
+    """``overview_figures`` for the current version of the partnerships and seats (``COOPERATION_TOPIC``),
+    computed in the background: the last figures stay on view meanwhile."""
+    from urllib.parse import urlencode
+
+    from resurs.core import precomputed
+
+    query = {key: value for key, value in sorted(query.items()) if value}
+    return precomputed.background(
+        COOPERATION_TOPIC,
+        f"overview:{get_language()}:{as_of.isoformat()}:{urlencode(query)}",
+        function="resurs.cooperation.overview.overview_figures",
+        user=user,
+        kwargs={"query": query, "as_of": as_of.isoformat()},
+        steps=3,
+        start=start,
+    )

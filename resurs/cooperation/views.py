@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +37,7 @@ from resurs.cooperation.models import GovernanceSeat, Partnership
 from resurs.core import chartspec
 from resurs.core.audit import audit_history
 from resurs.core.files import private_file_response
-from resurs.core.htmx import render_page
+from resurs.core.htmx import precompute_context, precompute_poll, precompute_poll_response, render_page
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response
 from resurs.core.uploads import upload_limit
@@ -75,34 +75,25 @@ def overview_page(request):
     if not access.can_see_overview(user):
         return redirect("cooperation:partnership-list")
     filterset = PartnershipFilter(request.GET, Partnership.objects.all())
-    partnerships = filterset.qs
     today = timezone.localdate()
     # "Active" and "current" are counted on a stated day: the end of the chosen year, or today.
     year = filterset.form.cleaned_data.get("year") if filterset.is_valid() else None
     as_of = min(today, dt.date(int(year), 12, 31)) if year else today
-    totals = partnerships.aggregate(
-        count=Count("pk"),
-        value=Sum("value"),
-        current=Count(
-            "pk", filter=Q(started_on__lte=as_of) & (Q(ended_on__isnull=True) | Q(ended_on__gte=as_of))
-        ),
-        last=Max("updated_at"),
-    )
-    totals["value_millions"] = (totals["value"] or 0) / 1_000_000
-    pairs = overview.by_sector_pair_and_year(partnerships)
-    count_chart, value_chart = overview.overview_charts(pairs)
+    # The figures read every partnership: computed in the background when partnerships or seats change, the last
+    # ones staying on view meanwhile.
+    query = {name: request.GET.get(name, "") for name in filterset.form.fields}
+    shown = overview.overview_background(query, as_of, user=user, start=not precompute_poll(request))
+    if precompute_poll(request):
+        return precompute_poll_response(request, shown)
     context = {
         **_tab_context(request, "overview"),
         "crumbs": _crumbs((_("Overview"), "")),
         "filter": filterset,
         "filtered": any(request.GET.get(name) for name in ("sector", "type", "region", "year")),
-        "totals": totals,
-        "pairs": pairs,
-        "regions": overview.by_region(partnerships),
-        "types": overview.by_type(partnerships),
-        "count_chart": count_chart,
-        "value_chart": value_chart,
+        **(shown.value or {}),
+        **precompute_context(request, shown),
         "as_of": as_of,
+        # One count each, kept live: a seat also ends through the registry's ties, which do not mark this topic.
         "seats": GovernanceSeat.objects.filter(
             Q(tie__ended_on__isnull=True) | Q(tie__ended_on__gte=as_of),
             Q(tie__started_on__isnull=True) | Q(tie__started_on__lte=as_of),
@@ -141,11 +132,16 @@ def _network_filter(request) -> tuple[overview.NetworkFilter, dict]:
 def network_page(request):
     _require(access.can_see_overview(request.user))
     flt, chosen = _network_filter(request)
-    network = overview.network_elements(flt)
+    # Seconds for a national registry: computed in the background when partnerships or seats change, the last
+    # network staying on view meanwhile.
+    shown = overview.network_background(flt, user=request.user, start=not precompute_poll(request))
+    if precompute_poll(request):
+        return precompute_poll_response(request, shown)
     context = {
         **_tab_context(request, "network"),
         "crumbs": _crumbs((_("Network of ties"), "")),
-        **network,
+        **(shown.value or {}),
+        **precompute_context(request, shown),
         "chosen": chosen,
         "sectors": [(value, label, SECTOR_COLOURS[value]) for value, label in Sector.choices],
         "types": [

@@ -54,8 +54,15 @@ class Job(TimeStampedModel):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=64)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # None for a precomputation an anonymous reader's visit started (a published report): it is everyone's, and
+    # its progress is shown through the page that started it, behind that page's own access check.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("owner"),
     )
     progress = models.PositiveIntegerField(_("progress"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)

@@ -56,10 +56,11 @@ def _result_key(topic: str, name: str, version: str) -> str:
     return f"precomputed:result:{topic}:{name}:{version}"
 
 
-def cached(topic: str, name: str, compute: Callable[[], Any]) -> Any:
+def cached(topic: str, name: str, compute: Callable[[], Any], *, version: str | None = None) -> Any:
     """``compute()``'s result for the current version of ``topic`` (``name`` tells results of one topic apart,
-    e.g. a language or a filter)."""
-    version = data_version(topic)
+    e.g. a language or a filter). ``version``, when given, is the data's own version (e.g. read from the rows'
+    counts and last changes) instead of the one ``data_changed`` keeps."""
+    version = version or data_version(topic)
     key = _result_key(topic, name, version)
     value = cache.get(key)
     if value is None:
@@ -85,8 +86,8 @@ class Latest:
     version: str
 
 
-def latest(topic: str, name: str) -> Latest:
-    version = data_version(topic)
+def latest(topic: str, name: str, *, version: str | None = None) -> Latest:
+    version = version or data_version(topic)
     value = cache.get(_result_key(topic, name, version))
     if value is not None:
         return Latest(value, True, version)
@@ -94,28 +95,105 @@ def latest(topic: str, name: str) -> Latest:
     return Latest(stored[1] if stored else None, False, version)
 
 
-def precompute_queue(*, topic: str, name: str, kind: str, owner, params: dict | None = None):
-    """Start, once per version of ``topic``, the background task that computes ``kind`` (a name registered in
-    ``resurs.core.tasks.PRECOMPUTATIONS``) and stores it; returns the Job that tracks it."""
+def _job_marker(topic: str, name: str, version: str) -> str:
+    return f"precomputed:job:{topic}:{name}:{version}"
+
+
+def precompute_job(topic: str, name: str, *, version: str | None = None):
+    """The Job computing ``topic``/``name`` at its current version (or ``version``), None when none was started."""
+    from resurs.core.models import Job
+
+    job_uuid = cache.get(_job_marker(topic, name, version or data_version(topic)))
+    return Job.objects.filter(uuid=job_uuid).first() if job_uuid is not None else None
+
+
+def precompute_queue(
+    *, topic: str, name: str, kind: str, owner, params: dict | None = None, version: str | None = None
+):
+    """Start, once per version of ``topic`` (or ``version``), the background task that calls
+    ``params["function"]`` (see ``resurs.core.tasks.precompute_task``) and stores its result; returns the Job that
+    tracks it. ``owner`` may be None: a visit of an anonymous reader starts the computation everyone then sees."""
     from resurs.core.jobs import job_create
     from resurs.core.models import Job
     from resurs.core.tasks import precompute_task
 
-    version = data_version(topic)
-    marker = f"precomputed:job:{topic}:{name}:{version}"
-    job_uuid = cache.get(marker)
-    if job_uuid is not None:
-        job = Job.objects.filter(uuid=job_uuid).first()
-        if job is not None and job.status != Job.Status.FAILED:
-            return job
+    version = version or data_version(topic)
+    marker = _job_marker(topic, name, version)
+    job = precompute_job(topic, name, version=version)
+    if job is not None and job.status != Job.Status.FAILED:
+        return job
+    if job is not None:  # failed: this visit tries again
+        cache.delete(marker)
     job = job_create(
-        owner=owner, kind=f"precompute:{kind}", params={"topic": topic, "name": name, **(params or {})}
+        owner=owner if owner is not None and owner.is_authenticated else None,
+        kind=f"precompute:{kind}",
+        params={"topic": topic, "name": name, **(params or {})},
     )
     if not cache.add(marker, str(job.uuid), TIMEOUT):  # another request started it a moment ago
-        job.delete()
-        return Job.objects.filter(uuid=cache.get(marker)).first()
-    transaction.on_commit(lambda: precompute_task.enqueue(job.pk, version))
+        theirs = Job.objects.filter(uuid=cache.get(marker)).first()
+        if theirs is not None:
+            job.delete()
+            return theirs
+        # Not committed yet: this one runs as well (the same result, stored twice) rather than show no job.
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    if isinstance(precompute_task.get_backend(), ImmediateBackend):
+        # Runs here and now (laptops, the tests): the page that asked shows the fresh result at once.
+        precompute_task.enqueue(job.pk, version)
+        job.refresh_from_db()
+    else:  # a worker must find the job's row: queued when it is committed
+        transaction.on_commit(lambda: precompute_task.enqueue(job.pk, version))
     return job
+
+
+@dataclass(frozen=True)
+class Background:
+    """What a page shows of a result computed in the background: the last stored ``value`` (None when there is
+    none yet), whether it is ``current``, and the ``job`` computing the current one (None when it is current)."""
+
+    value: Any
+    current: bool
+    job: Any = None
+
+    @property
+    def recomputing(self) -> bool:
+        """An older result is on view while the current one is computed."""
+        return self.job is not None and self.value is not None
+
+
+def background(
+    topic: str,
+    name: str,
+    *,
+    function: str,
+    user,
+    kwargs: dict | None = None,
+    steps: int = 1,
+    version: str | None = None,
+    start: bool = True,
+) -> Background:
+    """The result of ``function`` (a dotted path called as ``function(progress=..., **kwargs)`` in the task, in the
+    language of this request) for the current version of ``topic``/``name``; when it is not current, the last one
+    stored with the Job (started now unless ``start`` is False: a page's progress poll only looks) that computes
+    it. With the immediate task backend the job runs here and now: the page reads current at once."""
+    from django.utils.translation import get_language
+
+    shown = latest(topic, name, version=version)
+    if shown.current:
+        return Background(shown.value, True)
+    if not start:
+        return Background(shown.value, False, precompute_job(topic, name, version=shown.version))
+    job = precompute_queue(
+        topic=topic,
+        name=name,
+        kind=function.rsplit(".", 1)[-1],
+        owner=user,
+        params={"function": function, "steps": steps, "kwargs": kwargs or {}, "language": get_language()},
+        version=shown.version,
+    )
+    if job.status == job.Status.DONE:  # the immediate backend has run it already
+        shown = latest(topic, name, version=shown.version)
+    return Background(shown.value, shown.current, None if shown.current else job)
 
 
 # Topics more than one app writes to. The sector network (research.sector) is built from registry ties, partnerships

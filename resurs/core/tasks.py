@@ -1,5 +1,7 @@
 """Background work of the core app: precomputing a result for ``resurs.core.precomputed``."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -10,8 +12,9 @@ from resurs.core.models import Job
 
 @task()
 def precompute_task(job_id: int, version: str) -> str:
-    """Compute ``job.params["function"]`` (a dotted path; it takes ``progress(done, total, message)``) and store it as
-    the result of the job's topic at ``version``. A version that has moved on meanwhile is stored as well: it is
+    """Compute ``job.params["function"]`` (a dotted path; it takes ``progress(done, total, message)`` and the job's
+    ``kwargs``), in the language of the request that started it, and store it as the result of the job's topic at
+    ``version``. A version that has moved on meanwhile is stored as well: it is
     then the latest result, shown as out of date until the next run."""
     job = Job.objects.get(pk=job_id)
     if job.status != Job.Status.QUEUED:
@@ -20,11 +23,13 @@ def precompute_task(job_id: int, version: str) -> str:
     job_start(job, total=params.get("steps", 1))
     try:
         compute = import_string(params["function"])
-        value = compute(
-            progress=lambda done, total, message="": job_progress(
-                job, progress=done, total=total, message=message
+        with translation.override(params.get("language") or settings.LANGUAGE_CODE):
+            value = compute(
+                progress=lambda done, total, message="": job_progress(
+                    job, progress=done, total=total, message=str(message)
+                ),
+                **params.get("kwargs", {}),
             )
-        )
     except Exception as error:  # the page shows why; the worker log has the trace
         job_fail(job, message=str(error)[:500])
         raise

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from resurs.accounts.access import can_manage_centre_work, is_admin, represented_organisation_ids
 from resurs.core import precomputed
 from resurs.core.files import private_file_response
-from resurs.core.htmx import render_page
+from resurs.core.htmx import precompute_context, precompute_poll, precompute_poll_response, render_page
 from resurs.core.redirects import safe_next
 from resurs.core.uploads import upload_limit
 from resurs.learning import access, selectors, services
@@ -970,8 +970,8 @@ def service_quality(request):
     if request.GET.get("format") == "xlsx":
         quality = selectors.service_quality(start=start, end=end, centre_ids=centre_ids)
         return _quality_export(quality, centres, start, end)
-    # Figures and charts over a year of a national network take seconds: precomputed until the centres' services
-    # change (learning.services.QUALITY_TOPIC).
+    # Figures and charts over a year of a national network take seconds: computed in the background when the
+    # centres' services change (learning.services.QUALITY_TOPIC), the last figures staying on view meanwhile.
     name = ":".join(
         [
             get_language(),
@@ -980,82 +980,31 @@ def service_quality(request):
             ",".join(map(str, sorted(centre_ids))) if centre_ids is not None else "all",
         ]
     )
-    figures = precomputed.cached(
+    shown = precomputed.background(
         QUALITY_TOPIC,
         name,
-        lambda: _quality_figures(start, end, centre_ids, compare=is_admin(user) and chosen is None),
+        function="resurs.learning.quality.quality_figures",
+        user=user,
+        kwargs={
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "centre_ids": sorted(centre_ids) if centre_ids is not None else None,
+            "compare": is_admin(user) and chosen is None,
+        },
+        steps=3,
+        start=not precompute_poll(request),
     )
+    if precompute_poll(request):
+        return precompute_poll_response(request, shown)
     context = {
         "form": form,
         "start": start,
         "end": end,
-        **figures,
+        **(shown.value or {}),
+        **precompute_context(request, shown),
         "export_query": request.GET.urlencode(),
     }
     return render(request, "learning/service_quality.html", context)
-
-
-def _quality_figures(start, end, centre_ids, *, compare: bool) -> dict:
-    from resurs.core.chartspec import bar_spec, chart_spec, month_label
-
-    quality = selectors.service_quality(start=start, end=end, centre_ids=centre_ids)
-    total = quality["total"]
-    breakdown = selectors.organisations_breakdown(total.organisations)
-    monthly = selectors.monthly_activity(start=start, end=end, centre_ids=centre_ids)
-    charts = {}
-    if breakdown["by_region"]:
-        top = breakdown["by_region"][:15]
-        charts["region"] = bar_spec(
-            "served-by-region",
-            title=_("Organisations served by region"),
-            labels=[r for r, _n in top],
-            values=[n for _r, n in top],
-            name=_("Organisations"),
-            label_header=_("Region"),
-        )
-    if breakdown["by_kind"]:
-        charts["kind"] = bar_spec(
-            "served-by-kind",
-            title=_("Organisations served by kind"),
-            labels=[k for k, _n in breakdown["by_kind"]],
-            values=[n for _k, n in breakdown["by_kind"]],
-            name=_("Organisations"),
-            label_header=_("Kind"),
-        )
-    if monthly["months"]:
-        charts["monthly"] = chart_spec(
-            "activity-by-month",
-            title=_("Activity by month"),
-            labels=[month_label(m) for m in monthly["months"]],
-            series={
-                _("Participants of sessions"): monthly["participants"],
-                _("Consultations requested"): monthly["consultations"],
-            },
-            kind="line",
-            label_header=_("Month"),
-        )
-    comparison = []
-    if compare:
-        names = dict(
-            Centre.objects.filter(pk__in=quality["per_centre"].keys()).values_list(
-                "pk", "organisation__short_name"
-            )
-        )
-        comparison = sorted(
-            ((names.get(pk) or str(pk), q) for pk, q in quality["per_centre"].items()),
-            key=lambda item: -item[1].organisations_served,
-        )
-        if comparison:
-            top = comparison[:20]
-            charts["comparison"] = bar_spec(
-                "served-by-centre",
-                title=_("Organisations served by centre"),
-                labels=[name for name, _q in top],
-                values=[q.organisations_served for _n, q in top],
-                name=_("Organisations"),
-                label_header=_("Centre"),
-            )
-    return {"total": total, "breakdown": breakdown, "charts": charts, "comparison": comparison}
 
 
 def _quality_export(quality, centres, start, end):

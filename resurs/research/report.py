@@ -283,3 +283,92 @@ def export_graph(findings: Findings, fmt: str) -> bytes:
     else:
         raise ValueError(f"unknown graph format {fmt!r}")
     return buffer.getvalue()
+
+
+def study_figures(*, study_id: int, progress=None) -> dict:
+    """The analysis page's and the report's figures: the findings with their table, charts and network (seconds
+    for a national study of 2,000 nominations; run by ``core.tasks.precompute_task`` in the page's language)."""
+    from resurs.research.models import Study
+
+    def step(done, message=""):
+        if progress is not None:
+            progress(done, 2, message)
+
+    study = Study.objects.select_related("centre").get(pk=study_id)
+    step(0, _("Analysing the nominations"))
+    findings = study_findings(study)
+    step(1, _("Drawing the charts and the network"))
+    figures = {
+        "findings": findings,
+        "table": ranking_table(findings),
+        "charts": chart_specs_for(findings),
+        "network": network_data(findings),
+    }
+    step(2)
+    return figures
+
+
+def report_context(study, figures: dict) -> dict:
+    """What the report shows (the page and the PDF): the study's figures and its respondents by category."""
+    counts = selectors.respondent_counts(study)
+    return {
+        "study": study,
+        "findings": figures["findings"],
+        "table": figures["table"][:30],
+        "charts": figures["charts"],
+        "category_lines": [
+            (label, counts[value]) for value, label in RespondentCategory.choices if counts.get(value)
+        ],
+    }
+
+
+def study_topic(study) -> str:
+    return f"study:{study.pk}"
+
+
+def study_version(study) -> str:
+    """The version the study's precomputed figures and PDF are kept under (``selectors.study_data_version``)."""
+    import hashlib
+
+    return hashlib.sha256(selectors.study_data_version(study).encode()).hexdigest()[:24]
+
+
+def study_figures_cached(study) -> dict:
+    """The study's current figures, computed now if the background has not yet (for downloads, which cannot
+    wait on a page)."""
+    from django.utils.translation import get_language
+
+    from resurs.core import precomputed
+
+    return precomputed.cached(
+        study_topic(study),
+        get_language(),
+        lambda: study_figures(study_id=study.pk),
+        version=study_version(study),
+    )
+
+
+def report_pdf(*, study_id: int, progress=None) -> bytes:
+    """The report as a PDF (run by ``core.tasks.precompute_task``): the study's figures, charts drawn on the server
+    for print at A4 width with localised numbers. It depends on the data and the language only, no reader's names
+    or rights."""
+    from django.utils.translation import get_language
+
+    from resurs.core.pdf import render_pdf
+    from resurs.research.models import Study
+
+    def step(done, message=""):
+        if progress is not None:
+            progress(done, 3, message)
+
+    study = Study.objects.select_related("centre").get(pk=study_id)
+    step(0, _("Analysing the nominations"))
+    context = report_context(study, study_figures_cached(study))
+    step(1, _("Drawing the charts"))
+    context["charts"] = charts_for(context["findings"])
+    context["pdf"] = True
+    context["LANGUAGE_CODE"] = get_language()
+    step(2, _("Setting the document"))
+    data = render_pdf("research/report_pdf.html", context)
+    step(3)
+    return data

@@ -18,14 +18,19 @@ from django.views.decorators.http import require_POST
 
 from resurs.core import precomputed
 from resurs.core.files import private_file_response
-from resurs.core.htmx import render_page
-from resurs.core.pdf import pdf_file_response, render_pdf
+from resurs.core.htmx import (
+    precompute_context,
+    precompute_poll,
+    precompute_poll_response,
+    render_page,
+)
+from resurs.core.pdf import pdf_file_response
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response, xlsx_response
 from resurs.core.uploads import upload_limit
 from resurs.registry.models import Centre, Organisation
 from resurs.research import access, selectors, services
-from resurs.research.choices import NominationStatus, RespondentCategory
+from resurs.research.choices import NominationStatus
 from resurs.research.forms import (
     CodeForm,
     ImportForm,
@@ -42,12 +47,12 @@ from resurs.research.matching import suggest_organisations
 from resurs.research.models import Code, StudyMember
 from resurs.research.qdc import codebook_qdc
 from resurs.research.report import (
-    chart_specs_for,
-    charts_for,
     export_graph,
-    network_data,
-    ranking_table,
+    report_context,
+    study_figures_cached,
     study_findings,
+    study_topic,
+    study_version,
 )
 
 
@@ -645,32 +650,34 @@ def codebook_export(request, pk):
 # --- Analysis, report and exports ------------------------------------------------------------------------
 
 
-def _study_figures(study) -> dict:
-    """The study's findings with their table, charts and network, precomputed for the data's current version
-    (a national study of 2,000 nominations takes seconds to analyse and draw)."""
-
-    def compute() -> dict:
-        findings = study_findings(study)
-        return {
-            "findings": findings,
-            "table": ranking_table(findings),
-            "charts": chart_specs_for(findings),
-            "network": network_data(findings),
-        }
-
-    version = selectors.study_data_version(study)
-    return precomputed.cached(f"study:{study.pk}:{version}", get_language(), compute)
+def _study_figures(request, study) -> precomputed.Background:
+    """The study's findings with their table, charts and network for the data's current version, computed in the
+    background (a national study of 2,000 nominations takes seconds): the last ones stay on view meanwhile."""
+    return precomputed.background(
+        study_topic(study),
+        get_language(),
+        function="resurs.research.report.study_figures",
+        user=request.user,
+        kwargs={"study_id": study.pk},
+        steps=2,
+        version=study_version(study),
+        start=not precompute_poll(request),
+    )
 
 
 @login_required
 def analysis(request, pk):
     study = access.get_study_for_user(request.user, pk)
+    shown = _study_figures(request, study)
+    if precompute_poll(request):
+        return precompute_poll_response(request, shown)
     return render(
         request,
         "research/analysis.html",
         {
             "study": study,
-            **_study_figures(study),
+            **(shown.value or {}),
+            **precompute_context(request, shown),
             "can_work": access.can_work_on_study(request.user, study),
             "internal": True,  # the staff's working page: notes about unmatched names belong here
             "tab": "analysis",
@@ -679,25 +686,15 @@ def analysis(request, pk):
     )
 
 
-def _report_context(request, study):
-    figures = _study_figures(study)
-    counts = selectors.respondent_counts(study)
-    return {
-        "study": study,
-        "findings": figures["findings"],
-        "table": figures["table"][:30],
-        "charts": figures["charts"],
-        "category_lines": [
-            (label, counts[value]) for value, label in RespondentCategory.choices if counts.get(value)
-        ],
-        "can_work": access.can_work_on_study(request.user, study),
-        "tab": "report",
-    }
-
-
 def report(request, pk):
     study = access.get_report_study(request.user, pk)
-    context = _report_context(request, study)
+    shown = _study_figures(request, study)
+    if precompute_poll(request):
+        return precompute_poll_response(request, shown)
+    context = report_context(study, shown.value) if shown.value is not None else {"study": study}
+    context.update(precompute_context(request, shown))
+    context["can_work"] = access.can_work_on_study(request.user, study)
+    context["tab"] = "report"
     context["crumbs"] = (
         _crumbs(_study_crumb(study), (_("Report"), ""))
         if access.can_view_study(request.user, study)
@@ -709,27 +706,49 @@ def report(request, pk):
 
 
 def report_pdf(request, pk):
+    """The report's PDF once it is set for the data's current version (seconds for a national study, in the
+    background); until then a page with its progress, which offers the download when it is ready. An older PDF is
+    never handed out: a downloaded report is quoted and passed on, and nothing in it would say it is out of date."""
     study = access.get_report_study(request.user, pk)
-
-    def compute() -> bytes:
-        context = _report_context(request, study)
-        # Charts drawn on the server for print, A4 width, localised numbers (pages draw them in the browser).
-        context["charts"] = charts_for(context["findings"])
-        context["pdf"] = True
-        return render_pdf("research/report_pdf.html", context, request=request)
-
-    # The document depends on the study's data and the language only (no reader's names or rights): rendered
-    # once per version of the data (seconds for a national study), as the analysis it shows.
-    version = hashlib.sha256(selectors.study_data_version(study).encode()).hexdigest()[:24]
-    data = precomputed.cached(f"study:{study.pk}:report-pdf:{version}", get_language(), compute)
-    return pdf_file_response(data, filename=f"study-{study.pk}")
+    shown = precomputed.background(
+        f"{study_topic(study)}:report-pdf",
+        get_language(),
+        function="resurs.research.report.report_pdf",
+        user=request.user,
+        kwargs={"study_id": study.pk},
+        steps=3,
+        version=study_version(study),
+        start=not precompute_poll(request),
+    )
+    if precompute_poll(request):
+        if shown.current:  # the progress turns into the download (a refresh would download it on every poll)
+            return render(
+                request,
+                "research/partials/_report_pdf_ready.html",
+                {"study": study},
+            )
+        return precompute_poll_response(request, shown)
+    if shown.current:
+        return pdf_file_response(shown.value, filename=f"study-{study.pk}")
+    context = {
+        "study": study,
+        **precompute_context(request, shown),
+        "crumbs": (
+            _crumbs(
+                _study_crumb(study), (_("Report"), reverse("research:report", args=[study.pk])), ("PDF", "")
+            )
+            if access.can_view_study(request.user, study)
+            else _crumbs((study.title, reverse("research:report", args=[study.pk])), ("PDF", ""))
+        ),
+    }
+    return render(request, "research/report_pdf_preparing.html", context)
 
 
 def ranking_export(request, pk, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     study = access.get_report_study(request.user, pk)
-    table = _study_figures(study)["table"]  # the analysis page's, precomputed for the data's current version
+    table = study_figures_cached(study)["table"]  # the analysis page's, for the data's current version
     header = [
         _("Rank"),
         _("Organisation"),
@@ -811,21 +830,19 @@ def import_view(request, pk):
 def sector(request):
     if not access.may_use_research(request.user):
         raise PermissionDenied
-    from resurs.core import precomputed
     from resurs.research.sector import SECTOR_TOPIC
 
     # Precomputed in the background whenever the network's data change; the last result stays on view meanwhile.
-    result = precomputed.latest(SECTOR_TOPIC, "summary")
-    job = None
-    if not result.current:
-        job = precomputed.precompute_queue(
-            topic=SECTOR_TOPIC,
-            name="summary",
-            kind="sector",
-            owner=request.user,
-            params={"function": "resurs.research.sector.sector_summary", "steps": 3},
-        )
-        result = precomputed.latest(SECTOR_TOPIC, "summary")
+    result = precomputed.background(
+        SECTOR_TOPIC,
+        "summary",
+        function="resurs.research.sector.sector_summary",
+        user=request.user,
+        steps=3,
+        start=not precompute_poll(request),
+    )
+    if precompute_poll(request):
+        return precompute_poll_response(request, result)
     network = result.value
     centre_ids = access.creatable_centre_ids(request.user)
     centres = Centre.objects.select_related("organisation")
@@ -843,7 +860,8 @@ def sector(request):
         {
             "network": network,
             "current": result.current,
-            "job": job if not result.current else None,
+            "job": result.job,
+            **precompute_context(request, result),
             "centres": centres,
             "chosen": chosen,
             "place": network.places.get(chosen.organisation_id) if chosen and network else None,

@@ -72,7 +72,7 @@ def test_unmatched_note_only_on_staff_pages(client, client_for, personas, study)
 
 
 def test_report_pdf_is_rendered_once_per_version_of_the_data_and_language(client, study, monkeypatch):
-    from resurs.research import views
+    from resurs.core import pdf
 
     rendered = []
 
@@ -80,8 +80,8 @@ def test_report_pdf_is_rendered_once_per_version_of_the_data_and_language(client
         rendered.append(translation.get_language())
         return real_render(template, context, **kwargs)
 
-    real_render = views.render_pdf
-    monkeypatch.setattr(views, "render_pdf", render)
+    real_render = pdf.render_pdf
+    monkeypatch.setattr(pdf, "render_pdf", render)
     url = reverse("research:report-pdf", args=[study.pk])
     first = client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
     assert client.get(url, HTTP_ACCEPT_LANGUAGE="ru").content == first.content and len(rendered) == 1

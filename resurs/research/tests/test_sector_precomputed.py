@@ -31,7 +31,7 @@ def _same(shown, fresh) -> bool:
 
 
 def test_the_precomputed_sector_equals_a_fresh_computation_after_a_change(
-    personas, client_for, django_capture_on_commit_callbacks
+    personas, client_for, django_capture_on_commit_callbacks, deferred_tasks
 ):
     person = PersonFactory()
     for organisation in (personas.centre.organisation, personas.ngo):
@@ -40,9 +40,9 @@ def test_the_precomputed_sector_equals_a_fresh_computation_after_a_change(
         )
     client = client_for(personas.researcher)
     url = reverse("research:sector")
-    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs when the request commits
-        queued = client.get(url)
-    assert queued.context["job"] is not None
+    queued = deferred_tasks.get(client, url)
+    assert queued.context["job"] is not None and queued.context["network"] is None
+    assert deferred_tasks.run() == 1  # the worker
     first = client.get(url)
     assert first.status_code == 200 and first.context["current"] and first.context["job"] is None
     assert _same(first.context["network"], _fresh())
@@ -57,10 +57,13 @@ def test_the_precomputed_sector_equals_a_fresh_computation_after_a_change(
         registry_services.tie_create(
             actor=None, person=person, organisation=OrganisationFactory(), role=TieRole.STAFF
         )
-    with django_capture_on_commit_callbacks(execute=True):
-        stale = client.get(url)  # the previous figures stay on view while the new ones are computed
+    stale = deferred_tasks.get(
+        client, url
+    )  # the previous figures stay on view while the new ones are computed
     assert not stale.context["current"] and stale.context["network"].edges == first.context["network"].edges
     assert stale.context["job"] is not None
+    assert 'data-testid="sector-recomputing"' in stale.content.decode()
+    assert deferred_tasks.run() == 1
     after = client.get(url)
     assert after.context["current"]
     assert after.context["network"].edges == first.context["network"].edges + 4
@@ -68,11 +71,21 @@ def test_the_precomputed_sector_equals_a_fresh_computation_after_a_change(
     assert after.context["place"]["in_degree"] == 2
 
 
-def test_the_sector_page_shows_progress_while_the_figures_are_computed(personas, client_for):
-    # Inside the test's transaction the queued task has not run: the page says so and shows the job.
-    response = client_for(personas.researcher).get(reverse("research:sector"))
+def test_the_sector_page_shows_progress_while_the_figures_are_computed(personas, client_for, deferred_tasks):
+    # The worker has not run the queued task yet: the page says so and shows the job, which its poll follows.
+    client = client_for(personas.researcher)
+    response = deferred_tasks.get(client, reverse("research:sector"))
     assert response.status_code == 200 and response.context["network"] is None
     assert (
         response.context["job"] is not None
         and 'data-testid="sector-recomputing"' in response.content.decode()
     )
+    poll = client.get(response.context["poll_url"], HTTP_HX_REQUEST="true")
+    assert poll.status_code == 200 and f'id="job-{response.context["job"].uuid}"' in poll.content.decode()
+    assert (
+        client_for(personas.ngo_rep).get(response.context["poll_url"], HTTP_HX_REQUEST="true").status_code
+        == 403
+    )
+    deferred_tasks.run()
+    done = client_for(personas.researcher).get(response.context["poll_url"], HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
