@@ -21,9 +21,10 @@ ranks only those: a list past the cap says "at least" (``typo_capped``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
-from django.db import connections, transaction
+from django.db import NotSupportedError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import BooleanField, F, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import Func
@@ -84,6 +85,72 @@ def words_condition(words: Sequence[str], fields: Sequence) -> Q:
         for field in fields:
             any_field |= Q(Contains(Fold(_as_expression(field)), word))
         condition &= any_field
+    return condition
+
+
+def estimated_rows(queryset: QuerySet) -> float:
+    """The planner's estimate of how many rows ``queryset`` returns (no rows are read); 0 where there is none
+    (SQLite)."""
+    try:
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return float(plan[0]["Plan"]["Plan Rows"])
+    except (ValueError, KeyError, IndexError, TypeError, NotSupportedError):
+        return 0.0
+
+
+class InArray(Func):
+    """``expression IN (subquery)`` written on PostgreSQL as ``expression = ANY(ARRAY(subquery))``: the planner
+    then reads the rows by ``expression``'s index, one probe a value, instead of possibly joining the whole
+    table (it cannot tell how many values the array holds, and expects few)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, template="%(lhs)s IN %(subquery)s", **extra_context):
+        lhs, lhs_params = compiler.compile(self.source_expressions[0])
+        subquery, subquery_params = compiler.compile(self.source_expressions[1])
+        return template % {"lhs": lhs, "subquery": subquery}, (*lhs_params, *subquery_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="%(lhs)s = ANY(ARRAY%(subquery)s)")
+
+
+def indexed_words_condition(queryset: QuerySet, words: Sequence[str], fields: Sequence[str]) -> Q:
+    """``words_condition`` for the rows of ``queryset``, written so that a long list is not joined and folded row
+    by row: the fields of each table (``queryset``'s own, or those behind one relation, such as
+    ``"organisation__name"``) are matched, word by word, in a subquery of that table alone (``pk IN (...)``,
+    ``organisation_id IN (...)``), which PostgreSQL answers from the trigram indexes of the folded fields
+    (``translate(lower(field), 'ё', 'е') gin_trgm_ops``), ANDed with the list's own conditions for its own table.
+
+    A related table is read through its trigram indexes when the planner expects fewer of its rows to hold the
+    word than the list has rows. A more common word (in a fifth of all organisations, «центр», for a call of
+    15,000 applications) is checked only on the related rows of the list, read one by one by primary key:
+    reading 46,000 organisations through the index to keep 3,000 costs more than folding the names of the
+    call's 15,000 (and a join would read the whole table).
+
+    The rows found are those of ``words_condition``; ``fields`` are field names (no expressions)."""
+    rows = queryset.order_by()
+    postgres = connections[queryset.db].vendor == "postgresql"
+    list_size = estimated_rows(rows) if postgres else 0.0
+    tables: dict[str, list[str]] = {}
+    for field in fields:
+        relation, _, column = field.rpartition("__")
+        tables.setdefault(relation, []).append(column)
+    condition = Q()
+    for word in words:
+        any_table = Q()
+        for relation, columns in tables.items():
+            matches = words_condition([word], columns)
+            if not relation:
+                any_table |= Q(pk__in=rows.filter(matches).values("pk"))
+                continue
+            target = queryset.model
+            for step in relation.split("__"):
+                target = target._meta.get_field(step).related_model
+            related = target._base_manager.filter(matches)
+            if postgres and estimated_rows(related) > list_size:
+                related = related.filter(InArray(F("pk"), rows.values(relation)))
+            any_table |= Q(**{f"{relation}__in": related.values("pk")})
+        condition &= any_table
     return condition
 
 
