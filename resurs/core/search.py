@@ -16,7 +16,13 @@ A common name misspelt is near thousands of rows («иваноф»: 21,000 of 20
 «Иван»), and scoring every row of a table is seconds at national scale. So the fallback first collects at most
 ``TYPO_CANDIDATES`` rows through the trigram indexes (pg_trgm's ``<<%``/``<%`` operators, which a GIN
 ``gin_trgm_ops`` index answers, with their thresholds set for that one query), whole words alike first, then
-ranks only those: a list past the cap says "at least" (``typo_capped``).
+ranks only those: a list past the cap says "at least" (``typo_capped``). A pass that finds more near rows than the
+cap does not keep any of them: the rows holding the nearest values of what it read come first
+(``_nearest_values_first``: «Иванов», not «Иван», for «иваноф»).
+
+A long list searched through another table's fields (a call's 15,000 applications by their organisations'
+names) uses ``indexed_words_condition``: each table matched in a subquery that its trigram indexes of the folded
+fields answer (``resurs.core.migration_operations.FoldedTrigramIndex``).
 """
 
 from __future__ import annotations
@@ -272,12 +278,14 @@ def _nearest_values_first(queryset: QuerySet, word: str, fields: Sequence, sampl
     nearest rows, not any. A value nearer still but in none of the sample's rows is missed (looking for it field
     by field costs a full read of a field's near rows when it has none: 80 ms for «иваноф» in patronymics)."""
     columns = {f"near_value_{index}": Fold(_as_expression(field)) for index, field in enumerate(fields)}
-    rows = queryset.model._base_manager.filter(pk__in=sample).annotate(**columns)
-    values = {value for row in rows.values_list(*columns) for value in row if value}
+    rows = queryset.model._base_manager.filter(pk__in=sample).annotate(**columns).values_list(*columns)
+    sql, params = rows.query.get_compiler(using=queryset.db).as_sql()
+    names = ", ".join(columns)
     cursor.execute(
-        "SELECT value FROM unnest(%s::text[]) AS value "
+        f"SELECT value FROM ({sql}) AS sample ({names}) CROSS JOIN LATERAL unnest(ARRAY[{names}]) AS value "
+        "WHERE value <> '' GROUP BY value "
         "ORDER BY word_similarity(%s, value) + strict_word_similarity(%s, value) DESC, value LIMIT %s",
-        [sorted(values), word, word, NEAREST_VALUES],
+        [*params, word, word, NEAREST_VALUES],
     )
     collected: dict = {}
     for (value,) in cursor.fetchall():
