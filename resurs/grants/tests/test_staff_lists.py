@@ -125,19 +125,21 @@ def test_pipeline_search_finds_what_the_plain_fold_finds(personas, call):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("common", [False, True], ids=["through-indexes", "common-word-row-by-row"])
+@pytest.mark.parametrize("common", ["none", "all", "центр"], ids=["through-indexes", "row-by-row", "mixed"])
 def test_pipeline_search_on_postgres_finds_what_the_plain_fold_finds_either_way(
     requires_postgres, personas, call, monkeypatch, common
 ):
     """Both ways of matching an organisation's name: through its trigram indexes (a rare word), or on the call's
     own organisations one by one (a word the planner expects in more organisations than the call has
-    applications)."""
+    applications: every word, or only «центр», checked then on the organisations of the applications that hold
+    the other words)."""
     from resurs.core import search
     from resurs.registry.models import Organisation
 
     def estimate(queryset):
-        is_organisations = queryset.model is Organisation
-        return (10**6 if is_organisations else 10) if common else (1 if is_organisations else 10**6)
+        if queryset.model is not Organisation:
+            return 10
+        return 10**6 if common == "all" or (common in str(queryset.query)) else 1
 
     monkeypatch.setattr(search, "estimated_rows", estimate)
     _searchable_call(call)
@@ -147,8 +149,12 @@ def test_pipeline_search_on_postgres_finds_what_the_plain_fold_finds_either_way(
         assert list(found.values_list("pk", flat=True)) == list(
             _plain_search(staff_list, query).values_list("pk", flat=True)
         ), query
-    sql = str(selectors.application_search(staff_list, "мост").query)
-    assert ("= ANY(ARRAY(" in sql) is common
+    assert ("= ANY(ARRAY(" in str(selectors.application_search(staff_list, "мост").query)) is (
+        common == "all"
+    )
+    assert ("= ANY(ARRAY(" in str(selectors.application_search(staff_list, "центр лед").query)) is (
+        common != "none"
+    )
 
 
 @pytest.mark.postgres
