@@ -83,3 +83,31 @@ class MoveToPrivateStorage:
                 old = public.save(f"{self.legacy_dir(row).rstrip('/')}/{original}", File(handle))
             transaction.on_commit(lambda name=new: private.delete(name), using=schema_editor.connection.alias)
             model.objects.filter(pk=row.pk).update(**{self.field: old})
+
+
+class FoldedTrigramIndex(PostgresOnlySQL):
+    """PostgreSQL: a GIN trigram index (pg_trgm, registry migration 0004) of ``column`` folded as
+    ``resurs.core.search.Fold`` folds it, ``translate(lower((column)::text), 'ё', 'е')``, which answers that
+    module's searches: ``LIKE '%word%'`` of the exact search and the typo fallback's ``<<%``/``<%``. Built
+    ``CONCURRENTLY`` (the table stays writable while a large one is indexed), so the migration holding it must
+    say ``atomic = False``. On SQLite nothing: the fold is a Python function there."""
+
+    def __init__(self, *, table: str, column: str, name: str):
+        self.table, self.column, self.index_name = table, column, name
+        super().__init__(
+            sql=[
+                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} "
+                f"USING gin (translate(lower(({column})::text), 'ё', 'е') gin_trgm_ops)"
+            ],
+            reverse_sql=[f"DROP INDEX CONCURRENTLY IF EXISTS {name}"],
+        )
+
+    def deconstruct(self):
+        return (
+            self.__class__.__qualname__,
+            [],
+            {"table": self.table, "column": self.column, "name": self.index_name},
+        )
+
+    def describe(self):
+        return f"Trigram index {self.index_name} of the folded {self.table}.{self.column} (PostgreSQL)"

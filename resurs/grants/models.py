@@ -367,10 +367,11 @@ class Application(TimeStampedModel):
             models.Index(fields=["organisation", "status"]),
             # The review pages' freshness check (count and last change per call) reads this index alone.
             models.Index(fields=["call", "updated_at"], name="grants_application_call_upd"),
-            # The pipeline's order: a page of ids, however deep, is read from this index alone.
+            # The pipeline's order: a page of ids, however deep, is read from this index alone; so are the
+            # organisations of a call's applications, which its search joins to their names.
             models.Index(
                 fields=["call", "-submitted_at", "-id"],
-                include=["status"],
+                include=["status", "organisation"],
                 name="grants_application_call_sub",
             ),
             # The assignment page's order: a page of ids by number is read from this index alone.

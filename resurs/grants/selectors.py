@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from resurs.accounts.access import centre_ids_for, is_admin, represented_organisation_ids
+from resurs.core.search import indexed_words_condition, query_words
 from resurs.grants import formschema
 from resurs.grants.choices import ApplicationStatus, CallStatus, ReportStatus
 from resurs.grants.models import Application, Attachment, Call, GranteeReport, HistoricalGrant
@@ -102,6 +103,24 @@ def application_list_for_staff(user, call: Call | None = None) -> QuerySet[Appli
     if call is not None:
         applications = applications.filter(call=call)
     return applications.order_by("-submitted_at", "-pk")
+
+
+PIPELINE_SEARCH_FIELDS = ("title", "number", "organisation__name", "organisation__short_name")
+
+
+def application_search(applications: QuerySet[Application], query: str) -> QuerySet[Application]:
+    """The ``applications`` whose title, reference number or organisation's name or short name holds every word
+    of ``query`` (``resurs.core.search``), or whose organisation's INN is ``query``. On PostgreSQL the words are
+    looked up in the trigram indexes of the folded fields (migrations grants 0008 and registry 0020) and the
+    INN in its own index, each table on its own, so a call of 15,000 applications is not folded row by row."""
+    query = query.strip()
+    words = query_words(query)
+    if not words:
+        return applications
+    by_inn = Application.organisation.field.related_model._base_manager.filter(inn=query).values("pk")
+    return applications.filter(
+        indexed_words_condition(applications, words, PIPELINE_SEARCH_FIELDS) | Q(organisation__in=by_inn)
+    )
 
 
 def _page_by_ids(ordered: QuerySet, number, *, per_page: int, rows: QuerySet, materialise: bool = False):

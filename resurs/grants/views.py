@@ -31,7 +31,6 @@ from resurs.core import chartspec, precomputed
 from resurs.core.files import private_file_response
 from resurs.core.htmx import hx_redirect, render_page
 from resurs.core.pdf import pdf_response
-from resurs.core.search import search_filter
 from resurs.core.tabular import table_response
 from resurs.core.templatetags.core_tags import format_money
 from resurs.grants import formschema, opendata, selectors, services
@@ -763,11 +762,7 @@ def pipeline(request, slug: str):
     if filter_form.is_valid():
         if filter_form.cleaned_data["status"]:
             applications = applications.filter(status=filter_form.cleaned_data["status"])
-        q = filter_form.cleaned_data["q"].strip()
-        if q:
-            applications = search_filter(
-                applications, q, ["title", "number", "organisation__name", "organisation__short_name"]
-            ) | applications.filter(organisation__inn=q)
+        applications = selectors.application_search(applications, filter_form.cleaned_data["q"])
     fmt = request.GET.get("format")
     if fmt in ("csv", "xlsx"):
         header, rows = opendata.pipeline_table(

@@ -7,7 +7,8 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from resurs.accounts.access import is_admin
@@ -46,13 +47,19 @@ from resurs.learning.models import (
 
 
 def course_list(*, include_unpublished_for=None):
-    """Published courses with their centre and the number of upcoming sessions (one query)."""
+    """Published courses with their centre and the number of upcoming sessions (one query). The number is a
+    subquery a course, not a join grouped by course: a search of the catalogue then reads the trigram indexes
+    of the courses' titles and summaries (learning 0004) instead of walking the courses in grouping order."""
     today = timezone.localdate()
+    upcoming = (
+        Session.objects.filter(course=OuterRef("pk"), starts_on__gte=today, status=SessionStatus.PLANNED)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     queryset = Course.objects.select_related("centre__organisation", "programme").annotate(
-        upcoming=Count(
-            "sessions",
-            filter=Q(sessions__starts_on__gte=today, sessions__status=SessionStatus.PLANNED),
-        )
+        upcoming=Coalesce(Subquery(upcoming), 0)
     )
     user = include_unpublished_for
     if user is not None and is_admin(user):

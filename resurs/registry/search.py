@@ -24,7 +24,6 @@ correction of misspelt words, which needs pg_trgm.
 
 from __future__ import annotations
 
-import json
 import operator
 import re
 from dataclasses import dataclass, field
@@ -53,7 +52,7 @@ from django.db.models import (
 from django.db.models.functions import Length, Lower
 from django.db.models.lookups import Exact
 
-from resurs.core.search import query_words, words_condition
+from resurs.core.search import estimated_rows, query_words, words_condition
 from resurs.registry.models import Field, Organisation, Region
 from resurs.registry.names import is_generic, typed_in_other_layout
 
@@ -396,15 +395,6 @@ def _ranked(matches: QuerySet[Organisation], tsquery: SearchQuery, query: str) -
     """Best first: an organisation whose name is the query itself, then by rank (names weigh most)."""
     rank = SearchRank(StoredSearchVector(), tsquery, weights=RANK_WEIGHTS, normalization=1)
     return matches.order_by(ExactNameFirst(query), rank.desc(), "pk")
-
-
-def estimated_rows(queryset: QuerySet) -> float:
-    """The planner's estimate of how many rows ``queryset`` returns (no rows are read)."""
-    try:
-        plan = json.loads(queryset.order_by().explain(format="json"))
-        return float(plan[0]["Plan"]["Plan Rows"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return 0.0
 
 
 def _fallback_search(queryset: QuerySet[Organisation], query: str) -> QuerySet[Organisation]:

@@ -64,3 +64,119 @@ def test_pipeline_search_and_deep_page_render(client_for, personas, call):
     assert applications[0].number in response.text
     assert applications[1].number not in response.text
     assert client.get(url, {"page": 99}).status_code == 200
+
+
+def _plain_search(applications, query):
+    """The pipeline's search as the plain fold over the four fields (no index), and the INN."""
+    from resurs.core.search import search_filter
+
+    return search_filter(applications, query, list(selectors.PIPELINE_SEARCH_FIELDS)) | applications.filter(
+        organisation__inn=query
+    )
+
+
+PIPELINE_QUERIES = (
+    "центр",
+    "ЦЕНТР",
+    "ресурсный центр",
+    "лед",
+    "Ёлка",
+    "ёлк",
+    "Мост",
+    "мост лед",
+    "нет-такого",
+)
+
+
+def _searchable_call(call):
+    """A call's applications whose words sit in titles, organisation names and short names (with «ё»)."""
+    rows = [
+        ("Растопим лёд: клуб для подростков", "АНО «Ресурсный центр»", "РЦ"),
+        ("Ёлка во дворе", "Фонд «Мост»", ""),
+        ("Школа наставников", "Центр «ЁЛКИ»", "центр ёлки"),
+        ("Летний лагерь", "Клуб «Маяк»", "Мост"),
+        ("Вечерняя школа", "Союз «Берег»", ""),
+    ]
+    applications = []
+    for title, name, short_name in rows:
+        organisation = OrganisationFactory(name=name, short_name=short_name)
+        applications.append(
+            submitted_application(call, organisation, representative_of(organisation), title=title)
+        )
+    return applications
+
+
+def test_pipeline_search_finds_what_the_plain_fold_finds(personas, call):
+    applications = _searchable_call(call)
+    staff_list = selectors.application_list_for_staff(personas.staff, call)
+    for query in (*PIPELINE_QUERIES, applications[0].number, applications[3].organisation.inn):
+        found = list(selectors.application_search(staff_list, query).values_list("pk", flat=True))
+        assert found == list(_plain_search(staff_list, query).values_list("pk", flat=True)), query
+
+    def titles(query):
+        return {application.title for application in selectors.application_search(staff_list, query)}
+
+    assert titles("лед") == {"Растопим лёд: клуб для подростков"}
+    assert titles("ёлк") == {"Ёлка во дворе", "Школа наставников"}
+    assert titles("мост") == {"Ёлка во дворе", "Летний лагерь"}
+    assert titles("центр лед") == {"Растопим лёд: клуб для подростков"}
+    assert titles(applications[3].organisation.inn) == {"Летний лагерь"}
+    assert titles("нет-такого") == set()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("common", ["none", "all", "центр"], ids=["through-indexes", "row-by-row", "mixed"])
+def test_pipeline_search_on_postgres_finds_what_the_plain_fold_finds_either_way(
+    requires_postgres, personas, call, monkeypatch, common
+):
+    """Both ways of matching an organisation's name: through its trigram indexes (a rare word), or on the call's
+    own organisations one by one (a word the planner expects in more organisations than the call has
+    applications: every word, or only «центр», checked then on the organisations of the applications that hold
+    the other words)."""
+    from resurs.core import search
+    from resurs.registry.models import Organisation
+
+    def estimate(queryset):
+        if queryset.model is not Organisation:
+            return 10
+        return 10**6 if common == "all" or (common in str(queryset.query)) else 1
+
+    monkeypatch.setattr(search, "estimated_rows", estimate)
+    _searchable_call(call)
+    staff_list = selectors.application_list_for_staff(personas.staff, call)
+    for query in PIPELINE_QUERIES:
+        found = selectors.application_search(staff_list, query)
+        assert list(found.values_list("pk", flat=True)) == list(
+            _plain_search(staff_list, query).values_list("pk", flat=True)
+        ), query
+    assert ("= ANY(ARRAY(" in str(selectors.application_search(staff_list, "мост").query)) is (
+        common == "all"
+    )
+    assert ("= ANY(ARRAY(" in str(selectors.application_search(staff_list, "центр лед").query)) is (
+        common != "none"
+    )
+
+
+@pytest.mark.postgres
+def test_pipeline_search_reads_the_trigram_indexes(requires_postgres, personas, call):
+    """The words are looked up in the trigram indexes of the folded organisation name (registry 0020) and
+    application title and number (grants 0009), with sequential scans off as on a table too large to scan."""
+    from django.db import connection
+
+    from resurs.core.search import words_condition
+    from resurs.grants.models import Application
+
+    _searchable_call(call)
+    found = selectors.application_search(selectors.application_list_for_staff(personas.staff, call), "мост")
+    by_title = Application.objects.filter(words_condition(["мост"], ["title", "number"]))
+    plans = []
+    for queryset in (found, by_title):
+        sql, params = queryset.values_list("pk", flat=True).query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    assert "organisation_name_folded_trgm" in plans[0]
+    assert "organisation_short_name_folded_trgm" in plans[0]
+    assert "application_title_folded_trgm" in plans[1]
+    assert "application_number_folded_trgm" in plans[1]

@@ -551,3 +551,23 @@ def test_home_figures_follow_new_people_and_organisations(personas, django_captu
     assert after["people"] == before["people"] + 1
     assert after["organisations"] == before["organisations"] + 1
     assert before["people"] == Person.objects.filter(erased_at=None).count() - 1
+
+
+@pytest.mark.postgres
+def test_a_misspelt_common_name_fills_the_cap_with_the_nearest_names(
+    requires_postgres, personas, client_for, monkeypatch
+):
+    """«иваноф» is as near every «Иван» (a first name) as the «Иванов» it means, at the first threshold: of more
+    near people than the cap, the list holds those named most alike — every «Иванов» it can hold — not the
+    first read (here three «Иван»s and an «Иванов», first in the table and in name order)."""
+    from resurs.core import search
+
+    monkeypatch.setattr(search, "TYPO_CANDIDATES", 4)
+    PersonFactory.create_batch(3, last_name="Абрамов", first_name="Иван")
+    ivanovs = [PersonFactory(last_name="Иванов", first_name="Олег")]
+    PersonFactory.create_batch(3, last_name="Иванова", first_name="Анна")
+    ivanovs += [PersonFactory(last_name="Иванов", first_name=name) for name in ("Юрий", "Павел", "Глеб")]
+    found = client_for(personas.staff).get(reverse("registry:person-list"), {"q": "иваноф"})
+    page = found.context["page_obj"]
+    assert page.paginator.count == 4 and page.paginator.at_least
+    assert {person.pk for person in page.object_list} == {person.pk for person in ivanovs}
