@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from resurs.accounts.access import is_admin
 from resurs.accounts.choices import Role
@@ -479,12 +480,13 @@ def organisations_breakdown(organisation_ids: set[int]) -> dict:
     from resurs.registry.choices import OrganisationKind
     from resurs.registry.models import Organisation
 
+    english = (get_language() or "ru").startswith("en")
     by_region: Counter = Counter()
     by_kind: Counter = Counter()
-    for region, kind in Organisation.objects.filter(pk__in=organisation_ids).values_list(
-        "region__name_ru", "kind"
+    for region_ru, region_en, kind in Organisation.objects.filter(pk__in=organisation_ids).values_list(
+        "region__name_ru", "region__name_en", "kind"
     ):
-        by_region[region or "—"] += 1
+        by_region[(english and region_en) or region_ru or "—"] += 1
         by_kind[str(OrganisationKind(kind).label) if kind in OrganisationKind.values else kind] += 1
     return {"by_region": by_region.most_common(), "by_kind": by_kind.most_common()}
 

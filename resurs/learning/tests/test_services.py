@@ -474,9 +474,14 @@ def test_service_quality_counts_unique_organisations_hours_and_rates(running, pe
         start=TODAY - dt.timedelta(days=30), end=TODAY, centre_ids={personas.other_centre.pk}
     )
     assert other["total"].organisations_served == 0
-    breakdown = selectors.organisations_breakdown(total.organisations)
+    with translation.override("ru"):
+        breakdown = selectors.organisations_breakdown(total.organisations)
     assert [n for _kind, n in breakdown["by_kind"]] == [1]
     assert breakdown["by_region"] == [(personas.ngo.region.name_ru, 1)]
+    region = personas.ngo.region
+    with translation.override("en"):
+        english = selectors.organisations_breakdown(total.organisations)
+    assert english["by_region"] == [(region.name_en or region.name_ru, 1)]
 
 
 def test_services_for_organisation(running, personas, django_assert_max_num_queries):
