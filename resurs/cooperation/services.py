@@ -48,8 +48,9 @@ PARTNERSHIP_FIELDS = (
 )
 
 
-# The overview and the network of ties (partnerships and board or council seats) are precomputed under this topic.
-COOPERATION_TOPIC = "cooperation"
+# The overview and the network of ties (partnerships and board or council seats) are precomputed under this topic
+# (the registry marks it too: names, regions and seats' ties are its data).
+COOPERATION_TOPIC = precomputed.COOPERATION
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:

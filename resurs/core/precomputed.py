@@ -199,3 +199,7 @@ def background(
 # Topics more than one app writes to. The sector network (research.sector) is built from registry ties, partnerships
 # and board seats, grants awarded and the centres' services: each of those services marks it changed.
 SECTOR_NETWORK = "sector-network"
+# The cooperation overview and network (resurs.cooperation.overview) show partnerships and board or council seats
+# with their organisations' names, sectors and regions: the cooperation services mark it, and so do the registry's
+# services that change an organisation, a tie (a seat is one) or merge two records.
+COOPERATION = "cooperation"

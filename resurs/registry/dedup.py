@@ -51,6 +51,7 @@ from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from resurs.core import precomputed
 from resurs.core.audit import audit_event
 from resurs.registry.choices import DuplicateKind, OrganisationStatus
 from resurs.registry.models import (
@@ -61,6 +62,7 @@ from resurs.registry.models import (
     Region,
 )
 from resurs.registry.names import WORD, is_generic, lemma, may_abbreviate, name_words, plain, sound
+from resurs.registry.services import REGISTRY_SIZE
 from resurs.registry.validators import is_valid_inn, is_valid_ogrn
 
 DUPLICATE_THRESHOLD = 0.8
@@ -941,6 +943,8 @@ def organisation_merge(
     (default: the survivor's, or the loser's where the survivor's is empty). Returns a summary of moved links."""
     if survivor.pk == loser.pk:
         raise MergeError(_("An organisation cannot be merged into itself."))
+    # Ties, seats and partnerships move to the survivor; the loser leaves the counts.
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, precomputed.COOPERATION, REGISTRY_SIZE)
     locked = {
         org.pk: org
         for org in Organisation.objects.select_for_update()

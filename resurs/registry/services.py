@@ -162,6 +162,10 @@ def organisation_create(*, actor, data: dict[str, Any]) -> Organisation:
     return organisation
 
 
+# Fields of an organisation that the cooperation overview and network show (its name, sector and region).
+COOPERATION_FIELDS = frozenset({"name", "short_name", "kind", "region", "region_id"})
+
+
 @transaction.atomic
 def organisation_update(
     *, organisation: Organisation, actor, data: dict[str, Any], source: dict | None = None
@@ -171,6 +175,8 @@ def organisation_update(
     Each changed value's source is recorded: ``source``, or by default "entered by hand" by ``actor`` today
     (an import does not write over such a value; it lists a conflict for staff instead)."""
     current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if any(key in COOPERATION_FIELDS and getattr(current, key) != value for key, value in data.items()):
+        precomputed.data_changed(precomputed.COOPERATION)  # the overview and network show these
     source = source or {"m": getattr(actor, "pk", None), "d": timezone.localdate().isoformat()}
     sources = dict(current.sources or {})
     for key, value in data.items():
@@ -290,7 +296,7 @@ def tie_create(
     ended_on: dt.date | None = None,
 ) -> Tie:
     """Add a position or membership of ``person`` in ``organisation``."""
-    precomputed.data_changed(precomputed.SECTOR_NETWORK)
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, precomputed.COOPERATION)
     tie = Tie(
         person=person,
         organisation=organisation,
@@ -310,7 +316,7 @@ def tie_create(
 @transaction.atomic
 def tie_end(*, tie: Tie, actor, ended_on: dt.date) -> Tie:
     """End a position or membership on ``ended_on`` (not before it started)."""
-    precomputed.data_changed(precomputed.SECTOR_NETWORK)
+    precomputed.data_changed(precomputed.SECTOR_NETWORK, precomputed.COOPERATION)
     current = Tie.objects.select_for_update().get(pk=tie.pk)
     current.ended_on = ended_on
     errors = _tie_errors(current)

@@ -57,3 +57,45 @@ def test_a_large_network_draws_its_most_connected_organisations(personas):
     assert (network["node_count"], network["edge_count"], network["drawn_nodes"]) == (8, 6, 3)
     drawn = {node[0] for node in network["graph"]["nodes"]}
     assert str(hub.pk) in drawn
+
+
+def test_registry_changes_the_pages_show_mark_the_cooperation_figures_changed(
+    personas, django_capture_on_commit_callbacks
+):
+    """A renamed or moved organisation, a seat's tie begun or ended and a merge of two records all reach the
+    overview and the network; an edit of what they do not show (a phone number) recomputes nothing."""
+    from resurs.core import precomputed
+    from resurs.registry import services as registry
+    from resurs.registry.choices import TieRole
+    from resurs.registry.dedup import organisation_merge
+    from resurs.registry.tests.factories import PersonFactory, region
+
+    def changed(action) -> bool:
+        before = precomputed.data_version(precomputed.COOPERATION)
+        with django_capture_on_commit_callbacks(execute=True):
+            action()
+        return precomputed.data_version(precomputed.COOPERATION) != before
+
+    org = personas.ngo
+    staff = personas.staff
+    assert changed(
+        lambda: registry.organisation_update(organisation=org, actor=staff, data={"name": "Новое имя"})
+    )
+    spb = region("78")
+    assert changed(lambda: registry.organisation_update(organisation=org, actor=staff, data={"region": spb}))
+    assert not changed(
+        lambda: registry.organisation_update(
+            organisation=org, actor=staff, data={"phone": "+7 900 000-00-00"}
+        )
+    )
+    ties = []
+    assert changed(
+        lambda: ties.append(
+            registry.tie_create(
+                actor=staff, person=PersonFactory(), organisation=org, role=TieRole.BOARD_MEMBER
+            )
+        )
+    )
+    assert changed(lambda: registry.tie_end(tie=ties[0], actor=staff, ended_on=dt.date.today()))
+    twin = OrganisationFactory()
+    assert changed(lambda: organisation_merge(survivor=org, loser=twin, actor=staff))

@@ -703,6 +703,8 @@ def _import_batch_run(
     batch.save()
     if counts.created and not batch.dry_run:
         precomputed.data_changed(REGISTRY_SIZE)  # the home page's count of organisations
+    if counts.updated and not batch.dry_run:
+        precomputed.data_changed(precomputed.COOPERATION)  # names and regions the cooperation pages show
     return counts
 
 
