@@ -38,8 +38,8 @@ from resurs.cooperation.services import COOPERATION_TOPIC
 from resurs.core import chartspec
 from resurs.core.audit import audit_history
 from resurs.core.files import private_file_response
-from resurs.core.precomputed_json import json_endpoint, precomputed_json_response
 from resurs.core.htmx import precompute_context, precompute_poll, precompute_poll_response, render_page
+from resurs.core.precomputed_json import json_endpoint, precomputed_json_response
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response
 from resurs.core.uploads import upload_limit
