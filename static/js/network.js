@@ -39,9 +39,10 @@
       .catch(function (error) {
         box.dataset.state = "failed";
         if (!(error && "said" in error) && window.console) window.console.error(error);
-        // Only the server's own words are shown beside ours, never a browser's technical message.
-        const detail = error && error.said ? " " + error.said : "";
-        say((status ? status.dataset.failed : "") + detail, true);
+        // The server's reason (a refusal, a computation still running) when it gave one, never a browser's
+        // technical message; otherwise the advice to try again.
+        const reason = error && error.said ? error.said : status ? status.dataset.retry : "";
+        say((status ? status.dataset.failed : "") + " " + reason, true);
       });
   }
 
