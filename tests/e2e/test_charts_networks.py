@@ -86,9 +86,10 @@ def test_the_network_says_when_its_data_cannot_be_loaded(page, login, personas):
     PartnershipFactory(centre=personas.centre)
     login(personas.staff)
     status = page.get_by_test_id("network-status")
+    held = []
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 800})
-        held = []
+        held.clear()
         page.route("**/cooperation/network/data.json*", lambda route: held.append(route))
         page.goto("/cooperation/network/")
         page.wait_for_selector("[data-testid=network][data-state=loading]")
@@ -103,7 +104,7 @@ def test_the_network_says_when_its_data_cannot_be_loaded(page, login, personas):
         page.unroute("**/cooperation/network/data.json*")
 
     # The server's own reason, in the reader's language: the session ended (in another tab) before the fetch.
-    held = []
+    held.clear()
     page.route("**/cooperation/network/data.json*", lambda route: held.append(route))
     page.goto("/cooperation/network/")
     page.wait_for_selector("[data-testid=network][data-state=loading]")
