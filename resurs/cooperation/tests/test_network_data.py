@@ -181,3 +181,17 @@ def test_while_nothing_is_stored_the_data_says_so_and_then_the_last_result_with_
     assert deferred_tasks.run() == 1
     fresh = client.get(reverse(DATA), headers={"If-None-Match": first["ETag"]})
     assert fresh.status_code == 200 and len(_json(fresh)["nodes"]) == 4
+
+
+def test_a_current_body_is_served_as_kept_without_reading_the_result(personas, client_for, monkeypatch):
+    PartnershipFactory(centre=personas.centre)
+    client = client_for(personas.staff)
+    first = client.get(reverse(DATA), headers={"Accept-Encoding": "gzip"})
+
+    def unread(*args, **kwargs):
+        raise AssertionError("the stored network was read again")
+
+    monkeypatch.setattr("resurs.cooperation.overview.network_background", unread)
+    again = client.get(reverse(DATA), headers={"Accept-Encoding": "gzip"})
+    assert again.status_code == 200 and again.content == first.content and again["ETag"] == first["ETag"]
+    assert _json(client.get(reverse(DATA))) == _json(first)  # unpacked for a client without gzip
