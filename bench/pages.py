@@ -67,7 +67,11 @@ class Kind:
     export: bool = False
     api: bool = False
     status: int = 200
+    headers: dict = field(default_factory=dict)
     results: dict = field(default_factory=dict)
+
+
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 def page_kinds(f: dict) -> list[Kind]:
@@ -135,6 +139,8 @@ def page_kinds(f: dict) -> list[Kind]:
         k("event-checkin", "staff", [f"/events/{f['forum']}/check-in/", f"/events/{f['forum']}/check-in/?q=Иванова"]),
         k("cooperation-overview", "staff", ["/cooperation/"], analysis=True),
         k("cooperation-network", "staff", ["/cooperation/network/"], analysis=True),
+        # The drawn network the page's script fetches, as a browser asks for it (bytes: gzipped).
+        k("cooperation-network-data", "staff", ["/cooperation/network/data.json"], api=True, headers=GZIP),
         k("partnership-list", "staff", ["/cooperation/partnerships/", "/cooperation/partnerships/?sector=business", "/cooperation/partnerships/?page=20"]),
         k("partnership-detail", "staff", [f"/cooperation/partnerships/{f['partnership']}/"]),
         k("advisory-body-list", "staff", ["/cooperation/advisory-bodies/"]),
@@ -170,6 +176,7 @@ def page_kinds(f: dict) -> list[Kind]:
         k("coding", "researcher", [f"/research/{study}/coding/"]),
         k("interview-detail", "researcher", [f"/research/interviews/{f['interview']}/"]),
         k("research-analysis", "researcher", [f"/research/{study}/analysis/"], analysis=True),
+        k("research-analysis-network", "researcher", [f"/research/{study}/analysis/network.json"], api=True, headers=GZIP),
         k("research-report", "researcher", [f"/research/{study}/report/"], analysis=True),
         k("report-pdf", "researcher", [f"/research/{study}/report.pdf"], export=True),
         k("ranking-export", "researcher", [f"/research/{study}/ranking.csv"], export=True),
@@ -323,7 +330,7 @@ def measure(kinds: list[Kind], repeat: int) -> None:
             connection.queries_log.clear()
             with CaptureQueriesContext(connection) as captured:
                 start = time.perf_counter()
-                response = client.get(url)
+                response = client.get(url, headers=kind.headers)
                 size = (
                     sum(len(chunk) for chunk in response.streaming_content)
                     if response.streaming

@@ -275,6 +275,13 @@ def network_figures(*, flt: dict, limit: int = NETWORK_DRAWN, progress=None) -> 
     return network_elements(NetworkFilter(**flt), limit=limit, progress=progress)
 
 
+def network_result_name(flt: NetworkFilter, *, limit: int = NETWORK_DRAWN) -> str:
+    """The name the page's network for ``flt`` is stored under (per language: labels and regions are translated)."""
+    return (
+        f"network:{get_language()}:{flt.sector}:{flt.type}:{flt.region}:{flt.year}:{flt.governance}:{limit}"
+    )
+
+
 def network_background(flt: NetworkFilter, *, user, limit: int = NETWORK_DRAWN, start: bool = True):
     """The page's network (``network_elements``) for the current version of the partnerships and seats
     (``COOPERATION_TOPIC``), computed in the background: the last one stays on view meanwhile."""
@@ -282,12 +289,9 @@ def network_background(flt: NetworkFilter, *, user, limit: int = NETWORK_DRAWN, 
 
     from resurs.core import precomputed
 
-    name = (
-        f"network:{get_language()}:{flt.sector}:{flt.type}:{flt.region}:{flt.year}:{flt.governance}:{limit}"
-    )
     return precomputed.background(
         COOPERATION_TOPIC,
-        name,
+        network_result_name(flt, limit=limit),
         function="resurs.cooperation.overview.network_figures",
         user=user,
         kwargs={"flt": asdict(flt), "limit": limit},

@@ -6,6 +6,7 @@ app_name = "cooperation"
 urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("network/", views.network_page, name="network"),
+    path("network/data.json", views.network_data, name="network-data"),
     path("network/export.<str:fmt>", views.network_export, name="network-export"),
     path("partnerships/", views.partnership_list, name="partnership-list"),
     path("partnerships/new/", views.partnership_create, name="partnership-create"),

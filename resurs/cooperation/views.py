@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from resurs.accounts.access import centre_ids_for, is_admin
 from resurs.cooperation import access, overview, selectors, services
@@ -34,10 +34,12 @@ from resurs.cooperation.forms import (
     apply_errors,
 )
 from resurs.cooperation.models import GovernanceSeat, Partnership
+from resurs.cooperation.services import COOPERATION_TOPIC
 from resurs.core import chartspec
 from resurs.core.audit import audit_history
 from resurs.core.files import private_file_response
 from resurs.core.htmx import precompute_context, precompute_poll, precompute_poll_response, render_page
+from resurs.core.precomputed_json import json_endpoint, precomputed_json_response
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response
 from resurs.core.uploads import upload_limit
@@ -152,8 +154,30 @@ def network_page(request):
         "regions": Region.objects.only("pk", "name_ru", "name_en"),
         "years": range(timezone.localdate().year, 2014, -1),
         "query": request.GET.urlencode(),
+        # The drawn network is fetched by the browser, for the same filters (a megabyte at national scale).
+        "network_src": reverse("cooperation:network-data")
+        + (f"?{request.GET.urlencode()}" if request.GET else ""),
     }
     return render_page(request, "cooperation/network.html", context)
+
+
+@json_endpoint
+@require_safe
+def network_data(request):
+    """The page's drawn network as JSON (static/js/network.js fetches it): the same filters, access and stored
+    result as the page. The drawn network carries ties and their counts, never amounts (cooperation-0002): every
+    reader of the page gets the same data."""
+    _require(access.can_see_overview(request.user))
+    flt, _chosen = _network_filter(request)
+    return precomputed_json_response(
+        request,
+        topic=COOPERATION_TOPIC,
+        name=overview.network_result_name(flt),
+        # Starts the computation if the page has not (a filter typed into the address): the 409 says it runs.
+        shown=lambda: overview.network_background(flt, user=request.user),
+        payload=lambda value: value["graph"],
+        computing_message=_("The network is being computed; the page will update itself when it is ready."),
+    )
 
 
 @login_required

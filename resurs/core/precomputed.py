@@ -84,15 +84,23 @@ class Latest:
     value: Any
     current: bool
     version: str
+    value_version: str | None = None  # the version ``value`` was computed for (``version`` when current)
 
 
 def latest(topic: str, name: str, *, version: str | None = None) -> Latest:
     version = version or data_version(topic)
     value = cache.get(_result_key(topic, name, version))
     if value is not None:
-        return Latest(value, True, version)
+        return Latest(value, True, version, version)
     stored = cache.get(f"precomputed:latest:{topic}:{name}")
-    return Latest(stored[1] if stored else None, False, version)
+    return Latest(stored[1] if stored else None, False, version, stored[0] if stored else None)
+
+
+def current_version(topic: str, name: str, *, version: str | None = None) -> str | None:
+    """The current version of ``topic`` when its result ``name`` is stored for it, else None: answers whether a
+    client's copy is still current without reading the (possibly large) result itself."""
+    version = version or data_version(topic)
+    return version if cache.has_key(_result_key(topic, name, version)) else None
 
 
 def _job_marker(topic: str, name: str, version: str) -> str:
@@ -154,6 +162,7 @@ class Background:
     value: Any
     current: bool
     job: Any = None
+    version: str | None = None  # the version ``value`` was computed for (None when there is no value)
 
     @property
     def recomputing(self) -> bool:
@@ -180,9 +189,11 @@ def background(
 
     shown = latest(topic, name, version=version)
     if shown.current:
-        return Background(shown.value, True)
+        return Background(shown.value, True, version=shown.value_version)
     if not start:
-        return Background(shown.value, False, precompute_job(topic, name, version=shown.version))
+        return Background(
+            shown.value, False, precompute_job(topic, name, version=shown.version), shown.value_version
+        )
     job = precompute_queue(
         topic=topic,
         name=name,
@@ -193,7 +204,7 @@ def background(
     )
     if job.status == job.Status.DONE:  # the immediate backend has run it already
         shown = latest(topic, name, version=shown.version)
-    return Background(shown.value, shown.current, None if shown.current else job)
+    return Background(shown.value, shown.current, None if shown.current else job, shown.value_version)
 
 
 # Topics more than one app writes to. The sector network (research.sector) is built from registry ties, partnerships

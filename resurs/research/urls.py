@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/coding/passages.xlsx", views.passages_export, name="passages-export"),
     path("<int:pk>/coding/codebook.qdc", views.codebook_export, name="codebook-export"),
     path("<int:pk>/analysis/", views.analysis, name="analysis"),
+    path("<int:pk>/analysis/network.json", views.analysis_network, name="analysis-network"),
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/report.pdf", views.report_pdf, name="report-pdf"),
     path("<int:pk>/ranking.<str:fmt>", views.ranking_export, name="ranking-export"),

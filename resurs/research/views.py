@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from resurs.core import precomputed
 from resurs.core.files import private_file_response
@@ -25,6 +25,7 @@ from resurs.core.htmx import (
     render_page,
 )
 from resurs.core.pdf import pdf_file_response
+from resurs.core.precomputed_json import json_endpoint, precomputed_json_response
 from resurs.core.redirects import safe_next
 from resurs.core.tabular import table_response, xlsx_response
 from resurs.core.uploads import upload_limit
@@ -650,7 +651,7 @@ def codebook_export(request, pk):
 # --- Analysis, report and exports ------------------------------------------------------------------------
 
 
-def _study_figures(request, study) -> precomputed.Background:
+def _study_figures(request, study, *, version: str | None = None, start: bool | None = None):
     """The study's findings with their table, charts and network for the data's current version, computed in the
     background (a national study of 2,000 nominations takes seconds): the last ones stay on view meanwhile."""
     return precomputed.background(
@@ -660,8 +661,8 @@ def _study_figures(request, study) -> precomputed.Background:
         user=request.user,
         kwargs={"study_id": study.pk},
         steps=2,
-        version=study_version(study),
-        start=not precompute_poll(request),
+        version=version or study_version(study),
+        start=not precompute_poll(request) if start is None else start,
     )
 
 
@@ -683,6 +684,24 @@ def analysis(request, pk):
             "tab": "analysis",
             "crumbs": _crumbs(_study_crumb(study), (_("Analysis"), "")),
         },
+    )
+
+
+@json_endpoint
+@require_safe
+def analysis_network(request, pk):
+    """The analysis page's nomination network as JSON (static/js/network.js fetches it): the page's access and the
+    figures it shows. Nominations carry no amounts: every reader of the page gets the same data."""
+    study = access.get_study_for_user(request.user, pk)
+    version = study_version(study)
+    return precomputed_json_response(
+        request,
+        topic=study_topic(study),
+        name=get_language(),
+        version=version,
+        shown=lambda: _study_figures(request, study, version=version, start=True),
+        payload=lambda value: value["network"],
+        computing_message=_("The analysis is being computed; the page will update itself when it is ready."),
     )
 
 

@@ -1,16 +1,53 @@
-// Networks drawn with sigma.js (WebGL) from a graphology graph built from the JSON the page embeds with json_script
-// (cooperation.overview.graph_data, research.report.network_data). The layout is ForceAtlas2 (graphology-library)
-// in a Web Worker after the first paint, so the page draws at once and stays responsive at 10,000 nodes.
-// Find an organisation by name, click one to focus its neighbourhood; click the background to show all again.
+// Networks drawn with sigma.js (WebGL) from a graphology graph built from the JSON fetched from the canvas's
+// data-src (the page's precomputed network, cooperation.overview.graph_data or research.report.network_data: a
+// megabyte at national scale, kept out of the HTML; the browser revalidates its copy with the ETag). The layout is
+// ForceAtlas2 (graphology-library) in a Web Worker after the first paint, so the page draws at once and stays
+// responsive at 10,000 nodes. Find an organisation by name, click one to focus its neighbourhood; click the
+// background to show all again.
 (function () {
   "use strict";
 
   function init() {
-    const box = document.querySelector("[data-graph]");
-    const source = box && document.getElementById(box.dataset.graph);
-    if (!source || !window.Sigma || !window.graphology) return;
+    const box = document.querySelector("[data-src]");
+    if (!box || !window.Sigma || !window.graphology) return;
+    const status = document.getElementById(box.dataset.status || "");
+    function say(text, failed) {
+      if (!status) return;
+      status.textContent = text;
+      status.classList.toggle("network-failed", Boolean(failed));
+      status.hidden = !text;
+    }
+    say(status ? status.dataset.loading : "");
+    box.dataset.state = "loading";
     const started = performance.now();
-    const spec = JSON.parse(source.textContent);
+    fetch(box.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        const type = response.headers.get("Content-Type") || "";
+        if (type.indexOf("application/json") < 0) throw { said: "" };
+        return response.json().then(function (body) {
+          // The server's refusals and "still computing" answer carry a message in the reader's language.
+          if (!response.ok) throw { said: body && body.error ? String(body.error) : "" };
+          return body;
+        });
+      })
+      .then(function (spec) {
+        box.dataset.fetchMs = String(Math.round(performance.now() - started));
+        say("");
+        draw(box, spec);
+        box.dataset.state = "drawn";
+      })
+      .catch(function (error) {
+        box.dataset.state = "failed";
+        if (!(error && "said" in error) && window.console) window.console.error(error);
+        // The server's reason (a refusal, a computation still running) when it gave one, never a browser's
+        // technical message; otherwise the advice to try again.
+        const reason = error && error.said ? error.said : status ? status.dataset.retry : "";
+        say((status ? status.dataset.failed : "") + " " + reason, true);
+      });
+  }
+
+  function draw(box, spec) {
+    const started = performance.now();
     const graph = new window.graphology.Graph({ type: spec.directed ? "directed" : "undirected", allowSelfLoops: false });
     // Start from a circle split by group (sector or community), so the first paint already shows the groups.
     const groups = Array.from(new Set(spec.nodes.map(function (n) { return n[5]; })));

@@ -9,6 +9,7 @@ from decimal import Decimal
 from resurs.cooperation.tests.factories import PartnershipFactory
 from resurs.registry.choices import OrganisationKind
 from resurs.registry.tests.factories import OrganisationFactory
+from tests.e2e.visual import assert_accessible, assert_no_sideways_scroll
 
 VALUE_CHART = "[data-chart='chart-partnership-value-by-year']"
 COUNT_CHART = "[data-chart='chart-partnerships-by-year']"
@@ -54,10 +55,18 @@ def test_network_draws_and_finding_an_organisation_focuses_it(page, login, perso
     PartnershipFactory(centre=personas.centre)
     login(personas.staff)
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.goto("/cooperation/network/")
+    fetched = []
+    page.on("response", lambda r: fetched.append(r) if "/cooperation/network/data.json" in r.url else None)
+    html = page.goto("/cooperation/network/")
+    assert "Сибирский лён" not in html.text()  # the network is not in the page: the script fetches it
     network = page.get_by_test_id("network")
     page.wait_for_selector("[data-testid=network][data-ready=true] canvas")
     assert page.evaluate("window.resursNetwork.graph.order") == 6
+    assert (
+        network.get_attribute("data-state") == "drawn" and page.get_by_test_id("network-status").is_hidden()
+    )
+    assert [r.status for r in fetched] == [200]
+    page.wait_for_selector("[data-testid=network][data-layout=done]")
     box = network.bounding_box()
     assert box["width"] > 300 and box["height"] > 200
     print("network first paint, ms:", network.get_attribute("data-first-paint-ms"))
@@ -71,3 +80,37 @@ def test_network_draws_and_finding_an_organisation_focuses_it(page, login, perso
 
     page.get_by_role("button", name="Показать всю сеть").click()
     page.wait_for_selector("[data-testid=network][data-focus='']")
+
+
+def test_the_network_says_when_its_data_cannot_be_loaded(page, login, personas):
+    PartnershipFactory(centre=personas.centre)
+    login(personas.staff)
+    status = page.get_by_test_id("network-status")
+    held = []
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        held.clear()
+        page.route("**/cooperation/network/data.json*", lambda route: held.append(route))
+        page.goto("/cooperation/network/")
+        page.wait_for_selector("[data-testid=network][data-state=loading]")
+        assert status.inner_text() == "Загружаем сеть…" and status.is_visible()
+        assert_accessible(page)
+        assert_no_sideways_scroll(page)
+        held[0].abort()  # the connection drops
+        page.wait_for_selector("[data-testid=network][data-state=failed]")
+        assert (
+            status.inner_text() == "Не удалось загрузить сеть. Обновите страницу, чтобы попробовать ещё раз."
+        )
+        page.unroute("**/cooperation/network/data.json*")
+
+    # The server's own reason, in the reader's language: the session ended (in another tab) before the fetch.
+    held.clear()
+    page.route("**/cooperation/network/data.json*", lambda route: held.append(route))
+    page.goto("/cooperation/network/")
+    page.wait_for_selector("[data-testid=network][data-state=loading]")
+    page.context.clear_cookies()
+    held[0].continue_()
+    page.wait_for_selector("[data-testid=network][data-state=failed]")
+    assert (
+        status.inner_text() == "Не удалось загрузить сеть. Сеанс завершён: войдите снова, чтобы это увидеть."
+    )

@@ -33,7 +33,7 @@ def _shown(user, **extra):
 def test_the_immediate_backend_computes_at_once_in_the_requests_language(personas):
     with translation.override("ru"):
         shown = _shown(personas.staff)
-    assert shown == precomputed.Background("Да, Ann", True, None)
+    assert shown == precomputed.Background("Да, Ann", True, None, precomputed.data_version("t"))
     job = Job.objects.get()
     assert (job.status, job.owner, job.params["language"], job.percent) == ("done", personas.staff, "ru", 100)
 
@@ -44,7 +44,9 @@ def test_a_change_shows_the_last_result_with_the_job_until_the_worker_runs_it(pe
     assert first.value is None and not first.current and first.job.status == Job.Status.QUEUED
     assert not first.recomputing  # nothing to show yet: only the progress
     assert deferred_tasks.run() == 1
-    assert _shown(personas.staff) == precomputed.Background("Да, Ann", True, None)
+    assert _shown(personas.staff) == precomputed.Background(
+        "Да, Ann", True, None, precomputed.data_version("t")
+    )
 
     with deferred_tasks._capture(execute=True):
         precomputed.data_changed("t")

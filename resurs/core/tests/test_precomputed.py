@@ -37,13 +37,18 @@ def test_latest_keeps_the_previous_result_on_view_until_the_new_one_is_stored(
     assert precomputed.latest("topic", "page").value is None
     version = precomputed.data_version("topic")
     precomputed.store("topic", "page", version, "first")
-    assert precomputed.latest("topic", "page") == precomputed.Latest("first", True, version)
+    assert precomputed.latest("topic", "page") == precomputed.Latest("first", True, version, version)
     with django_capture_on_commit_callbacks(execute=True):
         precomputed.data_changed("topic")
     stale = precomputed.latest("topic", "page")
     assert (stale.value, stale.current) == ("first", False) and stale.version != version
+    assert stale.value_version == version  # the version the shown value was computed for
+    assert precomputed.current_version("topic", "page") is None
     precomputed.store("topic", "page", stale.version, "second")
-    assert precomputed.latest("topic", "page") == precomputed.Latest("second", True, stale.version)
+    assert precomputed.latest("topic", "page") == precomputed.Latest(
+        "second", True, stale.version, stale.version
+    )
+    assert precomputed.current_version("topic", "page") == stale.version
 
 
 def test_a_precomputation_runs_once_per_version_with_a_job(personas, django_capture_on_commit_callbacks):
@@ -60,7 +65,9 @@ def test_a_precomputation_runs_once_per_version_with_a_job(personas, django_capt
     assert again.pk == job.pk and Job.objects.count() == 1
     job.refresh_from_db()
     assert job.status == Job.Status.DONE and job.percent == 100
-    assert precomputed.latest("t", "n") == precomputed.Latest(42, True, precomputed.data_version("t"))
+    assert precomputed.latest("t", "n") == precomputed.Latest(
+        42, True, precomputed.data_version("t"), precomputed.data_version("t")
+    )
 
 
 def answer(*, progress):

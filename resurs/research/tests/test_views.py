@@ -208,7 +208,12 @@ def test_analysis_report_and_pdf(personas, client_for, study):
     analysis = client.get(reverse("research:analysis", args=[study.pk]))
     assert analysis.status_code == 200
     body = analysis.content.decode()
-    assert 'data-chart="chart-ranking"' in body and 'id="network"' in body and 'id="network-data"' in body
+    network_src = reverse("research:analysis-network", args=[study.pk])
+    assert (
+        'data-chart="chart-ranking"' in body
+        and 'id="network"' in body
+        and f'data-src="{network_src}"' in body
+    )
     report = client.get(reverse("research:report", args=[study.pk]))
     assert report.status_code == 200
     pdf = client.get(reverse("research:report-pdf", args=[study.pk]))
