@@ -234,9 +234,10 @@ def test_search_and_page_query_counts(personas, client_for, assigned, django_ass
         client.get(reverse("reviews:override", args=[assigned.call.slug, application.pk]), {"q": "Счетова"})
 
 
-def test_a_misspelt_name_finds_the_nearest_experts_on_postgresql(personas, client_for, assigned):
-    if connection.vendor != "postgresql":
-        pytest.skip("the typo fallback is PostgreSQL's (pg_trgm)")
+@pytest.mark.postgres
+def test_a_misspelt_name_finds_the_nearest_experts_on_postgresql(
+    personas, client_for, assigned, requires_postgres
+):
     wanted = pool_expert(assigned.call, personas, "Кондратьева")
     pool_expert(assigned.call, personas, "Соснова")
     url, params = pick_url(assigned, assigned.applications[0], add_expert__search="кондратева")
