@@ -5,19 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("grants", "0005_freshness_index"),
-        ("registry", "0016_search_index_small_pending_list"),
+        ('grants', '0005_freshness_index'),
+        ('registry', '0016_search_index_small_pending_list'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                fields=["call", "-submitted_at", "-id"],
-                include=("status",),
-                name="grants_application_call_sub",
-            ),
+            model_name='application',
+            index=models.Index(fields=['call', '-submitted_at', '-id'], include=('status',), name='grants_application_call_sub'),
         ),
     ]

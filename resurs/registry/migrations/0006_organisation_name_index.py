@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("registry", "0005_builtin_import_mapping"),
+        ('registry', '0005_builtin_import_mapping'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="organisation",
-            index=models.Index(fields=["name", "id"], name="organisation_name_id"),
+            model_name='organisation',
+            index=models.Index(fields=['name', 'id'], name='organisation_name_id'),
         ),
     ]
