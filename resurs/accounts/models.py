@@ -94,6 +94,12 @@ class Representation(TimeStampedModel):
         verbose_name = _("representation")
         verbose_name_plural = _("representations")
         constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="unique_representation")]
+        indexes = [
+            # The few representations awaiting an administrator's confirmation, above the list of users.
+            models.Index(
+                fields=["created_at"], condition=models.Q(status="pending"), name="representation_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"

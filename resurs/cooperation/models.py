@@ -95,6 +95,8 @@ class Partnership(TimeStampedModel):
             models.Index(fields=["sector_a", "sector_b"]),
             models.Index(fields=["type", "started_on"]),
             models.Index(fields=["centre", "started_on"]),
+            # The list of partnerships, a page at a time in its order, newest first.
+            models.Index(fields=["-started_on", "-id"], name="partnership_list_order"),
         ]
 
     def __str__(self) -> str:

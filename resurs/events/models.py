@@ -206,6 +206,13 @@ class Registration(TimeStampedModel):
             # A signed-in user's registrations made before they had an account, by e-mail (``email__iexact``,
             # their desk and "my events"): without it every registration is read.
             models.Index(Upper("email"), condition=Q(user__isnull=True), name="registration_guest_email"),
+            # The check-in desk lists an event's active registrations by name, a page at a time (a forum of
+            # thousands): read in order from this index instead of sorting them all for each page.
+            models.Index(
+                fields=["event", "name", "id"],
+                condition=~Q(status=RegistrationStatus.CANCELLED),
+                name="registration_checkin_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -62,10 +62,13 @@ def event_stats(event: Event) -> dict[str, int]:
 
 
 def registration_search(event: Event, query: str = "") -> QuerySet[Registration]:
+    """The event's active registrations whose name, e-mail or organisation holds every word of ``query``
+    (``resurs.core.search``; on PostgreSQL through the trigram indexes of those folded fields, events 0005), or
+    whose ticket code is ``query`` in any letter case (codes are upper case: the code's unique index answers)."""
     queryset = event.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related("user")
     query = query.strip()
     if query:
-        by_code = queryset.filter(code__iexact=query)
+        by_code = queryset.filter(code=query.upper())
         queryset = search_filter(queryset, query, ["name", "email", "organisation_name"]) | by_code
     return queryset.order_by("name", "pk")
 
