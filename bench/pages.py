@@ -325,6 +325,7 @@ def measure(kinds: list[Kind], repeat: int) -> None:
                 login(client, kind.persona)
         times, queries, statuses = [], [], []
         cold_ms = None
+        slowest = ("", 0.0)  # the URL of the slowest warm request, to tell which one a high p95 comes from
         for attempt in range(repeat + 1):
             url = kind.urls[(attempt - 1) % len(kind.urls)] if attempt else kind.urls[0]
             connection.queries_log.clear()
@@ -346,6 +347,8 @@ def measure(kinds: list[Kind], repeat: int) -> None:
                 continue
             times.append(elapsed)
             queries.append(len(captured))
+            if elapsed > slowest[1]:
+                slowest = (url, elapsed)
         kind.results = {
             "kind": kind.kind,
             "persona": kind.persona,
@@ -354,6 +357,7 @@ def measure(kinds: list[Kind], repeat: int) -> None:
             "p95_ms": round(percentile(times, 0.95), 1),
             "queries": max(queries),
             "cold_ms": round(cold_ms, 1),
+            "slowest": {"url": slowest[0], "ms": round(slowest[1], 1)},
             "bytes": size,
             "status": sorted(set(statuses)),
             "repetitions": len(times),
