@@ -73,13 +73,15 @@ def test_staff_record_partnership_and_board_seat_and_answer_advice(page, login, 
 
     # 4. In the network: the company and the NGO are nodes, tied once (funding + board seat).
     page.goto("/cooperation/network/")
-    page.wait_for_function("window.resursNetwork && window.resursNetwork.graph.order > 0")
+    # (The network is fetched beside the page; wait for it drawn. wait_for_function would eval, which the CSP refuses.)
+    page.wait_for_selector("[data-testid=network][data-ready=true] canvas")
     nodes = page.evaluate("window.resursNetwork.graph.mapNodes((n, a) => a.label)")
     assert str(company) in nodes and str(ngo) in nodes
     kinds = page.evaluate("window.resursNetwork.graph.mapEdges((e, a) => a.kinds)")
     assert "board;funding" in kinds
     page.goto("/cooperation/network/?type=board")
-    page.wait_for_function("window.resursNetwork && window.resursNetwork.graph.size === 1")
+    page.wait_for_selector("[data-testid=network][data-ready=true] canvas")
+    assert page.evaluate("window.resursNetwork.graph.size") == 1
 
     # 5. The overdue request from the regional ministry: take it, answer it.
     page.goto("/cooperation/advice/")

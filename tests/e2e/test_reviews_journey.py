@@ -3,6 +3,8 @@ the calibrated ranking and confirm the proposed awards."""
 
 from decimal import Decimal
 
+from playwright.sync_api import expect
+
 from resurs.criteria.models import Evaluation
 from resurs.grants.choices import ApplicationStatus
 from resurs.reviews import selectors, services
@@ -60,7 +62,7 @@ def test_assignment_scoring_and_ranking(page, login, personas):
     # By keyboard: the result is a button; once chosen, the focus is on the chosen row, not lost.
     row.locator(f"#id_app{application.pk}_add_expert_results button", has_text=str(extra)).press("Enter")
     row.locator(f"#id_app{application.pk}_add_expert_chosen input[name=add_expert]:checked").wait_for()
-    page.wait_for_function("document.activeElement && document.activeElement.name === 'add_expert'")
+    expect(page.locator("input[name=add_expert]:focus")).to_have_count(1)
     row.get_by_label(f"Причина добавления эксперта к заявке {application.number}").fill("профильный эксперт")
     row.get_by_role("button", name="Добавить").click()
     page.wait_for_url(f"**/assignment/#app-{application.pk}")
